@@ -1,0 +1,158 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify/sync';
+import { CostbridgeError } from '../domain/costbridge-error.js';
+import { normalizeFocusRow, planFocusHeader, type CellError, type FocusHeaderPlan, type FocusLine } from '../domain/focus-row.js';
+import { TagResolver } from '../domain/shared-fields.js';
+import { readCsvRecords, type RecordBatch } from '../ingest/csv-records.js';
+import { readParquetRecords } from '../ingest/parquet-records.js';
+import { detectFileFormat, rejectedFilePath, sha256OfFile, type DataFileFormat } from '../ingest/file-format.js';
+import type { Store } from '../store/database.js';
+import type { Surface } from '../store/audit-log.js';
+import { withFocusLoad, type LoadedSlice, type LoadedTotals } from '../store/focus-load.js';
+import { listTagAliases } from '../store/tag-aliases.js';
+import { importRejected, shownErrorLimit } from './import-errors.js';
+
+/** What to import and on whose behalf. */
+export interface ImportFocusRequest {
+  readonly path: string;
+  readonly actor: string;
+  readonly surface: Surface;
+  /** Store the valid rows and write the rejected ones to `<file>.rejected.csv` instead of failing. */
+  readonly skipInvalid?: boolean;
+}
+
+/** The outcome of importing one FOCUS file. */
+export interface FocusImportResult {
+  readonly file: string;
+  readonly sha256: string;
+  readonly format: DataFileFormat;
+  readonly focusVersion: string | null;
+  readonly batchId: number | null;
+  readonly rows: number;
+  readonly rejected: number;
+  readonly skipped: boolean;
+  /** Why nothing changed, when `skipped`. */
+  readonly skippedReason?: string;
+  readonly slices: readonly LoadedSlice[];
+  readonly totals: readonly LoadedTotals[];
+  readonly warnings: readonly string[];
+  readonly rejectedFile?: string;
+}
+
+/**
+ * Imports one FOCUS export (CSV, CSV.gz or Parquet) as one transaction. Slices of the same billing
+ * account and billing period imported earlier are replaced (exports are restated); the same bytes
+ * imported again change nothing. Any invalid row fails the whole file unless `skipInvalid`.
+ */
+export async function importFocusFile(store: Store, request: ImportFocusRequest): Promise<FocusImportResult> {
+  const { path } = request;
+  const format = await detectFileFormat(path);
+  const sha256 = await sha256OfFile(path);
+  const tags = new TagResolver(await listTagAliases(store.db));
+  const unit = format === 'parquet' ? 'row' : 'line';
+
+  return withFocusLoad(store, async (load) => {
+    const earlier = await load.currentBatchWithSha(sha256);
+    if (earlier) {
+      return {
+        file: path, sha256, format, focusVersion: null, batchId: earlier.id, rows: 0, rejected: 0, skipped: true,
+        skippedReason: `already imported as batch ${earlier.id} on ${earlier.importedAt.toISOString()}; nothing changed`,
+        slices: [], totals: [], warnings: [],
+      };
+    }
+    const records = format === 'parquet' ? readParquetRecords(path) : readCsvRecords(path);
+    let plan: FocusHeaderPlan | undefined;
+    let rows = 0;
+    let rejected = 0;
+    let errorCount = 0;
+    const shownErrors: CellError[] = [];
+    let rejects: RejectedRowsFile | undefined;
+    try {
+      for await (const batch of records) {
+        let start = 0;
+        if (!plan) {
+          if (batch.rows.length === 0) continue;
+          const planned = planFocusHeader(batch.rows[0]!);
+          if (!planned.ok) throw importRejected(path, planned.errors, planned.errors.length, unit);
+          plan = planned.plan;
+          await load.begin({
+            fileName: path, sha256, format, focusVersion: plan.version, importedBy: request.actor, surface: request.surface,
+          });
+          start = 1;
+        }
+        const valid: FocusLine[] = [];
+        const problems = problemsByLine(batch);
+        for (let i = start; i < batch.rows.length; i++) {
+          const line = batch.lines[i]!;
+          const problem = problems?.get(line);
+          const result = problem
+            ? { ok: false as const, errors: [{ line, column: '(row)', reason: problem }] }
+            : normalizeFocusRow(plan, batch.rows[i]!, line, tags);
+          if (result.ok) {
+            valid.push(result.line);
+            continue;
+          }
+          rejected++;
+          errorCount += result.errors.length;
+          for (const e of result.errors) if (shownErrors.length < shownErrorLimit) shownErrors.push(e);
+          if (request.skipInvalid) {
+            rejects ??= await RejectedRowsFile.open(rejectedFilePath(path), plan.names);
+            await rejects.add(line, result.errors, batch.rows[i]!);
+          }
+        }
+        rows += valid.length;
+        // Once a strict import has failed there is no point loading more; keep reading only to count errors.
+        if (rejected === 0 || request.skipInvalid) await load.add(valid);
+      }
+      if (!plan) throw new CostbridgeError('INPUT_INVALID', `${path}: the file is empty (no header row)`);
+      if (rejected > 0 && !request.skipInvalid) {
+        throw importRejected(path, shownErrors, errorCount, unit);
+      }
+      const warnings = [...plan.warnings];
+      if (rejected > 0) warnings.push(`${rejected} invalid row(s) skipped, written to ${rejects!.path}`);
+      const { slices, totals } = await load.complete({ rows, rejected, warnings });
+      return {
+        file: path, sha256, format, focusVersion: plan.version, batchId: null, rows, rejected, skipped: false,
+        slices, totals, warnings, ...(rejects ? { rejectedFile: rejects.path } : {}),
+      };
+    } finally {
+      await rejects?.close();
+    }
+  });
+}
+
+function problemsByLine(batch: RecordBatch): Map<number, string> | undefined {
+  if (batch.problems.length === 0) return undefined;
+  return new Map(batch.problems.map((p) => [p.line, `malformed CSV: ${p.reason}`]));
+}
+
+/** The `--skip-invalid` side file: each rejected row with its line and reasons, then its cells. */
+class RejectedRowsFile {
+  private constructor(
+    readonly path: string,
+    private readonly out: WriteStream,
+  ) {}
+
+  static async open(path: string, header: readonly string[]): Promise<RejectedRowsFile> {
+    const out = createWriteStream(path);
+    await once(out, 'open');
+    const file = new RejectedRowsFile(path, out);
+    await file.write(stringify([['line', 'errors', ...header]]));
+    return file;
+  }
+
+  add(line: number, errors: readonly CellError[], cells: readonly string[]): Promise<void> {
+    const reasons = errors.map((e) => `${e.column}: ${e.reason}`).join('; ');
+    return this.write(stringify([[String(line), reasons, ...cells]]));
+  }
+
+  private async write(text: string): Promise<void> {
+    if (!this.out.write(text)) await once(this.out, 'drain');
+  }
+
+  async close(): Promise<void> {
+    this.out.end();
+    await once(this.out, 'close');
+  }
+}

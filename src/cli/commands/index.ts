@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.js';
+import { registerMigrate } from './migrate.js';
+import { registerImport } from './import.js';
+import { registerReport } from './report.js';
+import { registerAliases } from './aliases.js';
+
+/** Every top-level command, in the order `--help` lists them. */
+export const commands: ReadonlyArray<(program: Command, ctx: CliContext) => void> = [
+  registerImport,
+  registerReport,
+  registerAliases,
+  registerMigrate,
+];

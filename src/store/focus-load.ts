@@ -1,0 +1,235 @@
+import { focusColumns } from '../domain/focus-columns.js';
+import type { FocusLine } from '../domain/focus-row.js';
+import { sharedFields } from '../domain/shared-fields.js';
+import { auditInsertSql, type Surface } from './audit-log.js';
+import { inTransaction, type CopyIn, type RawSession, type Store } from './database.js';
+
+// Any constant works: FOCUS imports on one database take this lock so restated slices are
+// replaced one import at a time (two imports of the same slice would otherwise both survive).
+const focusImportLockKey = 7_265_302;
+
+const copyColumns = [
+  'batch_id',
+  'source_line',
+  ...focusColumns.map((c) => c.dbColumn),
+  'extra',
+  ...sharedFields,
+];
+
+/** The import batch a FOCUS file becomes. */
+export interface NewFocusBatch {
+  readonly fileName: string;
+  readonly sha256: string;
+  readonly format: string;
+  readonly focusVersion: string;
+  readonly importedBy: string;
+  readonly surface: Surface;
+}
+
+/** What one (billing account, billing period) slice of the file held once loaded. */
+export interface LoadedSlice {
+  readonly billingAccountId: string;
+  readonly billingPeriodStart: string;
+  readonly rows: number;
+  readonly replacedBatchIds: readonly number[];
+}
+
+/** Exact sums of what a batch loaded, per billing currency. */
+export interface LoadedTotals {
+  readonly currency: string;
+  readonly billedCost: string;
+  readonly effectiveCost: string;
+}
+
+/** A FOCUS file being loaded inside one transaction. */
+export interface FocusLoad {
+  /** The batch id of an earlier import of the same bytes whose lines are all still current. */
+  currentBatchWithSha(sha256: string): Promise<{ id: number; importedAt: Date } | undefined>;
+  /** Records the batch; must be called once before `add`. */
+  begin(batch: NewFocusBatch): Promise<number>;
+  /** Appends validated lines, replacing earlier imports of each slice the first time it is seen. */
+  add(lines: readonly FocusLine[]): Promise<void>;
+  /** Ends the load: slice bookkeeping, counts and the audit row. The transaction commits after `fn` returns. */
+  complete(summary: { rows: number; rejected: number; warnings: readonly string[] }): Promise<{
+    slices: LoadedSlice[];
+    totals: LoadedTotals[];
+  }>;
+}
+
+/**
+ * Runs `fn` with a FOCUS load in one transaction: it commits when `fn` returns and rolls back when
+ * it throws, so a file is stored whole or not at all.
+ */
+export async function withFocusLoad<T>(store: Store, fn: (load: FocusLoad) => Promise<T>): Promise<T> {
+  return store.session((s) =>
+    inTransaction(s, async () => {
+      if (store.kind === 'postgres') await s.query('SELECT pg_advisory_xact_lock($1)', [focusImportLockKey]);
+      return fn(new SessionFocusLoad(s));
+    }),
+  );
+}
+
+class SessionFocusLoad implements FocusLoad {
+  readonly #s: RawSession;
+  #batchId = 0;
+  #batch: NewFocusBatch | undefined;
+  #copy: CopyIn | undefined;
+  readonly #slices = new Map<string, { accountId: string; periodStart: string; rows: number; replaced: number[] }>();
+  readonly #partitions = new Set<string>();
+
+  constructor(s: RawSession) {
+    this.#s = s;
+  }
+
+  async currentBatchWithSha(sha256: string) {
+    const rows = await this.#s.query<{ id: number; imported_at: Date }>(
+      `SELECT b.id, b.imported_at FROM import_batch b
+        WHERE b.kind = 'focus' AND b.sha256 = $1
+          AND NOT EXISTS (SELECT 1 FROM import_slice sl WHERE sl.batch_id = b.id AND sl.superseded_by IS NOT NULL)
+        ORDER BY b.id DESC LIMIT 1`,
+      [sha256],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, importedAt: row.imported_at } : undefined;
+  }
+
+  async begin(batch: NewFocusBatch): Promise<number> {
+    const rows = await this.#s.query<{ id: number }>(
+      `INSERT INTO import_batch (kind, file_name, sha256, format, focus_version, rows, imported_by, surface)
+       VALUES ('focus', $1, $2, $3, $4, 0, $5, $6) RETURNING id`,
+      [batch.fileName, batch.sha256, batch.format, batch.focusVersion, batch.importedBy, batch.surface],
+    );
+    this.#batchId = rows[0]!.id;
+    this.#batch = batch;
+    return this.#batchId;
+  }
+
+  async add(lines: readonly FocusLine[]): Promise<void> {
+    if (this.#batchId === 0) throw new Error('FocusLoad.begin must be called before add');
+    for (const line of lines) {
+      const key = `${line.billingAccountId}\u0001${line.billingPeriodStart}`;
+      const slice = this.#slices.get(key);
+      if (slice) slice.rows++;
+      else await this.#openSlice(key, line);
+    }
+    this.#copy ??= this.#s.copyIn('cost_line', copyColumns);
+    await this.#copy.write(encodeCopyRows(this.#batchId, lines));
+  }
+
+  async #openSlice(key: string, line: FocusLine): Promise<void> {
+    // DDL and DELETE cannot run while a COPY is streaming on this connection: close it first.
+    if (this.#copy) {
+      await this.#copy.end();
+      this.#copy = undefined;
+    }
+    const period = line.billingPeriodStart;
+    if (!this.#partitions.has(period)) {
+      await this.#s.exec(
+        `CREATE TABLE IF NOT EXISTS ${partitionName(line.billingPeriodStartMs)} PARTITION OF cost_line FOR VALUES IN ('${period}')`,
+      );
+      this.#partitions.add(period);
+    }
+    await this.#s.query('DELETE FROM cost_line WHERE billing_period_start = $1 AND billing_account_id = $2', [
+      period,
+      line.billingAccountId,
+    ]);
+    const superseded = await this.#s.query<{ batch_id: number }>(
+      `UPDATE import_slice SET superseded_by = $3
+        WHERE billing_account_id = $1 AND billing_period_start = $2 AND superseded_by IS NULL
+        RETURNING batch_id`,
+      [line.billingAccountId, period, this.#batchId],
+    );
+    this.#slices.set(key, {
+      accountId: line.billingAccountId,
+      periodStart: period,
+      rows: 1,
+      replaced: superseded.map((r) => r.batch_id),
+    });
+  }
+
+  async complete(summary: { rows: number; rejected: number; warnings: readonly string[] }) {
+    if (this.#copy) {
+      await this.#copy.end();
+      this.#copy = undefined;
+    }
+    const slices = [...this.#slices.values()].sort(
+      (a, b) => a.periodStart.localeCompare(b.periodStart) || a.accountId.localeCompare(b.accountId),
+    );
+    for (const sl of slices) {
+      await this.#s.query(
+        `INSERT INTO import_slice (batch_id, billing_account_id, billing_period_start, rows) VALUES ($1, $2, $3, $4)`,
+        [this.#batchId, sl.accountId, sl.periodStart, sl.rows],
+      );
+    }
+    const periods = [...new Set(slices.map((sl) => sl.periodStart))].sort();
+    await this.#s.query(
+      `UPDATE import_batch SET rows = $2, rejected_rows = $3, billing_periods = $4, warnings = $5::jsonb WHERE id = $1`,
+      [this.#batchId, summary.rows, summary.rejected, periods, JSON.stringify(summary.warnings)],
+    );
+    const totals = periods.length
+      ? await this.#s.query<{ currency: string; billed: string; effective: string }>(
+          `SELECT billing_currency AS currency, sum(billed_cost)::text AS billed, sum(effective_cost)::text AS effective
+             FROM cost_line WHERE batch_id = $1 AND billing_period_start = ANY($2::timestamptz[])
+            GROUP BY billing_currency ORDER BY billing_currency`,
+          [this.#batchId, periods],
+        )
+      : [];
+    const loaded: LoadedSlice[] = slices.map((sl) => ({
+      billingAccountId: sl.accountId,
+      billingPeriodStart: sl.periodStart,
+      rows: sl.rows,
+      replacedBatchIds: sl.replaced,
+    }));
+    const batch = this.#batch!;
+    const audit = auditInsertSql({
+      actor: batch.importedBy,
+      surface: batch.surface,
+      action: 'import.focus',
+      subjectType: 'import_batch',
+      subjectId: String(this.#batchId),
+      after: {
+        file: batch.fileName,
+        sha256: batch.sha256,
+        focusVersion: batch.focusVersion,
+        rows: summary.rows,
+        rejected: summary.rejected,
+        slices: loaded,
+      },
+    });
+    await this.#s.query(audit.sql, audit.params);
+    return {
+      slices: loaded,
+      totals: totals.map((t) => ({ currency: t.currency, billedCost: t.billed, effectiveCost: t.effective })),
+    };
+  }
+}
+
+/** `cost_line_p20240901t0000`: one partition per distinct BillingPeriodStart instant (UTC). */
+function partitionName(epochMs: number): string {
+  const iso = new Date(epochMs).toISOString();
+  return `cost_line_p${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}t${iso.slice(11, 13)}${iso.slice(14, 16)}`;
+}
+
+const copyEscapes = /[\\\t\n\r]/;
+const copyEscapesGlobal = /[\\\t\n\r]/g;
+const copyEscapeOf: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return copyEscapes.test(value) ? value.replace(copyEscapesGlobal, (c) => copyEscapeOf[c]!) : value;
+}
+
+/** Lines in PostgreSQL COPY text format, in `copyColumns` order. */
+function encodeCopyRows(batchId: number, lines: readonly FocusLine[]): string {
+  const out: string[] = [];
+  const prefix = `${batchId}\t`;
+  for (const line of lines) {
+    let row = prefix + line.sourceLine;
+    for (const v of line.values) row += `\t${copyText(v)}`;
+    row += `\t${copyText(line.extra)}`;
+    for (const v of line.shared) row += `\t${copyText(v)}`;
+    out.push(row);
+  }
+  out.push('');
+  return out.join('\n');
+}
