@@ -5,6 +5,13 @@ import type { CliContext, CliIo } from './cli/cli-context.js';
 import { openConfiguredStore } from './cli/open-store.js';
 import type { Store } from './store/database.js';
 import { commands } from './cli/commands/index.js';
+import { commandReference } from './cli/command-reference.js';
+import { readFileSync } from 'node:fs';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 const processIo: CliIo = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -37,6 +44,7 @@ export async function runCli(
       .exitOverride()
       .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
     for (const register of commands) register(program, ctx);
+    program.version(packageVersion(), '-V, --version').addHelpText('after', () => commandReference(program));
     await program.parseAsync([...argv], { from: 'node' });
     return 0;
   } catch (e) {

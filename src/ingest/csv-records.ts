@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import Papa from 'papaparse';
+import { detectFileFormat } from './file-format.js';
 
 /** A run of parsed records with the file line each one starts on. */
 export interface RecordBatch {
@@ -12,101 +12,88 @@ export interface RecordBatch {
   readonly problems: { line: number; reason: string }[];
 }
 
-/** True when the file starts with the gzip magic bytes, whatever its name says. */
-export async function isGzip(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
-  try {
-    const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && buffer[0] === 0x1f && buffer[1] === 0x8b;
-  } finally {
-    await fh.close();
-  }
-}
+/** A quoted cell longer than this is taken for a missing closing quote rather than buffered forever. */
+const maxPendingChars = 64 << 20;
 
-/** Opens a CSV file as a byte stream, gunzipping `.csv.gz` transparently. */
-export async function openCsvStream(path: string): Promise<Readable> {
+/** Opens a CSV file as a UTF-8 text stream, gunzipping `.csv.gz` transparently. */
+export async function openCsvText(path: string): Promise<Readable> {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  return (await isGzip(path)) ? raw.pipe(createGunzip()) : raw;
+  const bytes = (await detectFileFormat(path)) === 'csv.gz' ? raw.pipe(createGunzip()) : raw;
+  bytes.setEncoding('utf8');
+  return bytes;
 }
 
 /**
  * Streams a CSV file (RFC 4180: quoted cells may hold commas, quotes and newlines; CRLF or LF) as
- * batches of records. The parser pauses while the consumer works on a batch, so memory stays
- * bounded by one batch whatever the file size. The header is the first record of the first batch.
+ * batches of records, one batch per chunk read. Reading waits while the consumer works on a batch,
+ * so memory stays bounded whatever the file size. The header is the first record of the first
+ * batch; a leading byte-order mark is removed.
  */
 export async function* readCsvRecords(path: string): AsyncGenerator<RecordBatch> {
-  const input = await openCsvStream(path);
-  const queue: (RecordBatch | Error | null)[] = [];
-  let wake: (() => void) | undefined;
+  const input = await openCsvText(path);
   let parser: Papa.Parser | undefined;
+  let pending = '';
   let nextLine = 1;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
-  };
-  input.on('error', (e) => {
-    queue.push(e);
-    notify();
-  });
-  Papa.parse<string[]>(input as unknown as File, {
-    delimiter: ',',
-    skipEmptyLines: false,
-    chunk(result, p) {
-      parser = p;
-      p.pause();
-      const rows: string[][] = [];
-      const lines: number[] = [];
-      const problems: { line: number; reason: string }[] = [];
-      const rowLine: number[] = [];
-      for (const cells of result.data) {
-        const line = nextLine;
-        rowLine.push(line);
-        let breaks = 0;
-        for (const cell of cells) {
-          let at = cell.indexOf('\n');
-          while (at !== -1) {
-            breaks++;
-            at = cell.indexOf('\n', at + 1);
-          }
-        }
-        nextLine += 1 + breaks;
-        if (cells.length === 1 && cells[0] === '') continue;
-        rows.push(cells);
-        lines.push(line);
-      }
-      for (const e of result.errors) {
-        const line = e.row !== undefined && e.row !== null ? (rowLine[e.row] ?? nextLine) : nextLine;
-        problems.push({ line, reason: e.message });
-      }
-      queue.push({ rows, lines, problems });
-      notify();
-    },
-    complete() {
-      queue.push(null);
-      notify();
-    },
-    error(e) {
-      queue.push(e);
-      notify();
-    },
-  });
-  let done = false;
+  let first = true;
   try {
-    while (true) {
-      if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      const item = queue.shift()!;
-      if (item === null) {
-        done = true;
-        return;
+    for await (const chunk of input) {
+      let text = pending + (chunk as string);
+      if (first) {
+        text = text.replace(/^\uFEFF/, '');
+        parser = new Papa.Parser({ delimiter: ',', newline: detectNewline(text), quoteChar: '"' });
+        first = false;
       }
-      if (item instanceof Error) throw item;
-      yield item;
-      parser?.resume();
+      const result = parser!.parse(text, 0, true);
+      pending = text.substring(result.meta.cursor);
+      if (pending.length > maxPendingChars) {
+        throw new Error(`line ${nextLine}: a quoted cell never ends (or one row is larger than 64 MB); check for a missing closing quote`);
+      }
+      const batch = toBatch(result, nextLine);
+      nextLine = batch.nextLine;
+      if (batch.rows.length > 0 || batch.problems.length > 0) yield batch;
+    }
+    if (first) return;
+    if (pending.length > 0) {
+      const batch = toBatch(parser!.parse(pending, 0, false), nextLine);
+      if (batch.rows.length > 0 || batch.problems.length > 0) yield batch;
     }
   } finally {
-    if (!done) {
-      parser?.abort();
-      input.destroy();
-    }
+    input.destroy();
   }
+}
+
+// Papaparse needs the line break up front; a file uses one style throughout.
+function detectNewline(text: string): '\n' | '\r\n' | '\r' {
+  const lf = text.indexOf('\n');
+  if (lf > 0 && text[lf - 1] === '\r') return '\r\n';
+  if (lf === -1 && text.includes('\r')) return '\r';
+  return '\n';
+}
+
+function toBatch(result: Papa.ParseResult<string[]>, startLine: number): RecordBatch & { nextLine: number } {
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  const rowLine: number[] = [];
+  let nextLine = startLine;
+  for (const cells of result.data) {
+    const line = nextLine;
+    rowLine.push(line);
+    let breaks = 0;
+    for (const cell of cells) {
+      let at = cell.indexOf('\n');
+      while (at !== -1) {
+        breaks++;
+        at = cell.indexOf('\n', at + 1);
+      }
+    }
+    nextLine += 1 + breaks;
+    if (cells.length === 1 && cells[0] === '') continue;
+    rows.push(cells);
+    lines.push(line);
+  }
+  const problems = result.errors.map((e) => ({
+    line: e.row !== undefined && e.row !== null ? (rowLine[e.row] ?? nextLine) : nextLine,
+    reason: e.message,
+  }));
+  return { rows, lines, problems, nextLine };
 }

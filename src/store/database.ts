@@ -5,8 +5,7 @@ import { once } from 'node:events';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { PGlite } from '@electric-sql/pglite';
-import { PGliteDialect } from 'kysely-pglite-dialect';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from './tables.js';
 
 /** A COPY ... FROM STDIN in progress: text-format rows are written to it in chunks. */
@@ -122,6 +121,8 @@ async function openPglite(location: { dataDir: string } | { memory: true }): Pro
   const dataDir = 'dataDir' in location ? location.dataDir : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  // Loaded on demand: the embedded engine weighs ~80 MB that a Postgres deployment never needs.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
