@@ -1,8 +1,23 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
 import { CostbridgeError } from './domain/costbridge-error.js';
+import { parseSharedField } from './domain/shared-fields.js';
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const decimalSetting = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((v) => /^\d+(\.\d+)?$/.test(v), 'must be a non-negative decimal such as 100 or 0.05');
+const wholeNumber = (fallback: number, max: number) =>
+  z.coerce.number().int().min(0).max(max).default(fallback);
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean));
 
 const schema = z.object({
   DATABASE_URL: z
@@ -25,6 +40,20 @@ const schema = z.object({
     .refine(isIanaZone, 'must be an IANA time zone such as UTC or Europe/Paris'),
   COSTBRIDGE_USER: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
+  COSTBRIDGE_REQUIRED_FIELDS: list('cost-center,owner').refine(
+    (fields) => fields.length > 0 && fields.every((f) => parseSharedField(f) !== undefined),
+    'must list shared fields: cost-center, application, legal-entity, environment, project, owner',
+  ),
+  COSTBRIDGE_UNATTRIBUTED_MIN_AMOUNT: decimalSetting('100'),
+  COSTBRIDGE_UNATTRIBUTED_MIN_SHARE: decimalSetting('0.01'),
+  COSTBRIDGE_GOVERNED_CATEGORIES: list(''),
+  COSTBRIDGE_CLEARING_ACCOUNT: z.string().trim().min(1).default('IT-CLEARING'),
+  COSTBRIDGE_DEFAULT_GL_ACCOUNT: z.string().trim().min(1).default('IT-CLOUD'),
+  COSTBRIDGE_SHARED_POOLS_FILE: z.string().trim().min(1).optional(),
+  COSTBRIDGE_MATERIALITY_AMOUNT: decimalSetting('1000'),
+  COSTBRIDGE_MATERIALITY_SHARE: decimalSetting('0.05'),
+  COSTBRIDGE_FORECAST_WINDOW_DAYS: wholeNumber(7, 90),
+  COSTBRIDGE_HANDOFF_BUSINESS_DAYS: wholeNumber(3, 20),
   USER: z.string().optional(),
 });
 
@@ -46,6 +75,28 @@ export interface Config {
   readonly logLevel: (typeof logLevels)[number];
   /** Who a CLI action is attributed to in the audit log when no `--as` is given. */
   readonly defaultActor: string;
+  /** Attribution: which shared fields a line must have, noise thresholds, governed categories, chargeback accounts. */
+  readonly attribution: {
+    /** Shared-field flags (`cost-center`, `owner` ...) a line must resolve to count as attributed. */
+    readonly requiredFields: readonly string[];
+    /** Unattributed items below this amount AND this share of the period total are kept but not alerted. */
+    readonly minAmount: string;
+    readonly minShare: string;
+    /** ServiceCategory values governed like "AI and Machine Learning" (contract required). */
+    readonly governedCategories: readonly string[];
+    readonly clearingAccount: string;
+    readonly defaultGlAccount: string;
+    /** Optional YAML/JSON file of shared-cost pools. */
+    readonly sharedPoolsFile: string | undefined;
+  };
+  /** Variance: materiality thresholds and the run-rate forecast and handoff settings. */
+  readonly variance: {
+    /** A variance needs an explanation when |variance| >= amount AND |variance| >= share x comparison. */
+    readonly materialityAmount: string;
+    readonly materialityShare: string;
+    readonly forecastWindowDays: number;
+    readonly handoffBusinessDays: number;
+  };
 }
 
 
@@ -67,5 +118,20 @@ export function loadConfig(
     timezone: e.COSTBRIDGE_TIMEZONE,
     logLevel: e.LOG_LEVEL,
     defaultActor: e.COSTBRIDGE_USER ?? (e.USER ? `cli:${e.USER}` : 'cli'),
+    attribution: Object.freeze({
+      requiredFields: Object.freeze(e.COSTBRIDGE_REQUIRED_FIELDS),
+      minAmount: e.COSTBRIDGE_UNATTRIBUTED_MIN_AMOUNT,
+      minShare: e.COSTBRIDGE_UNATTRIBUTED_MIN_SHARE,
+      governedCategories: Object.freeze(e.COSTBRIDGE_GOVERNED_CATEGORIES),
+      clearingAccount: e.COSTBRIDGE_CLEARING_ACCOUNT,
+      defaultGlAccount: e.COSTBRIDGE_DEFAULT_GL_ACCOUNT,
+      sharedPoolsFile: e.COSTBRIDGE_SHARED_POOLS_FILE ? resolve(cwd, e.COSTBRIDGE_SHARED_POOLS_FILE) : undefined,
+    }),
+    variance: Object.freeze({
+      materialityAmount: e.COSTBRIDGE_MATERIALITY_AMOUNT,
+      materialityShare: e.COSTBRIDGE_MATERIALITY_SHARE,
+      forecastWindowDays: e.COSTBRIDGE_FORECAST_WINDOW_DAYS,
+      handoffBusinessDays: e.COSTBRIDGE_HANDOFF_BUSINESS_DAYS,
+    }),
   });
 }

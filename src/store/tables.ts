@@ -33,7 +33,7 @@ export interface ImportBatchTable {
   imported_by: string;
   surface: string;
   imported_at: Timestamp;
-  /** How an ITFM file was read (`--map` renames, the budgets `--version`); JSON text on insert. */
+  /** How an ITFM file was read (`--map` renames, the budgets `--budget-version`); JSON text on insert. */
   read_options: ColumnType<unknown, string | undefined, string>;
 }
 
