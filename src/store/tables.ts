@@ -1,4 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AttributionTables } from './tables-attribution.js';
+import type { VarianceTables } from './tables-variance.js';
+import type { SavingsTables } from './tables-savings.js';
 
 // Row types of the tables kysely queries. Amounts are numeric in Postgres and exact decimal strings here.
 
@@ -132,8 +135,8 @@ export interface TagAliasTable {
   created_at: Timestamp;
 }
 
-/** The database as kysely sees it. */
-export interface Database {
+/** The database as kysely sees it: the foundation tables plus each area's own (tables-*.ts). */
+export interface Database extends AttributionTables, VarianceTables, SavingsTables {
   audit_log: AuditLogTable;
   import_batch: ImportBatchTable;
   import_slice: ImportSliceTable;

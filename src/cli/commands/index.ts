@@ -4,11 +4,13 @@ import { registerMigrate } from './migrate.js';
 import { registerImport } from './import.js';
 import { registerReport } from './report.js';
 import { registerAliases } from './aliases.js';
+import { registerDemoData } from './demo-data.js';
 
 /** Every top-level command, in the order `--help` lists them. */
 export const commands: ReadonlyArray<(program: Command, ctx: CliContext) => void> = [
   registerImport,
   registerReport,
   registerAliases,
+  registerDemoData,
   registerMigrate,
 ];
