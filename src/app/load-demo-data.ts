@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { writeDemoData } from '../demo/write-demo-data.js';
+import type { Store } from '../store/database.js';
+import type { Surface } from '../store/audit-log.js';
+import { importCostCenters } from './import-cost-centers.js';
+import { importBudgets } from './import-budgets.js';
+import { importGl } from './import-gl.js';
+import { importFocusFile } from './import-focus.js';
+
+/** How much synthetic data to load and as of which day. */
+export interface LoadDemoDataRequest {
+  readonly dir: string;
+  /** `YYYY-MM-DD`: the demo's months end here (month to date). */
+  readonly asOf: string;
+  readonly months?: number;
+  readonly rows?: number;
+  readonly actor: string;
+  readonly surface: Surface;
+}
+
+/** What the demo load put in the database. */
+export interface DemoLoadResult {
+  readonly dir: string;
+  readonly focusFiles: number;
+  readonly focusRows: number;
+  readonly months: readonly string[];
+}
+
+/**
+ * Generates the synthetic demo data set into `dir` and imports it through the same use cases a
+ * person would run: cost centers, budgets, forecast, GL actuals, then the FOCUS files.
+ */
+export async function loadDemoData(store: Store, request: LoadDemoDataRequest): Promise<DemoLoadResult> {
+  const written = await writeDemoData(request.dir, {
+    seed: 1,
+    months: request.months ?? 3,
+    rows: request.rows ?? 5000,
+    asOf: request.asOf,
+  });
+  const who = { actor: request.actor, surface: request.surface };
+  const itfm = (name: string) => join(written.dir, 'itfm', name);
+  await importCostCenters(store, { path: itfm('cost-centers.csv'), ...who });
+  await importBudgets(store, { path: itfm('budgets.csv'), ...who });
+  await importBudgets(store, { path: itfm('forecast.csv'), ...who });
+  await importGl(store, { path: itfm('gl.csv'), ...who });
+  let focusRows = 0;
+  const focus = written.files.filter((f) => f.kind === 'focus');
+  for (const file of focus) {
+    focusRows += (await importFocusFile(store, { path: join(written.dir, file.path), ...who })).rows;
+  }
+  return { dir: written.dir, focusFiles: focus.length, focusRows, months: written.plan.months.map((m) => m.key) };
+}
