@@ -29,8 +29,9 @@ export function parseTimestamp(raw: string): Timestamp | undefined {
   const cached = timestampCache.get(raw);
   if (cached !== undefined) return cached ?? undefined;
   const parsed = parseTimestampUncached(raw.trim());
-  if (timestampCache.size > 50_000) timestampCache.clear();
-  timestampCache.set(raw, parsed ?? null);
+  if (timestampCache.size > 10_000) timestampCache.clear();
+  // A cell read from a CSV chunk is a slice that keeps the whole chunk alive; cache a copy instead.
+  timestampCache.set(copyString(raw), parsed ?? null);
   return parsed;
 }
 
@@ -53,6 +54,10 @@ function parseTimestampUncached(text: string): Timestamp | undefined {
   const epochMs = Date.parse(iso);
   if (Number.isNaN(epochMs)) return undefined;
   return { iso, epochMs };
+}
+
+function copyString(s: string): string {
+  return s.split('').join('');
 }
 
 function daysInMonth(year: number, month: number): number {

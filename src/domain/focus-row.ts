@@ -1,9 +1,9 @@
 import {
   chargeCategories,
   detectFocusVersion,
-  focusColumnIndex,
   focusColumns,
   focusIndexOf,
+  type FocusColumn,
   type FocusVersion,
 } from './focus-columns.js';
 import { decimalText, isCurrencyCode, parseJsonObject, parseTimestamp } from './cell-values.js';
@@ -29,7 +29,6 @@ export interface FocusHeaderPlan {
 }
 
 const chargeCategorySet: ReadonlySet<string> = new Set(chargeCategories);
-const nullTokens: ReadonlySet<string> = new Set(['', 'NULL', 'null']);
 
 /**
  * Maps a header row onto the FOCUS catalog. Matching is by exact FOCUS name, tolerating case and
@@ -101,6 +100,32 @@ const I = {
   tags: focusIndexOf('Tags'),
 };
 
+const enum Kind {
+  Text,
+  Decimal,
+  Datetime,
+  Currency,
+  ChargeCategory,
+  ChargeClass,
+  Json,
+}
+const kindOf: Record<FocusColumn['type'], Kind> = {
+  text: Kind.Text,
+  decimal: Kind.Decimal,
+  datetime: Kind.Datetime,
+  currency: Kind.Currency,
+  'charge-category': Kind.ChargeCategory,
+  'charge-class': Kind.ChargeClass,
+  'json-object': Kind.Json,
+};
+// Per catalog column, decided once: this loop runs for every cell of files with millions of rows.
+const catalogKinds: readonly Kind[] = focusColumns.map((c) => kindOf[c.type]);
+const requiredIndexes: readonly number[] = focusColumns.flatMap((c, i) => (c.required ? [i] : []));
+
+function isNullCell(raw: string): boolean {
+  return raw === '' || raw === 'NULL' || raw === 'null';
+}
+
 /**
  * Validates one data row against its header plan. On success the line is ready to store; on failure
  * every bad cell is reported with its line and column.
@@ -111,80 +136,84 @@ export function normalizeFocusRow(
   sourceLine: number,
   tags: TagResolver,
 ): { ok: true; line: FocusLine } | { ok: false; errors: CellError[] } {
+  if (cells.length !== plan.names.length) {
+    const reason = `has ${cells.length} cells but the header has ${plan.names.length} columns`;
+    return { ok: false, errors: [{ line: sourceLine, column: '(row)', reason }] };
+  }
   const values: (string | null)[] = new Array(focusColumns.length).fill(null);
   let errors: CellError[] | undefined;
   let extra: Record<string, string> | undefined;
   let parsedTags: Record<string, unknown> | null = null;
-  const epoch: number[] = [];
-  const fail = (column: string, reason: string) => (errors ??= []).push({ line: sourceLine, column, reason });
+  let billingStart = NaN, billingEnd = NaN, chargeStart = NaN, chargeEnd = NaN;
+  const catalogIndex = plan.catalogIndex;
 
-  if (cells.length !== plan.names.length) {
-    fail('(row)', `has ${cells.length} cells but the header has ${plan.names.length} columns`);
-    return { ok: false, errors: errors! };
-  }
   for (let i = 0; i < cells.length; i++) {
     const raw = cells[i]!;
-    const ci = plan.catalogIndex[i]!;
+    const ci = catalogIndex[i]!;
+    if (isNullCell(raw)) continue;
     if (ci < 0) {
-      if (!nullTokens.has(raw)) (extra ??= {})[plan.names[i]!] = raw;
+      (extra ??= {})[plan.names[i]!] = raw;
       continue;
     }
-    if (nullTokens.has(raw)) continue;
-    const column = focusColumns[ci]!;
+    let reason: string | undefined;
     if (raw.includes('\u0000')) {
-      fail(column.name, 'contains a NUL character');
-      continue;
-    }
-    switch (column.type) {
-      case 'text':
-        values[ci] = raw;
-        break;
-      case 'decimal': {
-        const text = decimalText(raw);
-        if (text === undefined) fail(column.name, `is not a number: ${JSON.stringify(raw)}`);
-        else values[ci] = text;
-        break;
-      }
-      case 'datetime': {
-        const ts = parseTimestamp(raw);
-        if (!ts) fail(column.name, `is not an ISO 8601 date-time (like 2024-09-01T00:00:00Z): ${JSON.stringify(raw)}`);
-        else {
-          values[ci] = ts.iso;
-          epoch[ci] = ts.epochMs;
-        }
-        break;
-      }
-      case 'currency':
-        if (!isCurrencyCode(raw)) fail(column.name, `is not a three-letter currency code: ${JSON.stringify(raw)}`);
-        else values[ci] = raw;
-        break;
-      case 'charge-category':
-        if (!chargeCategorySet.has(raw)) {
-          fail(column.name, `must be one of ${chargeCategories.join(', ')}; got ${JSON.stringify(raw)}`);
-        } else values[ci] = raw;
-        break;
-      case 'charge-class':
-        if (raw !== 'Correction') fail(column.name, `must be empty or Correction; got ${JSON.stringify(raw)}`);
-        else values[ci] = raw;
-        break;
-      case 'json-object': {
-        const parsed = parseJsonObject(raw);
-        if (!parsed.ok) fail(column.name, parsed.reason);
-        else {
+      reason = 'contains a NUL character';
+    } else {
+      switch (catalogKinds[ci]) {
+        case Kind.Text:
           values[ci] = raw;
-          if (ci === I.tags) parsedTags = parsed.value;
+          break;
+        case Kind.Decimal: {
+          const text = decimalText(raw);
+          if (text === undefined) reason = `is not a number: ${JSON.stringify(raw)}`;
+          else values[ci] = text;
+          break;
         }
-        break;
+        case Kind.Datetime: {
+          const ts = parseTimestamp(raw);
+          if (!ts) {
+            reason = `is not an ISO 8601 date-time (like 2024-09-01T00:00:00Z): ${JSON.stringify(raw)}`;
+            break;
+          }
+          values[ci] = ts.iso;
+          if (ci === I.billingPeriodStart) billingStart = ts.epochMs;
+          else if (ci === I.billingPeriodEnd) billingEnd = ts.epochMs;
+          else if (ci === I.chargePeriodStart) chargeStart = ts.epochMs;
+          else if (ci === I.chargePeriodEnd) chargeEnd = ts.epochMs;
+          break;
+        }
+        case Kind.Currency:
+          if (!isCurrencyCode(raw)) reason = `is not a three-letter currency code: ${JSON.stringify(raw)}`;
+          else values[ci] = raw;
+          break;
+        case Kind.ChargeCategory:
+          if (!chargeCategorySet.has(raw)) reason = `must be one of ${chargeCategories.join(', ')}; got ${JSON.stringify(raw)}`;
+          else values[ci] = raw;
+          break;
+        case Kind.ChargeClass:
+          if (raw !== 'Correction') reason = `must be empty or Correction; got ${JSON.stringify(raw)}`;
+          else values[ci] = raw;
+          break;
+        case Kind.Json: {
+          const parsed = parseJsonObject(raw);
+          if (!parsed.ok) reason = parsed.reason;
+          else {
+            values[ci] = raw;
+            if (ci === I.tags) parsedTags = parsed.value;
+          }
+          break;
+        }
       }
     }
+    if (reason !== undefined) (errors ??= []).push({ line: sourceLine, column: focusColumns[ci]!.name, reason });
   }
-  for (const c of focusColumns) {
-    if (!c.required) continue;
-    const ci = focusColumnIndex.get(c.name)!;
-    if (values[ci] === null && !errors?.some((e) => e.column === c.name)) fail(c.name, 'is required but empty');
+  for (const ci of requiredIndexes) {
+    if (values[ci] !== null) continue;
+    const column = focusColumns[ci]!.name;
+    if (!errors?.some((e) => e.column === column)) (errors ??= []).push({ line: sourceLine, column, reason: 'is required but empty' });
   }
-  checkOrder(epoch, I.billingPeriodStart, I.billingPeriodEnd, 'BillingPeriodEnd', 'BillingPeriodStart', fail);
-  checkOrder(epoch, I.chargePeriodStart, I.chargePeriodEnd, 'ChargePeriodEnd', 'ChargePeriodStart', fail);
+  if (billingEnd < billingStart) (errors ??= []).push({ line: sourceLine, column: 'BillingPeriodEnd', reason: 'is before BillingPeriodStart' });
+  if (chargeEnd < chargeStart) (errors ??= []).push({ line: sourceLine, column: 'ChargePeriodEnd', reason: 'is before ChargePeriodStart' });
   if (errors) return { ok: false, errors };
 
   if (values[I.providerName] === null) values[I.providerName] = values[I.serviceProviderName] ?? null;
@@ -196,21 +225,9 @@ export function normalizeFocusRow(
       shared: tags.resolve(parsedTags),
       extra: extra ? JSON.stringify(extra) : null,
       billingAccountId: values[I.billingAccountId]!,
-      billingPeriodStart: new Date(epoch[I.billingPeriodStart]!).toISOString(),
-      billingPeriodStartMs: epoch[I.billingPeriodStart]!,
+      billingPeriodStart: new Date(billingStart).toISOString(),
+      billingPeriodStartMs: billingStart,
     },
   };
 }
 
-function checkOrder(
-  epoch: readonly number[],
-  startIndex: number,
-  endIndex: number,
-  endName: string,
-  startName: string,
-  fail: (column: string, reason: string) => void,
-): void {
-  const start = epoch[startIndex];
-  const end = epoch[endIndex];
-  if (start !== undefined && end !== undefined && end < start) fail(endName, `is before ${startName}`);
-}

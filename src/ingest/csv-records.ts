@@ -17,7 +17,7 @@ const maxPendingChars = 64 << 20;
 
 /** Opens a CSV file as a UTF-8 text stream, gunzipping `.csv.gz` transparently. */
 export async function openCsvText(path: string): Promise<Readable> {
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const raw = createReadStream(path, { highWaterMark: 1 << 18 });
   const bytes = (await detectFileFormat(path)) === 'csv.gz' ? raw.pipe(createGunzip()) : raw;
   bytes.setEncoding('utf8');
   return bytes;
@@ -48,13 +48,13 @@ export async function* readCsvRecords(path: string): AsyncGenerator<RecordBatch>
       if (pending.length > maxPendingChars) {
         throw new Error(`line ${nextLine}: a quoted cell never ends (or one row is larger than 64 MB); check for a missing closing quote`);
       }
-      const batch = toBatch(result, nextLine);
+      const batch = toBatch(result, nextLine, countNewlines(text, result.meta.cursor));
       nextLine = batch.nextLine;
       if (batch.rows.length > 0 || batch.problems.length > 0) yield batch;
     }
     if (first) return;
     if (pending.length > 0) {
-      const batch = toBatch(parser!.parse(pending, 0, false), nextLine);
+      const batch = toBatch(parser!.parse(pending, 0, false), nextLine, undefined);
       if (batch.rows.length > 0 || batch.problems.length > 0) yield batch;
     }
   } finally {
@@ -70,20 +70,34 @@ function detectNewline(text: string): '\n' | '\r\n' | '\r' {
   return '\n';
 }
 
-function toBatch(result: Papa.ParseResult<string[]>, startLine: number): RecordBatch & { nextLine: number } {
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < end; at = text.indexOf('\n', at + 1)) n++;
+  return n;
+}
+
+/**
+ * Turns parsed records into a batch with each record's starting line. When the consumed text holds
+ * exactly one line break per record (the common case), no cell spans lines and the per-cell scan for
+ * embedded line breaks is skipped.
+ */
+function toBatch(result: Papa.ParseResult<string[]>, startLine: number, consumedNewlines: number | undefined): RecordBatch & { nextLine: number } {
   const rows: string[][] = [];
   const lines: number[] = [];
   const rowLine: number[] = [];
+  const scanCells = consumedNewlines !== result.data.length;
   let nextLine = startLine;
   for (const cells of result.data) {
     const line = nextLine;
     rowLine.push(line);
     let breaks = 0;
-    for (const cell of cells) {
-      let at = cell.indexOf('\n');
-      while (at !== -1) {
-        breaks++;
-        at = cell.indexOf('\n', at + 1);
+    if (scanCells) {
+      for (const cell of cells) {
+        let at = cell.indexOf('\n');
+        while (at !== -1) {
+          breaks++;
+          at = cell.indexOf('\n', at + 1);
+        }
       }
     }
     nextLine += 1 + breaks;

@@ -10,7 +10,7 @@ import type { Database } from './tables.js';
 
 /** A COPY ... FROM STDIN in progress: text-format rows are written to it in chunks. */
 export interface CopyIn {
-  write(chunk: string): Promise<void>;
+  write(chunk: string | Uint8Array): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -147,7 +147,7 @@ async function openPglite(location: { dataDir: string } | { memory: true }): Pro
       // PGlite has no COPY FROM STDIN; it reads a Blob through the virtual /dev/blob file, so rows
       // are sent in bounded chunks, each its own COPY statement.
       const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
-      let parts: string[] = [];
+      let parts: (string | Uint8Array)[] = [];
       let size = 0;
       const flush = async () => {
         if (size === 0) return;
