@@ -5,10 +5,11 @@ export function commandReference(program: Command): string {
   const lines: string[] = [];
   const visit = (cmd: Command, path: string[]) => {
     const subs = cmd.commands.filter((c) => c.name() !== 'help');
-    if (subs.length > 0) {
-      for (const sub of subs) visit(sub, [...path, sub.name()]);
-      return;
-    }
+    // A group with arguments or flags of its own (`glossary [term]`) is also a command by itself.
+    if (subs.length === 0 || cmd.registeredArguments.length > 0 || cmd.options.length > 0) line(cmd, path);
+    for (const sub of subs) visit(sub, [...path, sub.name()]);
+  };
+  const line = (cmd: Command, path: string[]) => {
     const args = cmd.registeredArguments.map((a) => {
       const name = `${a.name()}${a.variadic ? '...' : ''}`;
       return a.required ? `<${name}>` : `[${name}]`;

@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CostbridgeError } from '../domain/costbridge-error.js';
-import { once } from 'node:events';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -84,11 +83,19 @@ function openPostgres(databaseUrl: string): Store {
 }
 
 function pgSession(client: pg.PoolClient): RawSession {
+  // A COPY left open (an import that failed mid-stream) would make every later query on this
+  // connection wait forever, ROLLBACK included: any other statement aborts it first.
+  let openCopy: { abort(): Promise<void> } | undefined;
+  const settle = async () => {
+    if (openCopy) await openCopy.abort();
+  };
   return {
     async exec(sql) {
+      await settle();
       await client.query(sql);
     },
     async query(sql, params) {
+      await settle();
       const result = await client.query(sql, params ? [...params] : undefined);
       return result.rows;
     },
@@ -96,23 +103,47 @@ function pgSession(client: pg.PoolClient): RawSession {
       const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
       let failure: Error | undefined;
       stream.on('error', (e: Error) => (failure ??= e));
-      return {
-        async write(chunk) {
+      const copy = {
+        async write(chunk: string | Uint8Array) {
           if (failure) throw failure;
-          if (!stream.write(chunk)) {
-            await Promise.race([once(stream, 'drain'), once(stream, 'error')]).catch(() => undefined);
-            if (failure) throw failure;
-          }
+          if (!stream.write(chunk)) await waitFor(stream, 'drain');
+          if (failure) throw failure;
         },
         async end() {
           if (failure) throw failure;
           stream.end();
-          await Promise.race([once(stream, 'finish'), once(stream, 'error')]).catch(() => undefined);
+          await waitFor(stream, 'finish');
+          openCopy = undefined;
           if (failure) throw failure;
         },
+        async abort() {
+          openCopy = undefined;
+          if (stream.destroyed) return;
+          // destroy() sends CopyFail; the server answers with an error and the connection is usable again.
+          const closed = waitFor(stream, 'close');
+          stream.destroy(new Error('COPY aborted'));
+          await closed;
+        },
       };
+      openCopy = copy;
+      return copy;
     },
   };
+}
+
+/** Resolves on `event`, or on 'error'/'close' (the caller inspects the failure it recorded). */
+function waitFor(stream: NodeJS.EventEmitter, event: string): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off(event, done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on(event, done);
+    stream.on('error', done);
+    stream.on('close', done);
+  });
 }
 
 const pgliteCopyChunkChars = 8 << 20;
