@@ -5,6 +5,7 @@ import { parseBillingMonth } from '../../domain/billing-month.js';
 import { parseCostBasis, parseSpendDimensions } from '../../domain/spend-dimensions.js';
 import { formatMoney } from '../../domain/money.js';
 import { textTable } from '../text-table.js';
+import { registerReportTags } from './report-tags.js';
 
 /** `costbridge report ...`: read-only views over the stored cost lines. */
 export function registerReport(program: Command, ctx: CliContext): void {
@@ -29,6 +30,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
       const result = await reportSpend(await ctx.store(), request);
       ctx.io.out(opts.json ? JSON.stringify(spendReportJson(result)) : spendReportText(result));
     });
+  registerReportTags(report, ctx);
 }
 
 /** The documented JSON: one currency flat; several currencies kept apart under `currencies`. */
