@@ -1,0 +1,26 @@
+import type { Store } from '../store/database.js';
+import { checkApprover, checkTransition, closeStep, decide, refuse, type DecisionRequest, type SavingDecision, type SavingFailure } from './saving-decision.js';
+
+/** ITFM rejects a saving, with a reason. */
+export interface RejectSavingRequest extends DecisionRequest {
+  readonly reason: string;
+}
+
+/**
+ * proposed | validated | recognized → rejected; a recognized saving's budget revisions are
+ * reversed. The same rejection submitted again returns `alreadyDone`.
+ */
+export function rejectSaving(store: Store, request: RejectSavingRequest): Promise<SavingDecision | SavingFailure> {
+  const reason = request.reason.trim();
+  return decide(
+    store,
+    request,
+    (s, p) => s.status === 'rejected' && s.closedBy === p.id && s.rejectReason === reason,
+    async ({ tx, saving, person }) => {
+      if (reason === '') return refuse('INPUT_INVALID', `rejecting ${saving.id} needs a reason`, saving);
+      const refusal = (await checkApprover(tx, saving, person, 'reject', false)) ?? checkTransition(saving, 'reject');
+      if (refusal) return refusal;
+      return closeStep(tx, saving, person, 'reject', reason, request.surface);
+    },
+  );
+}
