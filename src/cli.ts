@@ -41,6 +41,8 @@ export async function runCli(
     const program = new Command('costbridge')
       .description('The bridge between FinOps and ITFM: cost data in, shared decisions out.')
       .showHelpAfterError('(run with --help for usage)')
+      // Options after a subcommand name belong to it (variance and variance explain both take --period).
+      .enablePositionalOptions()
       .exitOverride()
       .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
     for (const register of commands) register(program, ctx);

@@ -1,0 +1,144 @@
+import type { BillingMonth } from '../domain/billing-month.js';
+import { handoffDate } from '../domain/business-days.js';
+import { dayOf } from '../domain/forecast-calendar.js';
+import type { PlannedSavingEffect } from '../domain/forecast-planned-savings.js';
+import { isMaterial, type MaterialityThreshold } from '../domain/materiality.js';
+import { Money } from '../domain/money.js';
+import { spendDimensions } from '../domain/spend-dimensions.js';
+import type { VarianceComponentName, VarianceComponents } from '../domain/variance-components.js';
+import type { KeyEffect } from '../domain/variance-decomposition.js';
+import type { Store } from '../store/database.js';
+import { loadPlanAmounts } from '../store/variance-plans.js';
+import { loadCostCenterContacts, loadThresholds } from '../store/variance-thresholds.js';
+import { forecastPeriod, type ForecastAssumptions } from './forecast-period.js';
+import { reportVariance, type VarianceRow } from './report-variance.js';
+
+/** The pre-close handoff request. */
+export interface HandoffRequest {
+  readonly period: BillingMonth;
+  /** `YYYY-MM-DD` (the CLI defaults to today). */
+  readonly asOf: string;
+  readonly windowDays: number;
+  /** config.variance.handoffBusinessDays. */
+  readonly businessDays: number;
+  readonly materiality: MaterialityThreshold;
+  /** Top drivers per cost center (default 5). */
+  readonly drivers?: number | undefined;
+}
+
+/** What ITFM gets for one cost center before close (EffectiveCost basis). */
+export interface HandoffRow {
+  readonly costCenter: string;
+  readonly name: string | null;
+  readonly owner: string | null;
+  readonly currency: string;
+  readonly monthToDate: string;
+  /** Projected period-end actual, baseline trajectory. */
+  readonly projected: string;
+  /** Projected period-end actual with planned actions. */
+  readonly projectedWithPlannedActions: string;
+  /** Budget net of revisions. */
+  readonly budget: string;
+  /** The ITFM forecast. */
+  readonly itfmForecast: string;
+  /** projectedWithPlannedActions - budget. */
+  readonly differenceToBudget: string;
+  /** projectedWithPlannedActions - itfmForecast. */
+  readonly differenceToForecast: string;
+  /** Whether differenceToBudget is material. */
+  readonly material: boolean;
+  /** Month to date vs the same days of the previous month: its components and top price keys. */
+  readonly drivers: { readonly variance: string; readonly components: VarianceComponents; readonly keys: readonly KeyEffect[] } | null;
+  readonly plannedActions: readonly PlannedSavingEffect[];
+  readonly openVariances: ReadonlyArray<{ readonly component: VarianceComponentName; readonly amount: string }>;
+}
+
+/** The pre-close package for ITFM, per cost center. */
+export interface Handoff {
+  readonly period: string;
+  readonly asOf: string;
+  /** When the handoff is due: `businessDays` business days before the period's last business day. */
+  readonly handoffDate: string;
+  readonly basis: 'effective';
+  readonly assumptions: ForecastAssumptions;
+  /** Period the drivers compare against and up to which day (null: whole months). */
+  readonly driversComparedWith: { readonly period: string; readonly asOf: string | null } | null;
+  readonly rows: readonly HandoffRow[];
+}
+
+/**
+ * Builds the pre-close handoff: per cost center the run-rate projection (baseline and with planned
+ * actions), the budget and ITFM forecast and the differences, the top variance drivers of the month
+ * to date (like for like against the previous month), planned actions, and open material variances.
+ */
+export async function buildHandoff(store: Store, request: HandoffRequest): Promise<Handoff> {
+  const { period } = request;
+  const costCenter = spendDimensions.find((d) => d.name === 'cost-center')!;
+  const forecast = await forecastPeriod(store, { period, asOf: request.asOf, basis: 'effective', windowDays: request.windowDays });
+  const month = period.start.slice(0, 10);
+  const [budget, itfm] = await Promise.all([loadPlanAmounts(store.db, 'budget', month), loadPlanAmounts(store.db, 'forecast', month)]);
+  const started = request.asOf > dayOf(period.start);
+  const variance = started
+    ? await reportVariance(store, {
+        period,
+        against: 'previous',
+        basis: 'effective',
+        by: costCenter,
+        asOf: request.asOf,
+        drivers: request.drivers ?? 5,
+        materiality: request.materiality,
+        ledger: false,
+      })
+    : undefined;
+
+  const key = (scope: string, currency: string) => JSON.stringify([scope, currency]);
+  const sum = (lines: readonly { costCenter: string; currency: string; amount: string }[]) => {
+    const m = new Map<string, Money>();
+    for (const l of lines) m.set(key(l.costCenter, l.currency), (m.get(key(l.costCenter, l.currency)) ?? new Money(0)).plus(l.amount));
+    return m;
+  };
+  const budgets = sum(budget);
+  const itfmForecasts = sum(itfm);
+  const projections = new Map(forecast.rows.map((r) => [key(r.scope, r.currency), r]));
+  const drivers = new Map<string, VarianceRow>((variance?.rows ?? []).map((r) => [key(r.scope, r.currency), r]));
+  const keys = new Set([...projections.keys(), ...budgets.keys(), ...itfmForecasts.keys()]);
+  const codes = [...keys].map((k) => (JSON.parse(k) as [string, string])[0]);
+  const [contacts, thresholds] = await Promise.all([loadCostCenterContacts(store.db, codes), loadThresholds(store.db)]);
+
+  const rows: HandoffRow[] = [...keys].map((k) => {
+    const [scope, currency] = JSON.parse(k) as [string, string];
+    const p = projections.get(k);
+    const b = budgets.get(k) ?? new Money(0);
+    const f = itfmForecasts.get(k) ?? new Money(0);
+    const projected = new Money(p?.withPlannedActions ?? 0);
+    const v = drivers.get(k);
+    const threshold = thresholds.get(scope) ?? request.materiality;
+    return {
+      costCenter: scope,
+      name: contacts.get(scope)?.name ?? null,
+      owner: contacts.get(scope)?.owner ?? null,
+      currency,
+      monthToDate: p?.monthToDate ?? '0',
+      projected: p?.baseline ?? '0',
+      projectedWithPlannedActions: projected.toFixed(),
+      budget: b.toFixed(),
+      itfmForecast: f.toFixed(),
+      differenceToBudget: projected.minus(b).toFixed(),
+      differenceToForecast: projected.minus(f).toFixed(),
+      material: isMaterial(projected.minus(b).toFixed(), b.toFixed(), threshold),
+      drivers: v ? { variance: v.variance, components: v.components, keys: v.drivers } : null,
+      plannedActions: p?.plannedSavings ?? [],
+      openVariances: v && v.needsExplanation ? v.unexplainedComponents.map((c) => ({ component: c, amount: v.components[c] })) : [],
+    };
+  });
+  rows.sort((a, b) => new Money(b.differenceToBudget).abs().cmp(new Money(a.differenceToBudget).abs()) || a.costCenter.localeCompare(b.costCenter));
+  return {
+    period: period.key,
+    asOf: forecast.assumptions.asOf,
+    handoffDate: handoffDate(period, request.businessDays),
+    basis: 'effective',
+    assumptions: forecast.assumptions,
+    driversComparedWith: variance ? { period: variance.comparisonPeriod, asOf: variance.asOf } : null,
+    rows,
+  };
+}

@@ -1,0 +1,126 @@
+import type { BillingMonth } from '../domain/billing-month.js';
+import { addDays, dayOf } from '../domain/forecast-calendar.js';
+import { plannedSavingEffect, plannedSavingStatuses, type PlannedSavingEffect } from '../domain/forecast-planned-savings.js';
+import { oneOffCategories, projectRunRate, projectionDecimalPlaces, type DailyCost, type RunRateProjection } from '../domain/forecast-run-rate.js';
+import { Money } from '../domain/money.js';
+import type { CostBasis } from '../domain/spend-dimensions.js';
+import type { Store } from '../store/database.js';
+import { loadDailyCosts } from '../store/forecast-daily-costs.js';
+import { loadPlannedSavings } from '../store/forecast-planned-savings.js';
+
+/** A run-rate forecast request for one (usually open) billing month. */
+export interface ForecastRequest {
+  readonly period: BillingMonth;
+  /** `YYYY-MM-DD`: data before this day is known (the CLI defaults to today). */
+  readonly asOf: string;
+  readonly basis: CostBasis;
+  /** Trailing window of the daily run rate (config.variance.forecastWindowDays). */
+  readonly windowDays: number;
+  /** Only this cost center (`(unattributed)` for lines without one). */
+  readonly scope?: string | undefined;
+}
+
+/** One cost center's projection: the baseline trajectory and the one with planned actions. */
+export interface ForecastRow extends RunRateProjection {
+  readonly scope: string;
+  readonly currency: string;
+  readonly plannedSavings: readonly PlannedSavingEffect[];
+  /** Sum of the planned savings' reductions. */
+  readonly plannedReduction: string;
+  /** baseline - plannedReduction. */
+  readonly withPlannedActions: string;
+}
+
+/** The assumptions every number of a forecast rests on, stated with it. */
+export interface ForecastAssumptions {
+  readonly asOf: string;
+  readonly daysInPeriod: number;
+  readonly elapsedDays: number;
+  readonly remainingDays: number;
+  readonly windowDays: number;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly oneOffCategories: readonly string[];
+  readonly plannedSavingStatuses: readonly string[];
+  readonly statements: readonly string[];
+}
+
+/** A run-rate forecast per cost center. */
+export interface ForecastReport {
+  readonly period: string;
+  readonly basis: CostBasis;
+  readonly assumptions: ForecastAssumptions;
+  readonly rows: readonly ForecastRow[];
+}
+
+const unattributed = '(unattributed)';
+
+/** The method in words, for the output. */
+export function forecastStatements(windowDays: number): string[] {
+  return [
+    'month to date: cost of the period\'s lines whose ChargePeriodStart (UTC day) is before as-of, one-offs included',
+    `daily run rate: cost of all other lines (Usage, Tax, Adjustment) charged in the ${windowDays} days before as-of, from any billing period, divided by ${windowDays}`,
+    `${oneOffCategories.join(' and ')} lines are one-off known items: counted when charged, never extrapolated`,
+    `baseline = month to date + daily run rate x remaining days (the extrapolated part rounded to ${projectionDecimalPlaces} decimals)`,
+    'with planned actions = baseline - planned savings: reductions (not avoidances) in status proposed, validated or recognized, effective inside the period, lower the days from max(effective date, as-of) to period end pro rata of their monthly amount (recognized amount, else estimate)',
+  ];
+}
+
+/** Projects each cost center's period-end actual from the month to date and the trailing run rate. */
+export async function forecastPeriod(store: Store, request: ForecastRequest): Promise<ForecastReport> {
+  const periodStart = dayOf(request.period.start);
+  const periodEnd = dayOf(request.period.end);
+  const at = request.asOf < periodStart ? periodStart : request.asOf > periodEnd ? periodEnd : request.asOf;
+  const scopeValue = request.scope === undefined ? undefined : request.scope === unattributed ? null : request.scope;
+  const daily = await loadDailyCosts(store.db, {
+    period: request.period,
+    windowFrom: addDays(at, -request.windowDays),
+    windowTo: at,
+    basis: request.basis,
+    scopeValue,
+  });
+  const savings = await loadPlannedSavings(store.db, periodStart, periodEnd);
+  const byScope = new Map<string, { scope: string | null; currency: string; daily: DailyCost[] }>();
+  for (const d of daily) {
+    const k = JSON.stringify([d.scope, d.currency]);
+    const b = byScope.get(k) ?? { scope: d.scope, currency: d.currency, daily: [] };
+    b.daily.push(d);
+    byScope.set(k, b);
+  }
+  const settings = { periodStart, periodEnd, windowDays: request.windowDays };
+  const rows: ForecastRow[] = [...byScope.values()].map((b) => {
+    const projection = projectRunRate(b.daily, settings, request.asOf);
+    const plannedSavings = savings
+      .filter((s) => b.scope !== null && s.costCenter === b.scope && s.currency === b.currency)
+      .map((s) => plannedSavingEffect(s, periodStart, periodEnd, projection.asOf))
+      .filter((e): e is PlannedSavingEffect => e !== undefined);
+    const reduction = plannedSavings.reduce((s, e) => s.plus(e.reduction), new Money(0));
+    return {
+      scope: b.scope ?? unattributed,
+      currency: b.currency,
+      ...projection,
+      plannedSavings,
+      plannedReduction: reduction.toFixed(),
+      withPlannedActions: new Money(projection.baseline).minus(reduction).toFixed(),
+    };
+  });
+  rows.sort((a, b) => new Money(b.baseline).cmp(a.baseline) || a.scope.localeCompare(b.scope) || a.currency.localeCompare(b.currency));
+  const sample = projectRunRate([], settings, request.asOf);
+  return {
+    period: request.period.key,
+    basis: request.basis,
+    assumptions: {
+      asOf: sample.asOf,
+      daysInPeriod: sample.daysInPeriod,
+      elapsedDays: sample.elapsedDays,
+      remainingDays: sample.remainingDays,
+      windowDays: request.windowDays,
+      windowStart: sample.windowStart,
+      windowEnd: sample.windowEnd,
+      oneOffCategories,
+      plannedSavingStatuses,
+      statements: forecastStatements(request.windowDays),
+    },
+    rows,
+  };
+}

@@ -1,0 +1,242 @@
+import { billingMonth, type BillingMonth } from '../domain/billing-month.js';
+import { CostbridgeError } from '../domain/costbridge-error.js';
+import { addDays, dayOf, daysBetween } from '../domain/forecast-calendar.js';
+import { componentsNeedingExplanation, isMaterial, type MaterialityThreshold } from '../domain/materiality.js';
+import { Money } from '../domain/money.js';
+import type { CostBasis, SpendDimension } from '../domain/spend-dimensions.js';
+import type { VarianceComponentName, VarianceComponents } from '../domain/variance-components.js';
+import { againstPlan, decomposeVariance, type KeyEffect, type PriceKeyTotal } from '../domain/variance-decomposition.js';
+import { ledgerTiming } from '../domain/variance-ledger.js';
+import type { Store } from '../store/database.js';
+import { listExplanations, type StoredExplanation } from '../store/variance-explanations.js';
+import { loadLedgerInputs } from '../store/variance-ledger.js';
+import { loadPlanAmounts, type PlanAmount } from '../store/variance-plans.js';
+import { sumBothBases, sumPriceKeys, type PeriodSlice } from '../store/variance-price-keys.js';
+import { loadThresholds } from '../store/variance-thresholds.js';
+
+/** What a variance is measured against: the previous month's actual, the budget, or the ITFM forecast. */
+export type VarianceAgainst = 'previous' | 'budget' | 'forecast';
+
+/** The comparisons `--against` accepts. */
+export const varianceAgainstValues: readonly VarianceAgainst[] = ['previous', 'budget', 'forecast'];
+
+/** A variance report request. */
+export interface VarianceRequest {
+  readonly period: BillingMonth;
+  readonly against: VarianceAgainst;
+  readonly basis: CostBasis;
+  /** The scope field rows are grouped by (cost-center, provider, ...). */
+  readonly by: SpendDimension;
+  /** Only this scope value (the field's empty label, e.g. `(unattributed)`, for lines without one). */
+  readonly scope?: string | undefined;
+  /**
+   * `YYYY-MM-DD` inside the period: compare like for like, the period's lines charged before this
+   * day against the same number of days at the start of the previous month.
+   */
+  readonly asOf?: string | undefined;
+  /** Price keys listed per row as its top drivers (default 5). */
+  readonly drivers?: number | undefined;
+  /** The configured materiality; cost centers may override it. */
+  readonly materiality: MaterialityThreshold;
+  /** Also reconcile each cost center to the GL (default true; only with `by` cost-center). */
+  readonly ledger?: boolean | undefined;
+}
+
+/** A cost center's FOCUS actual on both bases against its GL actual for the period. */
+export interface LedgerView {
+  readonly effective: string;
+  readonly billed: string;
+  /** effective - billed: commitment purchases spread over usage instead of expensed when billed. */
+  readonly amortization: string;
+  readonly gl: string;
+  readonly billedMinusGl: string;
+  /** Invoices billed in one period and booked in another (matched by invoice id and amount). */
+  readonly timing: string;
+  /** billedMinusGl - timing. */
+  readonly unexplained: string;
+}
+
+/** One scope's variance, its components (which sum to it exactly) and what people said about it. */
+export interface VarianceRow {
+  readonly scope: string;
+  readonly currency: string;
+  readonly actual: string;
+  readonly comparison: string;
+  readonly variance: string;
+  readonly components: VarianceComponents;
+  /** The comparison period's actual (equal to `comparison` against previous). */
+  readonly comparisonActual: string;
+  readonly threshold: MaterialityThreshold;
+  readonly needsExplanation: boolean;
+  readonly explanations: readonly StoredExplanation[];
+  /** Components of a material variance nobody has explained yet (see componentsNeedingExplanation). */
+  readonly unexplainedComponents: readonly VarianceComponentName[];
+  readonly drivers: readonly KeyEffect[];
+  /** The budget or forecast lines behind `comparison`, per category. */
+  readonly plan: readonly PlanAmount[];
+  readonly ledger: LedgerView | null;
+}
+
+/** A variance report: one row per scope value and currency, largest absolute variance first. */
+export interface VarianceReport {
+  readonly period: string;
+  readonly comparisonPeriod: string;
+  readonly against: VarianceAgainst;
+  readonly basis: CostBasis;
+  readonly by: string;
+  /** Month to date: lines charged before this day (and the same days of the comparison month). */
+  readonly asOf: string | null;
+  readonly rows: readonly VarianceRow[];
+}
+
+/** The month before. */
+export function previousMonth(month: BillingMonth): BillingMonth {
+  const d = new Date(month.start);
+  return billingMonth(d.getUTCFullYear(), d.getUTCMonth());
+}
+
+/** Decomposes each scope's variance for a month against the previous month, the budget or the ITFM forecast. */
+export async function reportVariance(store: Store, request: VarianceRequest): Promise<VarianceReport> {
+  const { period, by } = request;
+  const prior = previousMonth(period);
+  const isCostCenter = by.name === 'cost-center';
+  if (request.against !== 'previous' && !isCostCenter) {
+    throw new CostbridgeError('INPUT_INVALID', `--against ${request.against} compares cost centers (budgets are per cost center); use --by cost-center`);
+  }
+  const cut = request.asOf ? monthToDate(period, prior, request.asOf, request.against) : undefined;
+  const scopeValue = request.scope === undefined ? undefined : request.scope === by.emptyLabel ? null : request.scope;
+  const current: PeriodSlice = { start: period.start, end: period.end, chargedBefore: cut?.current };
+  const comparison: PeriodSlice = { start: prior.start, end: prior.end, chargedBefore: cut?.comparison };
+  const totals = await sumPriceKeys(store.db, { current, comparison, basis: request.basis, scopeColumn: by.column, scopeValue });
+
+  type Bucket = { scope: string | null; currency: string; now: PriceKeyTotal[]; before: PriceKeyTotal[] };
+  const buckets = new Map<string, Bucket>();
+  const bucket = (scope: string | null, currency: string) => {
+    const k = JSON.stringify([scope, currency]);
+    let b = buckets.get(k);
+    if (!b) {
+      b = { scope, currency, now: [], before: [] };
+      buckets.set(k, b);
+    }
+    return b;
+  };
+  for (const t of totals) (t.current ? bucket(t.scope, t.currency).now : bucket(t.scope, t.currency).before).push(t);
+
+  const month = period.start.slice(0, 10);
+  const plans = request.against === 'previous' ? [] : await loadPlanAmounts(store.db, request.against, month);
+  const planFor = new Map<string, PlanAmount[]>();
+  for (const p of plans) {
+    if (scopeValue !== undefined && p.costCenter !== scopeValue) continue;
+    const k = JSON.stringify([p.costCenter, p.currency]);
+    planFor.set(k, [...(planFor.get(k) ?? []), p]);
+    bucket(p.costCenter, p.currency);
+  }
+
+  const withLedger = isCostCenter && request.ledger !== false && !cut;
+  const ledger = withLedger ? await ledgerViews(store, period, by.column) : new Map<string, LedgerView>();
+  if (withLedger) {
+    for (const k of ledger.keys()) {
+      const [scope, currency] = JSON.parse(k) as [string | null, string];
+      if (scopeValue === undefined || scope === scopeValue) bucket(scope, currency);
+    }
+  }
+
+  const thresholds = isCostCenter ? await loadThresholds(store.db) : new Map<string, MaterialityThreshold>();
+  const explanations = await listExplanations(store.db, month, by.name);
+  const driverCount = request.drivers ?? 5;
+
+  const rows: VarianceRow[] = [];
+  for (const [k, b] of buckets) {
+    const d = decomposeVariance(b.now, b.before);
+    const plan = planFor.get(k) ?? [];
+    const view = withLedger ? (ledger.get(k) ?? emptyLedger) : null;
+    const scope = b.scope ?? by.emptyLabel;
+    const said = explanations.filter((e) => e.scope === scope);
+    // A zero plan line of a cost center without spend or ledger entries is noise, not a row.
+    const allZero = [d.actual, d.comparison, ...plan.map((p) => p.amount), view?.gl ?? '0'].every((v) => new Money(v).isZero());
+    if (allZero && said.length === 0 && d.keys.length === 0) continue;
+    const measured =
+      request.against === 'previous'
+        ? { actual: d.actual, comparison: d.comparison, variance: d.variance, components: d.components }
+        : againstPlan(d, plan.reduce((s, p) => s.plus(p.amount), new Money(0)).toFixed());
+    const threshold = (b.scope !== null && thresholds.get(b.scope)) || request.materiality;
+    const needsExplanation = isMaterial(measured.variance, measured.comparison, threshold);
+    const explained = new Set(said.map((e) => e.component));
+    rows.push({
+      scope,
+      currency: b.currency,
+      ...measured,
+      comparisonActual: d.comparison,
+      threshold: { amount: threshold.amount, share: threshold.share },
+      needsExplanation,
+      explanations: said,
+      unexplainedComponents: needsExplanation ? componentsNeedingExplanation(measured.components, threshold).filter((c) => !explained.has(c)) : [],
+      drivers: d.keys.filter((x) => !new Money(x.variance).isZero()).slice(0, driverCount),
+      plan: plan.sort((x, y) => x.category.localeCompare(y.category)),
+      ledger: view,
+    });
+  }
+  rows.sort((a, b) => new Money(b.variance).abs().cmp(new Money(a.variance).abs()) || a.scope.localeCompare(b.scope) || a.currency.localeCompare(b.currency));
+  return {
+    period: period.key,
+    comparisonPeriod: prior.key,
+    against: request.against,
+    basis: request.basis,
+    by: by.name,
+    asOf: cut ? cut.asOf : null,
+    rows,
+  };
+}
+
+const emptyLedger: LedgerView = { effective: '0', billed: '0', amortization: '0', gl: '0', billedMinusGl: '0', timing: '0', unexplained: '0' };
+
+/** The cutoffs of a like-for-like month-to-date comparison. */
+function monthToDate(period: BillingMonth, prior: BillingMonth, asOf: string, against: VarianceAgainst) {
+  if (against !== 'previous') {
+    throw new CostbridgeError(
+      'INPUT_INVALID',
+      `--as-of compares a month to date with the same days of the previous month; against ${against} use costbridge handoff (projected period end vs plan)`,
+    );
+  }
+  const start = dayOf(period.start);
+  const end = dayOf(period.end);
+  if (asOf <= start) throw new CostbridgeError('INPUT_INVALID', `--as-of ${asOf} must be after the first day of ${period.key}`);
+  if (asOf >= end) return undefined;
+  const elapsed = daysBetween(start, asOf);
+  const priorEnd = dayOf(prior.end);
+  const priorCut = addDays(dayOf(prior.start), elapsed);
+  return {
+    asOf,
+    current: `${asOf}T00:00:00.000Z`,
+    comparison: `${priorCut < priorEnd ? priorCut : priorEnd}T00:00:00.000Z`,
+  };
+}
+
+async function ledgerViews(store: Store, period: BillingMonth, column: string): Promise<Map<string, LedgerView>> {
+  const [bases, inputs] = await Promise.all([sumBothBases(store.db, period, column), loadLedgerInputs(store.db, period)]);
+  const timing = ledgerTiming(period.key, inputs.invoices, inputs.gl);
+  const keys = new Set<string>();
+  const focus = new Map(bases.map((b) => [JSON.stringify([b.scope, b.currency]), b]));
+  const gl = new Map(timing.map((t) => [JSON.stringify([t.costCenter, t.currency]), t]));
+  for (const k of [...focus.keys(), ...gl.keys()]) keys.add(k);
+  const out = new Map<string, LedgerView>();
+  for (const k of keys) {
+    const f = focus.get(k);
+    const g = gl.get(k);
+    const billed = new Money(f?.billed ?? 0);
+    const effective = new Money(f?.effective ?? 0);
+    const glAmount = new Money(g?.gl ?? 0);
+    const t = new Money(g?.timing ?? 0);
+    const diff = billed.minus(glAmount);
+    out.set(k, {
+      effective: effective.toFixed(),
+      billed: billed.toFixed(),
+      amortization: effective.minus(billed).toFixed(),
+      gl: glAmount.toFixed(),
+      billedMinusGl: diff.toFixed(),
+      timing: t.toFixed(),
+      unexplained: diff.minus(t).toFixed(),
+    });
+  }
+  return out;
+}

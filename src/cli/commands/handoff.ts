@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.js';
+import { buildHandoff, type Handoff } from '../../app/build-handoff.js';
+import { parseBillingMonth } from '../../domain/billing-month.js';
+import { parseIsoDay } from '../../domain/forecast-calendar.js';
+import { formatMoney } from '../../domain/money.js';
+import { CostbridgeError } from '../../domain/costbridge-error.js';
+import { textTable } from '../text-table.js';
+import { keyEffectJson } from './variance.js';
+import { todayUtc } from './forecast.js';
+
+/** `costbridge handoff`: the pre-close package FinOps hands to ITFM. */
+export function registerHandoff(program: Command, ctx: CliContext): void {
+  program
+    .command('handoff')
+    .description('pre-close package per cost center: projected period end, budget, ITFM forecast, drivers, planned actions, open variances')
+    .requiredOption('--period <YYYY-MM>', 'billing month about to close')
+    .option('--as-of <YYYY-MM-DD>', 'data before this day is known (default: today, UTC)')
+    .option('--drivers <n>', 'top price keys per cost center', '5')
+    .option('--json', 'print JSON on stdout')
+    .action(async (opts: { period: string; asOf?: string; drivers: string; json?: boolean }) => {
+      if (!/^\d{1,4}$/.test(opts.drivers)) throw new CostbridgeError('INPUT_INVALID', `--drivers must be a whole number, got ${JSON.stringify(opts.drivers)}`);
+      const handoff = await buildHandoff(await ctx.store(), {
+        period: parseBillingMonth(opts.period),
+        asOf: opts.asOf === undefined ? todayUtc() : parseIsoDay(opts.asOf),
+        windowDays: ctx.config.variance.forecastWindowDays,
+        businessDays: ctx.config.variance.handoffBusinessDays,
+        materiality: { amount: ctx.config.variance.materialityAmount, share: ctx.config.variance.materialityShare },
+        drivers: Number(opts.drivers),
+      });
+      ctx.io.out(opts.json ? JSON.stringify(handoffJson(handoff)) : handoffText(handoff));
+    });
+}
+
+/** The documented JSON of `costbridge handoff`. */
+export function handoffJson(h: Handoff) {
+  return {
+    ...h,
+    rows: h.rows.map((r) => ({ ...r, drivers: r.drivers ? { ...r.drivers, keys: r.drivers.keys.map(keyEffectJson) } : null })),
+  };
+}
+
+function handoffText(h: Handoff): string {
+  const out = [
+    `Pre-close handoff ${h.period} as of ${h.asOf} (due ${h.handoffDate}), EffectiveCost`,
+    ...h.assumptions.statements.map((s) => `  - ${s}`),
+    '',
+    textTable(
+      ['cost center', 'projected', 'with actions', 'budget', 'ITFM forecast', 'vs budget', 'vs forecast', 'material'],
+      h.rows.map((r) => [
+        r.costCenter,
+        formatMoney(r.projected, r.currency),
+        formatMoney(r.projectedWithPlannedActions, r.currency),
+        formatMoney(r.budget, r.currency),
+        formatMoney(r.itfmForecast, r.currency),
+        formatMoney(r.differenceToBudget, r.currency),
+        formatMoney(r.differenceToForecast, r.currency),
+        r.material ? 'yes' : '',
+      ]),
+      [1, 2, 3, 4, 5, 6],
+    ),
+  ];
+  for (const r of h.rows) {
+    const notes: string[] = [];
+    for (const k of r.drivers?.keys ?? []) notes.push(`    driver ${k.key.service ?? '?'} / ${k.key.sku ?? '?'} (${k.kind}): ${formatMoney(k.variance, r.currency)}`);
+    for (const a of r.plannedActions) notes.push(`    planned ${a.saving.id} ${a.saving.title}: -${formatMoney(a.reduction, r.currency)}`);
+    for (const v of r.openVariances) notes.push(`    open: ${v.component} ${formatMoney(v.amount, r.currency)} needs an explanation`);
+    if (notes.length > 0) out.push('', `  ${r.costCenter}${r.name ? ` ${r.name}` : ''}${r.owner ? ` (${r.owner})` : ''}`, ...notes);
+  }
+  return out.join('\n');
+}

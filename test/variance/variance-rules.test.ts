@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { componentsNeedingExplanation, isMaterial } from '../../src/domain/materiality.js';
+import { handoffDate, isBusinessDay } from '../../src/domain/business-days.js';
+import { addDays, daysBetween, parseIsoDay } from '../../src/domain/forecast-calendar.js';
+import { backtestRunRate, projectRunRate, type DailyCost } from '../../src/domain/forecast-run-rate.js';
+import { plannedSavingEffect, type PlannedSaving } from '../../src/domain/forecast-planned-savings.js';
+import { ledgerTiming } from '../../src/domain/variance-ledger.js';
+import { checkExplanation } from '../../src/domain/variance-explanation.js';
+import { parseVarianceComponent, varianceComponentNames, type VarianceComponents } from '../../src/domain/variance-components.js';
+
+const zero = Object.fromEntries(varianceComponentNames.map((n) => [n, '0'])) as unknown as VarianceComponents;
+
+describe('materiality', () => {
+  const t = { amount: '1000', share: '0.05' };
+  it('needs both the amount and the share of the comparison', () => {
+    expect(isMaterial('1000', '20000', t)).toBe(true);
+    expect(isMaterial('-1000', '20000', t)).toBe(true);
+    expect(isMaterial('999.99', '1000', t)).toBe(false);
+    expect(isMaterial('1000', '20000.01', t)).toBe(false);
+    expect(isMaterial('1500', '-20000', t)).toBe(true);
+    expect(isMaterial('1000', '0', t)).toBe(true);
+    expect(isMaterial('0', '0', { amount: '0', share: '0' })).toBe(false);
+  });
+  it('asks for the components that are material on their own, else the largest one', () => {
+    expect(componentsNeedingExplanation({ ...zero, rate: '1200', volume: '-1500', tax: '20' }, t)).toEqual(['rate', 'volume']);
+    expect(componentsNeedingExplanation({ ...zero, rate: '600', volume: '-700', tax: '20' }, t)).toEqual(['volume']);
+    expect(componentsNeedingExplanation(zero, t)).toEqual([]);
+  });
+  it('parses component names in both spellings', () => {
+    expect(parseVarianceComponent('baseline-gap')).toBe('baselineGap');
+    expect(parseVarianceComponent('Rate')).toBe('rate');
+    expect(parseVarianceComponent('price')).toBeUndefined();
+  });
+});
+
+describe('explanation checks', () => {
+  it('requires an action for a planned component and a known component', () => {
+    expect(checkExplanation({ component: 'rate', planned: true, text: 'price rise' })).toMatchObject({ ok: false, message: expect.stringContaining('saving id') });
+    expect(checkExplanation({ component: 'rate', planned: true, text: ' price rise ', change: 'CHG-1' })).toEqual({
+      ok: true,
+      draft: { component: 'rate', planned: true, text: 'price rise', savingId: null, change: 'CHG-1' },
+    });
+    expect(checkExplanation({ component: 'cost', planned: false, text: 'x' })).toMatchObject({ ok: false });
+    expect(checkExplanation({ component: 'new', planned: false, text: '   ' })).toMatchObject({ ok: false, message: 'the explanation text is empty' });
+  });
+});
+
+describe('handoffDate', () => {
+  it('counts business days back from the last business day of the period', () => {
+    // November 2026 ends on Monday the 30th.
+    expect(handoffDate('2026-11', 0)).toBe('2026-11-30');
+    expect(handoffDate('2026-11', 1)).toBe('2026-11-27');
+    expect(handoffDate('2026-11', 3)).toBe('2026-11-25');
+    // January 2027 ends on a Sunday: the last business day is Friday the 29th.
+    expect(handoffDate('2027-01', 0)).toBe('2027-01-29');
+    expect(handoffDate('2027-01', 5)).toBe('2027-01-22');
+  });
+  it('always lands on a business day with exactly N business days after it in the period', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2000, max: 2100 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 15 }), (y, m, n) => {
+        const period = `${y}-${String(m).padStart(2, '0')}`;
+        const d = handoffDate(period, n);
+        expect(isBusinessDay(d)).toBe(true);
+        const end = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
+        let after = 0;
+        for (let x = addDays(d, 1); x < end; x = addDays(x, 1)) if (isBusinessDay(x)) after++;
+        expect(after).toBe(n);
+      }),
+    );
+  });
+  it('rejects bad input', () => {
+    expect(() => handoffDate('2026-13', 3)).toThrow(/--period/);
+    expect(() => handoffDate('2026-11', -1)).toThrow(/business days/);
+    expect(() => parseIsoDay('2026-02-30')).toThrow(/--as-of/);
+    expect(daysBetween('2026-02-01', '2026-03-01')).toBe(28);
+  });
+});
+
+describe('run-rate projection', () => {
+  const period = { periodStart: '2026-11-01', periodEnd: '2026-12-01', windowDays: 7 };
+  const day = (d: string, cost: string, inPeriod = true, oneOff = false): DailyCost => ({ day: d, cost, inPeriod, oneOff });
+  const daily: DailyCost[] = [
+    day('2026-10-29', '10', false),
+    day('2026-10-30', '10', false),
+    day('2026-10-31', '10', false),
+    day('2026-11-01', '12'),
+    day('2026-11-01', '500', true, true), // a purchase: known item
+    day('2026-11-02', '12'),
+    day('2026-11-03', '12'),
+    day('2026-11-04', '12'),
+    day('2026-11-04', '-30', true, true), // a credit
+  ];
+  it('adds month to date and the trailing run rate times the days left', () => {
+    const p = projectRunRate(daily, period, '2026-11-05');
+    expect(p).toMatchObject({ elapsedDays: 4, remainingDays: 26, windowStart: '2026-10-29', windowEnd: '2026-11-05' });
+    expect(p.monthToDate).toBe('518');
+    expect(p.knownItems).toBe('470');
+    expect(p.windowTotal).toBe('78');
+    expect(p.dailyRunRate).toBe('11.142857');
+    // 78 x 26 / 7 = 289.714285... -> 289.71
+    expect(p.projectedRemaining).toBe('289.71');
+    expect(p.baseline).toBe('807.71');
+  });
+  it('is the actual once the period is over and nothing before it starts', () => {
+    expect(projectRunRate(daily, period, '2026-12-10')).toMatchObject({ remainingDays: 0, monthToDate: '518', baseline: '518' });
+    const before = projectRunRate(daily, period, '2026-10-15');
+    expect(before).toMatchObject({ elapsedDays: 0, remainingDays: 30, monthToDate: '0' });
+  });
+  it('backtests each day against the actual with a mean absolute percentage error', () => {
+    const flat: DailyCost[] = [];
+    for (let i = -7; i < 30; i++) flat.push(day(addDays('2026-11-01', i), '10', i >= 0));
+    const b = backtestRunRate(flat, period);
+    expect(b.actual).toBe('300');
+    expect(b.days).toHaveLength(30);
+    expect(b.days.every((d) => d.projected === '300' && d.ape === '0')).toBe(true);
+    expect(b.mape).toBe('0');
+    const doubled = flat.map((d) => (d.day >= '2026-11-16' ? { ...d, cost: '20' } : d));
+    const b2 = backtestRunRate(doubled, period);
+    expect(b2.actual).toBe('450');
+    // As of the 1st: 10 x 30 = 300, 1/3 off.
+    expect(b2.days[0]).toMatchObject({ asOf: '2026-11-01', projected: '300', error: '-150', ape: '0.333333' });
+    expect(Number(b2.mape)).toBeGreaterThan(0);
+  });
+  it('lowers the days after a planned reduction takes effect, pro rata', () => {
+    const s: PlannedSaving = { id: 'SAV-1', title: 'rightsize', status: 'validated', type: 'reduction', costCenter: 'CC', effectiveDate: '2026-11-21', monthly: '300', currency: 'USD' };
+    expect(plannedSavingEffect(s, '2026-11-01', '2026-12-01', '2026-11-05')).toMatchObject({ days: 10, reduction: '100' });
+    expect(plannedSavingEffect(s, '2026-11-01', '2026-12-01', '2026-11-25')).toMatchObject({ days: 6, reduction: '60' });
+    expect(plannedSavingEffect({ ...s, type: 'avoidance' }, '2026-11-01', '2026-12-01', '2026-11-05')).toBeUndefined();
+    expect(plannedSavingEffect({ ...s, status: 'rejected' }, '2026-11-01', '2026-12-01', '2026-11-05')).toBeUndefined();
+    expect(plannedSavingEffect({ ...s, effectiveDate: '2026-12-01' }, '2026-11-01', '2026-12-01', '2026-11-05')).toBeUndefined();
+  });
+});
+
+describe('ledger timing', () => {
+  it('matches invoices by id and amount and books the timing on the GL cost center', () => {
+    const invoices = [
+      { invoiceId: 'INV-10', billingPeriod: '2026-10', currency: 'USD', billed: '150' },
+      { invoiceId: 'INV-10B', billingPeriod: '2026-10', currency: 'USD', billed: '80' },
+      { invoiceId: 'INV-11', billingPeriod: '2026-11', currency: 'USD', billed: '40' },
+    ];
+    const gl = [
+      // INV-10 billed in October, booked in November on two cost centers: timing.
+      { period: '2026-11', costCenter: 'A', invoiceId: 'INV-10', currency: 'USD', amount: '100' },
+      { period: '2026-11', costCenter: 'B', invoiceId: 'INV-10', currency: 'USD', amount: '50' },
+      // INV-10B booked late with a different amount: not a timing match.
+      { period: '2026-11', costCenter: 'A', invoiceId: 'INV-10B', currency: 'USD', amount: '79' },
+      { period: '2026-10', costCenter: 'A', invoiceId: 'INV-9', currency: 'USD', amount: '33' },
+      { period: '2026-11', costCenter: 'B', invoiceId: 'INV-11', currency: 'USD', amount: '40' },
+    ];
+    expect(ledgerTiming('2026-10', invoices, gl)).toEqual([
+      { costCenter: 'A', currency: 'USD', gl: '33', timing: '100' },
+      { costCenter: 'B', currency: 'USD', gl: '0', timing: '50' },
+    ]);
+    expect(ledgerTiming('2026-11', invoices, gl)).toEqual([
+      { costCenter: 'A', currency: 'USD', gl: '179', timing: '-100' },
+      { costCenter: 'B', currency: 'USD', gl: '90', timing: '-50' },
+    ]);
+  });
+});
