@@ -1,0 +1,81 @@
+import { formatMoney, Money } from '../../domain/money.js';
+import { costBasisFields } from '../cost-bases.js';
+import { actions, button, context, field, fields, header, list, message, text } from '../message-blocks.js';
+import type { ContentBlock, Message } from '../message-model.js';
+import { bold, md } from '../rich-text.js';
+import { actionIds } from './interaction-ids.js';
+
+/** One unattributed-spend item as the alert shows it (mapped from the attribution use case). */
+export interface UnattributedItemView {
+  readonly id: string;
+  readonly provider: string;
+  readonly billingAccountId: string;
+  readonly subAccountId: string | null;
+  readonly service: string;
+  /** Exact decimal strings. */
+  readonly effectiveCost: string;
+  readonly billedCost: string;
+  readonly currency: string;
+  readonly lines: number;
+  readonly reason: string;
+  /** Largest resources by effective cost. */
+  readonly topResources: readonly { readonly resourceId: string; readonly cost: string }[];
+  readonly status: 'open' | 'claimed' | 'dismissed';
+  readonly claimedBy?: string;
+  readonly claimedCostCenter?: string;
+  readonly dismissedBy?: string;
+  readonly dismissReason?: string;
+}
+
+/** The alert: a billing month's unattributed items. */
+export interface UnattributedSpendAlertView {
+  readonly period: string;
+  readonly items: readonly UnattributedItemView[];
+}
+
+const shownResources = 5;
+
+function itemBlocks(item: UnattributedItemView): ContentBlock[] {
+  const where = item.subAccountId ? `account ${item.billingAccountId} · sub-account ${item.subAccountId}` : `account ${item.billingAccountId}`;
+  const blocks: ContentBlock[] = [
+    text(md`*${item.provider} · ${item.service}*`, ` (${where})`),
+    fields(...costBasisFields(item.effectiveCost, item.billedCost, item.currency), field('Lines', String(item.lines)), field('Reason', item.reason)),
+  ];
+  if (item.topResources.length > 0) {
+    const top = item.topResources.slice(0, shownResources).map((r) => `${r.resourceId} ${formatMoney(r.cost, item.currency)}`);
+    blocks.push(context('Top resources (effective): ', top.join(' · ')));
+  }
+  if (item.status === 'claimed') {
+    blocks.push(context(md`Claimed by *@${item.claimedBy ?? 'someone'}* for *${item.claimedCostCenter ?? '?'}*`));
+  } else if (item.status === 'dismissed') {
+    blocks.push(context(bold(`Sent back to FinOps${item.dismissedBy ? ` by @${item.dismissedBy}` : ''}`), item.dismissReason ? `: ${item.dismissReason}` : ''));
+  } else {
+    blocks.push(
+      actions(
+        button(actionIds.claimItem, 'Claim', { itemId: item.id }, { style: 'primary', cliHint: `npx costbridge claim ${item.id} --cost-center CODE --as YOU` }),
+        button(actionIds.notMineItem, 'Not mine', { itemId: item.id }, { cliHint: `npx costbridge dismiss ${item.id} --reason "..." --as YOU` }),
+      ),
+    );
+  }
+  return blocks;
+}
+
+/** Unattributed spend for a month, one entry per item with **Claim** / **Not mine** while open. */
+export function unattributedSpendAlert(view: UnattributedSpendAlertView): Message {
+  const open = view.items.filter((i) => i.status === 'open').length;
+  const currencies = [...new Set(view.items.map((i) => i.currency))];
+  const fallback = `${view.items.length} unattributed spend items for ${view.period} (${open} open)${currencies.length === 1 ? `, ${formatMoney(sum(view.items.map((i) => i.effectiveCost)), currencies[0]!)} effective` : ''}`;
+  return message(
+    fallback,
+    [
+      header(`Unattributed spend · ${view.period}`),
+      text(md`*${view.items.length}* items have spend no cost center or owner accounts for; *${open}* still open. Claim what is yours, or send it back to FinOps.`),
+      list(view.items.map(itemBlocks)),
+    ],
+    `unattributed ${view.period}`,
+  );
+}
+
+function sum(amounts: readonly string[]): string {
+  return amounts.reduce((total, a) => total.plus(a), new Money(0)).toFixed();
+}
