@@ -19,6 +19,13 @@ const list = (fallback: string) =>
     .default(fallback)
     .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean));
 
+/** An optional credential: blank counts as absent, so `FOO=` in an env file switches a platform off. */
+const optionalSecret = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
 const schema = z.object({
   DATABASE_URL: z
     .string()
@@ -54,6 +61,24 @@ const schema = z.object({
   COSTBRIDGE_MATERIALITY_SHARE: decimalSetting('0.05'),
   COSTBRIDGE_FORECAST_WINDOW_DAYS: wholeNumber(7, 90),
   COSTBRIDGE_HANDOFF_BUSINESS_DAYS: wholeNumber(3, 20),
+  PORT: wholeNumber(3000, 65535),
+  SLACK_BOT_TOKEN: optionalSecret.pipe(z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional()),
+  SLACK_SIGNING_SECRET: optionalSecret,
+  SLACK_APP_TOKEN: optionalSecret.pipe(z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional()),
+  SLACK_API_URL: z
+    .string()
+    .trim()
+    .default('https://slack.com/api/')
+    .refine((v) => /^https?:\/\/[^\s/]+/.test(v), 'must be an http(s) URL such as https://slack.com/api/')
+    .transform((v) => (v.endsWith('/') ? v : `${v}/`)),
+  MICROSOFT_APP_ID: optionalSecret,
+  MICROSOFT_APP_PASSWORD: optionalSecret,
+  MICROSOFT_APP_TENANT_ID: optionalSecret,
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  TEAMS_ALLOW_UNAUTHENTICATED: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
   USER: z.string().optional(),
 });
 
@@ -97,6 +122,33 @@ export interface Config {
     readonly forecastWindowDays: number;
     readonly handoffBusinessDays: number;
   };
+  /** The chat server (`costbridge serve`): its port and each platform's credentials; a platform without them is off. */
+  readonly chat: ChatConfig;
+}
+
+/** Slack and Teams settings; `slack` / `teams` are undefined when that platform is off. */
+export interface ChatConfig {
+  readonly port: number;
+  readonly slack: SlackConfig | undefined;
+  readonly teams: TeamsConfig | undefined;
+}
+
+/** Slack credentials; `appToken` set means Socket Mode instead of the HTTP endpoint. */
+export interface SlackConfig {
+  readonly botToken: string;
+  readonly signingSecret: string | undefined;
+  readonly appToken: string | undefined;
+  /** Base URL of the Slack Web API, ending in `/`. */
+  readonly apiUrl: string;
+}
+
+/** Microsoft Teams (Bot Framework) credentials; `allowUnauthenticated` disables JWT checks (local emulators only). */
+export interface TeamsConfig {
+  readonly appId: string | undefined;
+  readonly appPassword: string | undefined;
+  readonly tenantId: string | undefined;
+  readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  readonly allowUnauthenticated: boolean;
 }
 
 
@@ -111,6 +163,7 @@ export function loadConfig(
     throw new CostbridgeError('CONFIG_INVALID', `invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const chat = chatConfig(e);
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
     testDatabaseUrl: e.TEST_DATABASE_URL ?? e.DATABASE_URL,
@@ -133,5 +186,54 @@ export function loadConfig(
       forecastWindowDays: e.COSTBRIDGE_FORECAST_WINDOW_DAYS,
       handoffBusinessDays: e.COSTBRIDGE_HANDOFF_BUSINESS_DAYS,
     }),
+    chat,
   });
+}
+
+/** Checks the chat credentials fit together: a half-configured platform is an error, not silently off. */
+function chatConfig(e: z.infer<typeof schema>): ChatConfig {
+  const problems: string[] = [];
+  let slack: SlackConfig | undefined;
+  if (e.SLACK_BOT_TOKEN) {
+    if (!e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) {
+      problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN (or set SLACK_APP_TOKEN for Socket Mode)');
+    }
+    slack = Object.freeze({
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+    });
+  } else if (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
+    problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  }
+  let teams: TeamsConfig | undefined;
+  const anyTeamsCredential = e.MICROSOFT_APP_ID || e.MICROSOFT_APP_PASSWORD || e.MICROSOFT_APP_TENANT_ID;
+  if (e.TEAMS_ALLOW_UNAUTHENTICATED) {
+    if (anyTeamsCredential) {
+      problems.push(
+        'TEAMS_ALLOW_UNAUTHENTICATED: only for local emulators without credentials; unset it or the MICROSOFT_APP_* settings',
+      );
+    }
+    teams = Object.freeze({ appId: undefined, appPassword: undefined, tenantId: undefined, appType: e.MICROSOFT_APP_TYPE, allowUnauthenticated: true });
+  } else if (anyTeamsCredential) {
+    if (!e.MICROSOFT_APP_ID) problems.push('MICROSOFT_APP_ID: required with the other MICROSOFT_APP_* settings');
+    if (e.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !e.MICROSOFT_APP_PASSWORD) {
+      problems.push(`MICROSOFT_APP_PASSWORD: required for MICROSOFT_APP_TYPE=${e.MICROSOFT_APP_TYPE}`);
+    }
+    if (e.MICROSOFT_APP_TYPE !== 'MultiTenant' && !e.MICROSOFT_APP_TENANT_ID) {
+      problems.push(`MICROSOFT_APP_TENANT_ID: required for MICROSOFT_APP_TYPE=${e.MICROSOFT_APP_TYPE}`);
+    }
+    teams = Object.freeze({
+      appId: e.MICROSOFT_APP_ID,
+      appPassword: e.MICROSOFT_APP_PASSWORD,
+      tenantId: e.MICROSOFT_APP_TENANT_ID,
+      appType: e.MICROSOFT_APP_TYPE,
+      allowUnauthenticated: false,
+    });
+  }
+  if (problems.length > 0) {
+    throw new CostbridgeError('CONFIG_INVALID', `invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+  return Object.freeze({ port: e.PORT, slack, teams });
 }

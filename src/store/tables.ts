@@ -2,6 +2,8 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AttributionTables } from './tables-attribution.js';
 import type { VarianceTables } from './tables-variance.js';
 import type { SavingsTables } from './tables-savings.js';
+import type { ChatTables } from './tables-chat.js';
+import type { ReviewTables } from './tables-review.js';
 
 // Row types of the tables kysely queries. Amounts are numeric in Postgres and exact decimal strings here.
 
@@ -136,7 +138,7 @@ export interface TagAliasTable {
 }
 
 /** The database as kysely sees it: the foundation tables plus each area's own (tables-*.ts). */
-export interface Database extends AttributionTables, VarianceTables, SavingsTables {
+export interface Database extends AttributionTables, VarianceTables, SavingsTables, ChatTables, ReviewTables {
   audit_log: AuditLogTable;
   import_batch: ImportBatchTable;
   import_slice: ImportSliceTable;

@@ -1,0 +1,49 @@
+import type { App, ViewStateValue } from '@slack/bolt';
+import { queueChatMessage } from '../../../../app/queue-chat-message.js';
+import { accessRefusal } from '../../../../server/commands/access-refusal.js';
+import type { FormSubmission } from '../../../../server/forms/chat-form.js';
+import { slackRequest, type SlackDeps } from '../../slack-deps.js';
+
+/** A modal's state as input id -> value; the renderer makes each input's block_id and action_id its id. */
+export function submittedValues(state: Record<string, Record<string, ViewStateValue>>): FormSubmission['values'] {
+  const values: Record<string, string | readonly string[] | undefined> = {};
+  for (const block of Object.values(state)) {
+    for (const [id, v] of Object.entries(block)) {
+      if (v.selected_options) values[id] = v.selected_options.map((o) => o.value ?? '');
+      else if (v.selected_option) values[id] = v.selected_option.value ?? undefined;
+      else values[id] = typeof v.value === 'string' ? v.value : undefined;
+    }
+  }
+  return values;
+}
+
+/**
+ * Every costbridge modal's submission: validated at once (errors are shown beside the inputs), then
+ * acknowledged, then submitted to the neutral form handler; its reply goes to the user's DM.
+ */
+export function register(app: App, deps: SlackDeps): void {
+  app.view({ callback_id: /.*/, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+    const form = deps.forms.find((f) => f.callbackId === view.callback_id);
+    if (!form) {
+      await ack();
+      deps.log.warn({ callbackId: view.callback_id }, 'no handler for this Slack form');
+      return;
+    }
+    const submission: FormSubmission = { values: submittedValues(view.state.values), privateMetadata: view.private_metadata };
+    const errors = form.validate(submission);
+    if (errors) {
+      await ack({ response_action: 'errors', errors: { ...errors } });
+      return;
+    }
+    await ack();
+    // A view submission carries a trigger_id (Slack's docs); the view id is the fallback key.
+    const requestKey = (body as { trigger_id?: string }).trigger_id ?? view.id;
+    const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, requestKey);
+    const reply = form.requiresPerson && !request.requester.person ? accessRefusal(request.requester) : (await form.submit(submission, request)).reply;
+    if (reply) {
+      // chat.postMessage to a user id posts in the app's DM with them.
+      await queueChatMessage(deps.store, { platform: 'slack', operation: 'post', purpose: `form-reply:${requestKey}`, target: body.user.id, payload: reply });
+      deps.nudgeOutbox();
+    }
+  });
+}

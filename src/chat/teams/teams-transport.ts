@@ -1,0 +1,82 @@
+import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
+import type { DeliveryOutcome, DeliveryTransport } from '../../app/deliver-pending.js';
+import type { ClaimedDelivery } from '../../store/chat-outbox.js';
+import type { Message } from '../../messages/message-model.js';
+import { messageActivity } from './teams-activity.js';
+
+/** Finds the stored conversation reference of a Teams conversation id. */
+export type ConversationReferenceLookup = (conversationId: string) => Promise<Record<string, unknown> | undefined>;
+
+/**
+ * Delivers outbox rows through the Bot Connector of the conversation's stored reference: a new
+ * activity (a reply when the row has one to reply to), or an update of an earlier one.
+ */
+export function teamsTransport(adapter: CloudAdapter, appId: string | undefined, lookup: ConversationReferenceLookup): DeliveryTransport {
+  return {
+    async deliver(d: ClaimedDelivery): Promise<DeliveryOutcome> {
+      const stored = await lookup(d.target);
+      if (!stored) return { kind: 'permanent', error: `no conversation reference for ${d.target} (the bot was never installed there)` };
+      const reference = stored as Partial<ConversationReference> & { conversation: { id: string } };
+      const activity = TurnContext.applyConversationReference({ ...messageActivity(d.payload as Message) }, reference) as Partial<Activity>;
+      delete activity.replyToId;
+      let id: string | undefined;
+      let failure: unknown;
+      try {
+        // The connector client is called directly: TurnContext.sendActivity inside a continued
+        // conversation would reply to the synthetic continuation activity, not to `replyTo`.
+        // Errors are caught inside the turn, or the adapter's turn error handler would swallow them.
+        await adapter.continueConversationAsync(appId ?? '', reference, async (context) => {
+          try {
+            const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+            withoutSdkRetries(client);
+            const conversationId = reference.conversation.id;
+            if (d.operation === 'update') {
+              if (!d.messageId) return;
+              await client.conversations.updateActivity(conversationId, d.messageId, { ...activity, id: d.messageId });
+              id = d.messageId;
+            } else if (d.replyTo) {
+              id = (await client.conversations.replyToActivity(conversationId, d.replyTo, { ...activity, replyToId: d.replyTo })).id;
+            } else {
+              id = (await client.conversations.sendToConversation(conversationId, activity)).id;
+            }
+          } catch (e) {
+            failure = e;
+          }
+        });
+      } catch (e) {
+        failure ??= e;
+      }
+      if (failure !== undefined) return classifyConnectorError(failure);
+      return id ? { kind: 'delivered', messageId: id } : { kind: 'permanent', error: 'the Bot Connector returned no activity id' };
+    },
+  };
+}
+
+/**
+ * Removes the Azure pipeline's retry policies (exponential, throttling, system-error) from a
+ * connector client: the outbox retries durably and honours Retry-After itself, and an in-memory
+ * retry would hold a worker for seconds and hide 429s from it. botbuilder drops the `retryOptions`
+ * client option, hence the pipeline edit; the outbox tests fail if this stops working.
+ */
+function withoutSdkRetries(client: ConnectorClient): void {
+  const pipeline = (client as unknown as { client?: { pipeline?: { removePolicy(filter: { phase: string }): unknown } } }).client?.pipeline;
+  pipeline?.removePolicy({ phase: 'Retry' });
+}
+
+/** How the outbox treats a Bot Connector failure: 429 waits for Retry-After, 5xx and network errors retry, other 4xx fail. */
+export function classifyConnectorError(e: unknown): DeliveryOutcome {
+  const err = e as { statusCode?: number; message?: string; response?: { status?: number; headers?: { get?(name: string): string | undefined } | Record<string, string> } };
+  const status = err.statusCode ?? err.response?.status;
+  const headers = err.response?.headers;
+  const retryAfter = headers && typeof (headers as { get?: unknown }).get === 'function'
+    ? (headers as { get(name: string): string | undefined }).get('retry-after')
+    : (headers as Record<string, string> | undefined)?.['retry-after'];
+  const message = err.message ?? String(e);
+  if (status === 429) {
+    const seconds = Number(retryAfter);
+    return { kind: 'rate-limited', retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000, error: `HTTP 429 ${message}` };
+  }
+  if (status === undefined || status >= 500 || status === 408) return { kind: 'transient', error: status ? `HTTP ${status} ${message}` : message };
+  return { kind: 'permanent', error: `HTTP ${status} ${message}` };
+}

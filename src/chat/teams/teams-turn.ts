@@ -1,0 +1,139 @@
+import { ActivityTypes, TeamsInfo, TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { identifyChatUser } from '../../app/identify-chat-user.js';
+import { queueChatMessage } from '../../app/queue-chat-message.js';
+import { rememberTeamsConversation, type TeamsConversationReference } from '../../app/remember-teams-conversation.js';
+import { claimInboundRequest } from '../../store/chat-inbound.js';
+import { accessRefusal } from '../../server/commands/access-refusal.js';
+import { dispatchCommand } from '../../server/commands/dispatch-command.js';
+import type { ChatRequest } from '../../server/chat-request.js';
+import type { Message } from '../../messages/message-model.js';
+import { renderTeamsForm } from './render.js';
+import type { TeamsDeps } from './teams-deps.js';
+
+const cardAction = z.object({
+  action: z.object({
+    type: z.literal('Action.Execute'),
+    verb: z.string().min(1).max(255),
+    data: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+/**
+ * The bot's turn logic: every activity refreshes the stored conversation reference (install,
+ * messages, card actions) so later posts can reach it; a message runs a command and queues the
+ * reply; an `adaptiveCard/action` invoke runs the neutral action or form and answers the invoke.
+ */
+export function teamsTurnHandler(deps: TeamsDeps): (context: TurnContext) => Promise<void> {
+  return async (context) => {
+    const a = context.activity;
+    if (a.conversation?.id && a.serviceUrl) {
+      const removed = a.type === ActivityTypes.InstallationUpdate && /^remove/.test(a.action ?? '');
+      await rememberTeamsConversation(deps.store, {
+        reference: TurnContext.getConversationReference(a) as unknown as TeamsConversationReference,
+        teamId: (a.channelData as { team?: { id?: string } } | undefined)?.team?.id,
+        installed: !removed,
+      });
+    }
+    if (a.type === ActivityTypes.Message) return onMessage(context, deps);
+    if (a.type === ActivityTypes.Invoke && a.name === 'adaptiveCard/action') return onCardAction(context, deps);
+  };
+}
+
+async function teamsRequest(context: TurnContext, deps: TeamsDeps): Promise<ChatRequest> {
+  const from = context.activity.from;
+  const userId = from.aadObjectId ?? from.id;
+  const person = await identifyChatUser(deps.store, {
+    surface: 'teams',
+    userId,
+    email: async () => {
+      try {
+        const member = await TeamsInfo.getMember(context, from.id);
+        return member.email ?? member.userPrincipalName ?? undefined;
+      } catch (e) {
+        deps.log.debug({ error: (e as Error).message }, 'Teams member lookup failed; matching the user by id only');
+        return undefined;
+      }
+    },
+  });
+  return {
+    store: deps.store,
+    config: deps.config,
+    log: deps.log,
+    requester: { surface: 'teams', userId, displayName: from.name, person },
+    requestKey: context.activity.id ?? `${context.activity.conversation.id}:${Date.now()}`,
+    now: deps.now(),
+  };
+}
+
+async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const a = context.activity;
+  if (a.id && !(await claimInboundRequest(deps.store.db, { platform: 'teams', key: `activity:${a.id}`, kind: 'message' }))) {
+    deps.log.info({ activityId: a.id }, 'teams activity already processed; skipped');
+    return;
+  }
+  const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? '').trim();
+  const request = await teamsRequest(context, deps);
+  const reply = await dispatchCommand(deps.commands, text, request);
+  await queueChatMessage(deps.store, {
+    platform: 'teams',
+    operation: 'post',
+    purpose: `command-reply:${request.requestKey}`,
+    target: a.conversation.id,
+    ...(a.id ? { replyTo: a.id } : {}),
+    payload: reply,
+  });
+  deps.nudgeOutbox();
+}
+
+async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const parsed = cardAction.safeParse(context.activity.value);
+  if (!parsed.success) return invokeError(context, 400, 'BadRequest', 'not an Action.Execute card action');
+  const { verb, data = {} } = parsed.data.action;
+  const request = await teamsRequest(context, deps);
+  const action = deps.actions.find((x) => x.actionId === verb);
+  if (action) {
+    if (action.requiresPerson && !request.requester.person) return invokeMessage(context, accessRefusal(request.requester));
+    const replyToId = context.activity.replyToId;
+    if (!replyToId) return invokeError(context, 400, 'BadRequest', 'the card action carries no message id');
+    const payload = Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const outcome = await action.run(payload, { ...request, clicked: { target: context.activity.conversation.id, messageId: replyToId } });
+    deps.nudgeOutbox();
+    if (outcome.openForm) return invokeCard(context, renderTeamsForm(outcome.openForm));
+    return invokeMessage(context, outcome.reply);
+  }
+  const form = deps.forms.find((f) => f.callbackId === verb);
+  if (form) {
+    const values = Object.fromEntries(
+      Object.entries(data)
+        .filter(([k]) => k !== 'metadata')
+        .map(([k, v]) => [k, typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined]),
+    );
+    const submission = { values, privateMetadata: typeof data.metadata === 'string' ? data.metadata : '' };
+    const errors = form.validate(submission);
+    if (errors) return invokeError(context, 400, 'BadRequest', Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; '));
+    if (form.requiresPerson && !request.requester.person) return invokeMessage(context, accessRefusal(request.requester));
+    const outcome = await form.submit(submission, request);
+    deps.nudgeOutbox();
+    return invokeMessage(context, outcome.reply);
+  }
+  deps.log.warn({ verb }, 'no handler for this Teams card action');
+  return invokeError(context, 400, 'BadRequest', `unknown action ${verb}`);
+}
+
+async function invokeResponse(context: TurnContext, body: unknown): Promise<void> {
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+}
+
+function invokeMessage(context: TurnContext, message: Message | undefined): Promise<void> {
+  return invokeResponse(context, { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: message?.fallback ?? 'Done.' });
+}
+
+function invokeCard(context: TurnContext, card: unknown): Promise<void> {
+  return invokeResponse(context, { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card });
+}
+
+/** Universal Actions error response (`application/vnd.microsoft.error`); exported for the adapter's error handler. */
+export function invokeError(context: TurnContext, statusCode: number, code: string, message: string): Promise<void> {
+  return invokeResponse(context, { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });
+}

@@ -1,0 +1,29 @@
+import type { Message } from '../../messages/message-model.js';
+import type { Form } from '../../messages/form-model.js';
+import type { ChatRequest } from '../chat-request.js';
+
+/** The message a button was clicked on: its channel / conversation and its platform id (Slack ts, Teams activity id). */
+export interface ClickedMessage {
+  readonly target: string;
+  readonly messageId: string;
+}
+
+/**
+ * What a button press came to: a private reply to the clicker, or a form to open (a Slack modal, a
+ * Teams card). In-place updates of the message are queued in the outbox by the use case itself.
+ */
+export interface ActionOutcome {
+  readonly reply?: Message;
+  readonly openForm?: Form;
+}
+
+/**
+ * The handler of one button `actionId`, platform-neutral: the Slack block_actions listener and the
+ * Teams `adaptiveCard/action` invoke both end here with the button's payload (ids only).
+ */
+export interface ChatAction {
+  readonly actionId: string;
+  /** Whether only people known to costbridge may press it (every decision is). */
+  readonly requiresPerson: boolean;
+  run(payload: Readonly<Record<string, string>>, request: ChatRequest & { readonly clicked: ClickedMessage }): Promise<ActionOutcome>;
+}

@@ -1,0 +1,9 @@
+import type { ChatAction } from './chat-action.js';
+import { acknowledgeAction } from './acknowledge-action.js';
+
+/**
+ * Every button handler, by action id. Registration points for the flows of issues 3-5: `claim`,
+ * `not-mine`, `approve-saving`, `reject-saving`, `explain-variance`, `classify-spend` (and their
+ * form submissions) are added here as `ChatAction`s, one file each in this folder.
+ */
+export const chatActions: readonly ChatAction[] = [acknowledgeAction];

@@ -1,0 +1,23 @@
+import type { Message } from '../../messages/message-model.js';
+import type { ChatRequest } from '../chat-request.js';
+
+/** A submitted form: input id -> value (several for multi-selects), and the private metadata the form carried. */
+export interface FormSubmission {
+  readonly values: Readonly<Record<string, string | readonly string[] | undefined>>;
+  readonly privateMetadata: string;
+}
+
+/**
+ * The handler of one form (`callbackId`): a Slack modal's view_submission or a Teams card's submit.
+ * `validate` is pure and fast (Slack shows its errors beside the inputs, answered within 3 s);
+ * `submit` runs after the acknowledgement and records the decision.
+ */
+export interface ChatForm {
+  readonly callbackId: string;
+  readonly requiresPerson: boolean;
+  /** Searchable selects of this form: input id -> options source id (see options-source.ts). */
+  readonly searchInputs?: Readonly<Record<string, string>>;
+  /** Input id -> what is wrong with it; undefined when the submission is acceptable. */
+  validate(submission: FormSubmission): Readonly<Record<string, string>> | undefined;
+  submit(submission: FormSubmission, request: ChatRequest): Promise<{ readonly reply?: Message }>;
+}

@@ -1,0 +1,166 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
+import type { Store } from '../store/database.js';
+import { checkDatabase } from '../store/database-health.js';
+import { findTeamsConversation } from '../store/teams-conversations.js';
+import type { DeliveryTransports } from '../app/deliver-pending.js';
+import { createSlackBot, type SlackBot } from '../chat/slack/slack-bot.js';
+import { slackTransport } from '../chat/slack/slack-transport.js';
+import { createTeamsBot, type TeamsBot } from '../chat/teams/teams-bot.js';
+import { teamsTransport } from '../chat/teams/teams-transport.js';
+import type { ChatAction } from './actions/chat-action.js';
+import { chatActions } from './actions/index.js';
+import type { ChatCommand } from './commands/chat-command.js';
+import { chatCommands } from './commands/index.js';
+import type { ChatForm } from './forms/chat-form.js';
+import type { OptionsSource } from './forms/options-source.js';
+import { chatForms, optionsSources } from './forms/index.js';
+import { InFlight } from './in-flight.js';
+import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.js';
+
+/** Overrides for tests and benchmarks; production uses the defaults. */
+export interface ServerOptions {
+  readonly log?: Logger;
+  /** Interface to listen on (default: all). */
+  readonly host?: string;
+  readonly commands?: readonly ChatCommand[];
+  readonly actions?: readonly ChatAction[];
+  readonly forms?: readonly ChatForm[];
+  readonly optionsSources?: readonly OptionsSource[];
+  /** Outbox worker settings, or false to run no worker (the caller delivers with `deliverPending`). */
+  readonly outbox?: OutboxWorkerOptions | false;
+  /** How long shutdown waits for in-flight work before closing anyway. */
+  readonly shutdownTimeoutMs?: number;
+}
+
+/** A running `serve`. */
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly slack: 'http' | 'socket' | 'off';
+  readonly teams: 'on' | 'unauthenticated' | 'off';
+  /** The transports of the platforms that are on (for `deliverPending`). */
+  readonly transports: DeliveryTransports;
+  /** Stops accepting, finishes in-flight requests and their after-ack work, stops the outbox worker. The store stays open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the chat server as `costbridge serve` runs it: one HTTP server with `POST /slack/events`
+ * (Bolt), `POST /api/messages` (Bot Framework), `GET /healthz`, 404 otherwise; Slack over Socket
+ * Mode instead when an app token is configured; and the outbox worker.
+ */
+export async function startServer(config: Config, store: Store, options: ServerOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config);
+  const inFlight = new InFlight();
+  let worker: OutboxWorker | undefined;
+  const nudgeOutbox = () => worker?.nudge();
+  const now = () => new Date();
+  const handlers = {
+    commands: options.commands ?? chatCommands,
+    actions: options.actions ?? chatActions,
+    forms: options.forms ?? chatForms,
+  };
+  const transports: { slack?: DeliveryTransports['slack']; teams?: DeliveryTransports['teams'] } = {};
+
+  let slack: SlackBot | undefined;
+  if (config.chat.slack) {
+    slack = await createSlackBot(config.chat.slack, {
+      config,
+      store,
+      log,
+      ...handlers,
+      optionsSources: options.optionsSources ?? optionsSources,
+      nudgeOutbox,
+      now,
+      track: (work) => inFlight.track(work),
+    });
+    transports.slack = slackTransport(config.chat.slack, log);
+  }
+  let teams: TeamsBot | undefined;
+  if (config.chat.teams) {
+    teams = createTeamsBot(config.chat.teams, { config, store, log, ...handlers, nudgeOutbox, now });
+    transports.teams = teamsTransport(teams.adapter, teams.appId, async (id) => (await findTeamsConversation(store.db, id))?.reference);
+    if (config.chat.teams.allowUnauthenticated) {
+      log.warn('TEAMS_ALLOW_UNAUTHENTICATED=true: Teams activities are accepted without Bot Framework authentication; use only with local emulators and tests');
+    }
+  }
+
+  let closing = false;
+  const server: Server = createServer((req, res) => {
+    void inFlight.track(() => route(req, res)).catch((e: unknown) => {
+      log.error({ err: e, path: req.url }, 'request failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+    });
+  });
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method === 'POST' && path === '/slack/events' && slack?.handleRequest) {
+      const handle = slack.handleRequest;
+      // Bolt answers asynchronously: count the request until its response is finished (the work
+      // after the acknowledgement is counted by the Slack middleware).
+      return new Promise<void>((resolve) => {
+        res.once('close', resolve);
+        handle(req, res);
+      });
+    }
+    if (req.method === 'POST' && path === '/api/messages' && teams) return teams.handleRequest(req, res);
+    if ((req.method === 'GET' || req.method === 'HEAD') && path === '/healthz') {
+      const db = await checkDatabase(store);
+      const status = closing ? 'shutting-down' : db.ok ? 'ok' : 'unavailable';
+      return json(res, status === 'ok' ? 200 : 503, {
+        status,
+        database: db.ok ? 'ok' : db.error,
+        slack: slack?.mode ?? 'off',
+        teams: teams ? (config.chat.teams?.allowUnauthenticated ? 'unauthenticated' : 'on') : 'off',
+      });
+    }
+    req.resume();
+    json(res, 404, { error: 'not found' });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: config.chat.port, ...(options.host ? { host: options.host } : {}) }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await slack?.start();
+  if (options.outbox !== false) worker = startOutboxWorker(store, transports, log, options.outbox ?? {});
+
+  const address = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  const slackMode = slack?.mode ?? 'off';
+  const teamsMode = teams ? (config.chat.teams?.allowUnauthenticated ? 'unauthenticated' : 'on') : 'off';
+  log.info({ port: address.port, slack: slackMode, teams: teamsMode, database: store.description }, 'costbridge serve listening');
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
+    port: address.port,
+    slack: slackMode,
+    teams: teamsMode,
+    transports,
+    close: () =>
+      (closed ??= (async () => {
+        closing = true;
+        const timeout = options.shutdownTimeoutMs ?? 15_000;
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const drained = await inFlight.idle(timeout);
+        if (!drained) log.warn({ inFlight: inFlight.size }, 'shutdown timed out waiting for in-flight requests');
+        server.closeAllConnections();
+        await stopped;
+        await slack?.stop();
+        await worker?.stop();
+        log.info('costbridge serve stopped');
+      })()),
+  };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+
+const fail = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+};
+
+describe('chat configuration', () => {
+  it('leaves both platforms off without credentials, on port 3000', () => {
+    expect(loadConfig({}).chat).toEqual({ port: 3000, slack: undefined, teams: undefined });
+  });
+
+  it('turns Slack on with a bot token and signing secret, defaulting the API URL', () => {
+    const { slack } = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).chat;
+    expect(slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: 'https://slack.com/api/' });
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_API_URL: 'https://slack-gov.com/api' }).chat.slack?.apiUrl).toBe('https://slack-gov.com/api/');
+  });
+
+  it('names what is missing or malformed', () => {
+    expect(fail({ SLACK_BOT_TOKEN: 'xoxb-1' })).toContain('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN');
+    expect(fail({ SLACK_SIGNING_SECRET: 's' })).toContain('SLACK_BOT_TOKEN: required when');
+    expect(fail({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_SIGNING_SECRET: 's' })).toContain('SLACK_BOT_TOKEN: must be a bot token starting with xoxb-');
+    expect(fail({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'nope' })).toContain('SLACK_APP_TOKEN: must be an app-level token');
+    expect(fail({ SLACK_API_URL: 'ftp://x' })).toContain('SLACK_API_URL');
+    expect(fail({ PORT: '70000' })).toContain('PORT');
+    expect(fail({ MICROSOFT_APP_ID: 'id' })).toContain('MICROSOFT_APP_PASSWORD: required for MICROSOFT_APP_TYPE=MultiTenant');
+    expect(fail({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TYPE: 'SingleTenant' })).toContain('MICROSOFT_APP_TENANT_ID: required');
+    expect(fail({ MICROSOFT_APP_TYPE: 'Other' })).toContain('MICROSOFT_APP_TYPE');
+    expect(fail({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'p' })).toContain('TEAMS_ALLOW_UNAUTHENTICATED: only for local emulators');
+  });
+
+  it('treats blank credentials as absent', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: '', SLACK_SIGNING_SECRET: ' ', MICROSOFT_APP_ID: '' }).chat.slack).toBeUndefined();
+  });
+
+  it('turns Teams on with credentials, or unauthenticated for emulators', () => {
+    expect(loadConfig({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'p', MICROSOFT_APP_TENANT_ID: 't', MICROSOFT_APP_TYPE: 'SingleTenant' }).chat.teams).toEqual({
+      appId: 'id',
+      appPassword: 'p',
+      tenantId: 't',
+      appType: 'SingleTenant',
+      allowUnauthenticated: false,
+    });
+    expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }).chat.teams?.allowUnauthenticated).toBe(true);
+  });
+});
+
+describe('logger', () => {
+  it('writes JSON and never a configured secret or a token-shaped string', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) });
+    const config = loadConfig({ LOG_LEVEL: 'info', SLACK_BOT_TOKEN: 'xoxb-9999-secret-bot', SLACK_SIGNING_SECRET: 'sig-secret-123456', MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'teams-password-42' });
+    const log = createLogger(config, { destination: destination as never });
+    log.info({ headers: { authorization: 'Bearer abc.def.ghi' }, token: 'xoxb-9999-secret-bot' }, 'calling with xoxb-9999-secret-bot and sig-secret-123456');
+    log.warn({ err: new Error('failed for teams-password-42 with xapp-1-A0-123') }, 'oops');
+    log.debug('not at info level');
+    await new Promise((r) => setTimeout(r, 50));
+    const text = lines.join('');
+    expect(lines).toHaveLength(2);
+    for (const secret of ['xoxb-9999-secret-bot', 'sig-secret-123456', 'teams-password-42', 'xapp-1-A0-123', 'abc.def.ghi']) expect(text).not.toContain(secret);
+    expect(text).toContain('[redacted]');
+    expect(JSON.parse(lines[0]!).msg).toBe('calling with [redacted] and [redacted]');
+  });
+});

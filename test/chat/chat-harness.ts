@@ -1,0 +1,80 @@
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/http-server.js';
+import type { Store } from '../../src/store/database.js';
+import { FakeSlackApi } from '../support/fake-slack-api.js';
+import { FakeBotConnector } from '../support/fake-bot-connector.js';
+import type { TestDatabase } from '../support/test-stores.js';
+
+export const botToken = 'xoxb-1111-2222-test-bot-token';
+export const signingSecret = 'test-signing-secret-0123456789abcdef';
+
+/** Log lines captured in memory, parsed. */
+export class CapturedLog {
+  readonly lines: string[] = [];
+  readonly stream = new Writable({
+    write: (chunk: Buffer, _enc, done) => {
+      this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/** A running server wired to local fakes of Slack and the Bot Connector, on a test database. */
+export interface ChatHarness {
+  readonly config: Config;
+  readonly server: RunningServer;
+  readonly slack: FakeSlackApi;
+  readonly connector: FakeBotConnector;
+  readonly store: Store;
+  readonly log: CapturedLog;
+  close(): Promise<void>;
+}
+
+/** Starts fakes and the server as `serve` would, with extra environment (Teams settings...) and options. */
+export async function startChatHarness(
+  tdb: TestDatabase,
+  env: Record<string, string> = {},
+  options: ServerOptions = {},
+): Promise<ChatHarness> {
+  const slack = await new FakeSlackApi(botToken).start();
+  const connector = await new FakeBotConnector().start();
+  const config = loadConfig({
+    ...tdb.env,
+    LOG_LEVEL: 'debug',
+    PORT: '0',
+    SLACK_BOT_TOKEN: botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    ...env,
+  });
+  const store = await tdb.shared();
+  const log = new CapturedLog();
+  const logger = createLogger(config, { destination: log.stream as never });
+  const server = await startServer(config, store, { host: '127.0.0.1', log: logger, outbox: { pollMs: 50 }, ...options });
+  return {
+    config,
+    server,
+    slack,
+    connector,
+    store,
+    log,
+    async close() {
+      await server.close();
+      await Promise.all([slack.stop(), connector.stop()]);
+    },
+  };
+}
+
+/** Polls `check` until it returns true. */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
+import { grantRole } from '../../src/store/people.js';
+import { queueChatMessage } from '../../src/app/queue-chat-message.js';
+import { acknowledgeButton } from '../../src/server/actions/acknowledge-action.js';
+import { actions, header, message } from '../../src/messages/message-blocks.js';
+import { eventually, startChatHarness, type ChatHarness } from './chat-harness.js';
+
+const conversationId = '19:finops-channel@thread.tacv2';
+
+function activity(serviceUrl: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    from: { id: '29:teams-user-ana', name: 'Ana Ito', aadObjectId: 'aad-ana' },
+    recipient: { id: '28:costbridge-bot', name: 'costbridge' },
+    conversation: { id: conversationId, conversationType: 'channel', tenantId: 'tenant-1' },
+    channelData: { team: { id: '19:team@thread.tacv2' }, tenant: { id: 'tenant-1' } },
+    ...fields,
+  };
+}
+
+async function postActivity(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+}
+
+describe.each(storeKinds)('Teams on %s', (kind) => {
+  let tdb: TestDatabase;
+  const count = async (h: ChatHarness, table: string, where = sql`true`) =>
+    Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM ${sql.table(table)} WHERE ${where}`.execute(h.store.db)).rows[0]!.n);
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(kind);
+    const store = await tdb.shared();
+    await grantRole(store.db, { id: 'ana', details: { name: 'Ana Ito', teamsAadId: 'aad-ana' }, role: 'finops', costCenter: null }, { actor: 'test', surface: 'cli' });
+  });
+  afterAll(async () => {
+    await tdb?.drop();
+  });
+
+  describe('with Bot Framework authentication', () => {
+    let h: ChatHarness;
+    beforeAll(async () => {
+      h = await startChatHarness(tdb, { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'not-a-real-password' });
+    });
+    afterAll(async () => h?.close());
+
+    it('rejects an activity without a token with 401 and stores nothing', async () => {
+      const r = await postActivity(h.server.url, activity(h.connector.serviceUrl, { type: 'message', id: 'm-unauth', text: 'help' }));
+      expect(r.status).toBe(401);
+      expect(await count(h, 'teams_conversation')).toBe(0);
+      expect(await count(h, 'chat_outbox')).toBe(0);
+      expect(h.connector.calls).toEqual([]);
+      // Refused before any token validation that would fetch Bot Framework keys from the internet.
+      expect(h.log.text).not.toMatch(/FetchError|login\.botframework\.com/);
+    });
+  });
+
+  describe('with TEAMS_ALLOW_UNAUTHENTICATED=true', () => {
+    let h: ChatHarness;
+    beforeAll(async () => {
+      h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+    });
+    afterAll(async () => h?.close());
+    beforeEach(() => {
+      h.connector.calls.length = 0;
+    });
+
+    it('warns at start that authentication is off', () => {
+      expect(h.log.text).toContain('TEAMS_ALLOW_UNAUTHENTICATED=true');
+      expect(h.server.teams).toBe('unauthenticated');
+    });
+
+    it('stores the conversation reference on installationUpdate', async () => {
+      const r = await postActivity(h.server.url, activity(h.connector.serviceUrl, { type: 'installationUpdate', action: 'add', id: 'install-1' }));
+      expect(r.status).toBe(200);
+      const row = await h.store.db.selectFrom('teams_conversation').selectAll().where('conversation_id', '=', conversationId).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ service_url: h.connector.serviceUrl, tenant_id: 'tenant-1', team_id: '19:team@thread.tacv2', conversation_type: 'channel', installed: true });
+      expect((row.reference as { conversation: { id: string } }).conversation.id).toBe(conversationId);
+      expect((row.reference as { activityId?: string }).activityId).toBeUndefined();
+    });
+
+    it('answers help sent to the bot with a reply card', async () => {
+      const r = await postActivity(h.server.url, activity(h.connector.serviceUrl, { type: 'message', id: 'msg-help', text: '<at>costbridge</at> help', entities: [{ type: 'mention', text: '<at>costbridge</at>', mentioned: { id: '28:costbridge-bot', name: 'costbridge' } }] }));
+      expect(r.status).toBe(200);
+      await h.connector.waitFor((calls) => calls.some((c) => c.method === 'POST' && c.status === 200));
+      const reply = h.connector.activityCalls()[0]!;
+      expect(reply.conversationId).toBe(conversationId);
+      expect(reply.activityId).toBe('msg-help');
+      const attachments = reply.body.attachments as { contentType: string; content: unknown }[];
+      expect(attachments[0]!.contentType).toBe('application/vnd.microsoft.card.adaptive');
+      expect(JSON.stringify(attachments[0]!.content)).toContain('whoami');
+    });
+
+    it('whoami maps the AAD object id to the person', async () => {
+      await postActivity(h.server.url, activity(h.connector.serviceUrl, { type: 'message', id: 'msg-whoami', text: 'whoami' }));
+      await h.connector.waitFor((calls) => calls.some((c) => c.method === 'POST' && c.status === 200));
+      const card = JSON.stringify(h.connector.activityCalls()[0]!.body.attachments);
+      expect(card).toContain('Ana Ito');
+      expect(card).toContain('finops');
+    });
+
+    it('tells an unknown Teams user how to get access', async () => {
+      await postActivity(h.server.url, activity(h.connector.serviceUrl, { type: 'message', id: 'msg-unknown', text: 'whoami', from: { id: '29:stranger', name: 'Stranger', aadObjectId: 'aad-stranger' } }));
+      await h.connector.waitFor((calls) => calls.some((c) => c.method === 'POST' && c.status === 200));
+      expect(JSON.stringify(h.connector.activityCalls()[0]!.body)).toContain('--teams-id aad-stranger');
+    });
+
+    it('processes a redelivered message activity once', async () => {
+      const a = activity(h.connector.serviceUrl, { type: 'message', id: 'msg-twice', text: 'help' });
+      await postActivity(h.server.url, a);
+      await postActivity(h.server.url, a);
+      await h.connector.waitFor((calls) => calls.some((c) => c.method === 'POST' && c.status === 200));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(h.connector.activityCalls()).toHaveLength(1);
+    });
+
+    it('Acknowledge from an adaptiveCard/action invoke records one decision and updates the card', async () => {
+      const alert = message('Unclassified AI spend', [header('Unclassified AI spend'), actions(acknowledgeButton())]);
+      const { id } = await queueChatMessage(h.store, { platform: 'teams', operation: 'post', purpose: 'test-alert:teams', target: conversationId, payload: alert });
+      await eventually(async () => (await h.store.db.selectFrom('chat_outbox').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status === 'sent');
+      const posted = (await h.store.db.selectFrom('chat_outbox').select('delivered_id').where('id', '=', id).executeTakeFirstOrThrow()).delivered_id!;
+      const card = JSON.stringify(h.connector.activityCalls()[0]!.body.attachments);
+      expect(card).toContain('"verb":"acknowledge"');
+      const invoke = (invokeId: string) =>
+        postActivity(h.server.url, activity(h.connector.serviceUrl, { type: 'invoke', name: 'adaptiveCard/action', id: invokeId, replyToId: posted, value: { action: { type: 'Action.Execute', verb: 'acknowledge', data: {} } } }));
+      const first = await invoke('inv-1');
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+      const second = await invoke('inv-2');
+      expect(second.body).toMatchObject({ statusCode: 200, value: 'You had already acknowledged this message.' });
+      await h.connector.waitFor((calls) => calls.some((c) => c.method === 'PUT' && c.status === 200));
+      const put = h.connector.calls.find((c) => c.method === 'PUT')!;
+      expect(put.activityId).toBe(posted);
+      expect(JSON.stringify(put.body.attachments)).toContain('Acknowledged by Ana Ito');
+      expect(await count(h, 'chat_acknowledgement', sql`outbox_id = ${id}`)).toBe(1);
+      expect(await count(h, 'audit_log', sql`action = 'message.acknowledge' AND subject_id = ${String(id)} AND surface = 'teams'`)).toBe(1);
+    });
+
+    it('answers an unknown card verb with a Universal Actions error', async () => {
+      const r = await postActivity(h.server.url, activity(h.connector.serviceUrl, { type: 'invoke', name: 'adaptiveCard/action', id: 'inv-x', replyToId: 'a1', value: { action: { type: 'Action.Execute', verb: 'no-such-thing', data: {} } } }));
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    });
+
+    it('rejects a body that is not an activity with 400', async () => {
+      const res = await fetch(`${h.server.url}/api/messages`, { method: 'POST', body: 'not json' });
+      expect(res.status).toBe(400);
+    });
+  });
+});

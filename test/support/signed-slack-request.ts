@@ -1,0 +1,87 @@
+import { createHmac } from 'node:crypto';
+
+/** Slack's v0 request signature: HMAC-SHA256 of `v0:{timestamp}:{body}` with the signing secret. */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** A slash command as Slack posts it (form-encoded). */
+export function slashCommandBody(fields: { text: string; userId: string; channelId: string; triggerId: string; userName?: string; command?: string }): string {
+  return new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'T0FAKE',
+    team_domain: 'fake',
+    channel_id: fields.channelId,
+    channel_name: 'finops',
+    user_id: fields.userId,
+    user_name: fields.userName ?? 'someone',
+    command: fields.command ?? '/costbridge',
+    text: fields.text,
+    api_app_id: 'A0FAKE',
+    response_url: 'https://hooks.slack.invalid/commands/1',
+    trigger_id: fields.triggerId,
+  }).toString();
+}
+
+/** A block_actions payload for a button click on a message in a channel. */
+export function blockActionsBody(fields: { actionId: string; value: string; userId: string; channelId: string; messageTs: string; triggerId: string }): string {
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0FAKE', domain: 'fake' },
+    user: { id: fields.userId, username: 'someone', name: 'someone', team_id: 'T0FAKE' },
+    api_app_id: 'A0FAKE',
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: false },
+    trigger_id: fields.triggerId,
+    channel: { id: fields.channelId, name: 'finops' },
+    message: { type: 'message', ts: fields.messageTs, text: 'costbridge', blocks: [] },
+    response_url: 'https://hooks.slack.invalid/actions/1',
+    actions: [{ type: 'button', action_id: fields.actionId, block_id: 'b1', value: fields.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1700000000.1' }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** A view_submission payload for a modal with the given state values (block id = action id = input id). */
+export function viewSubmissionBody(fields: { callbackId: string; privateMetadata: string; userId: string; triggerId: string; values: Record<string, string> }): string {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const [id, value] of Object.entries(fields.values)) state[id] = { [id]: { type: 'plain_text_input', value } };
+  const payload = {
+    type: 'view_submission',
+    team: { id: 'T0FAKE', domain: 'fake' },
+    user: { id: fields.userId, username: 'someone', name: 'someone', team_id: 'T0FAKE' },
+    api_app_id: 'A0FAKE',
+    token: 'deprecated-verification-token',
+    trigger_id: fields.triggerId,
+    view: {
+      id: 'V0FAKE',
+      type: 'modal',
+      callback_id: fields.callbackId,
+      private_metadata: fields.privateMetadata,
+      state: { values: state },
+      hash: 'h',
+    },
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** Posts a body to /slack/events signed with `secret` (a wrong secret or an old timestamp to test refusals). */
+export async function postSlack(
+  serverUrl: string,
+  body: string,
+  options: { secret: string; timestamp?: number; retryNum?: number; signature?: string },
+): Promise<{ status: number; text: string; ms: number }> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const res = await fetch(`${serverUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': options.signature ?? slackSignature(options.secret, timestamp, body),
+      ...(options.retryNum !== undefined ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}),
+    },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, text, ms: performance.now() - started };
+}
