@@ -11,21 +11,29 @@ describe.each(storeKinds)('npm start (costbridge start) on %s', (kind) => {
   });
   afterAll(() => tdb.drop());
 
-  it('loads the labelled demo data into an empty database and shows the latest month on both bases', async () => {
-    const run = await cli(tdb, 'start', '--as-of', '2026-09-15');
+  it('loads the labelled demo data into an empty database and prints the weekly digest with the CLI equivalent of each button', async () => {
+    const run = await cli(tdb, 'start', '--as-of', '2026-09-15', '--once');
     expect(run.stderr).not.toContain('Error');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('SYNTHETIC DEMO DATA');
     expect(run.stdout).toContain('Loaded 5000 FOCUS rows');
-    expect(run.stdout).toContain('2026-09 by provider, EffectiveCost (amortized) [DEMO DATA]');
-    expect(run.stdout).toContain('2026-09 by provider, BilledCost (invoiced) [DEMO DATA]');
-    expect(run.stdout).toMatch(/\(unattributed\)\s+USD [\d,]+\.\d\d/);
+    expect(run.stdout).toContain('Weekly review · 2026-09 to date [DEMO DATA]');
+    expect(run.stdout).toMatch(/Effective \(amortized\), month to date: +USD [\d,]+\.\d\d/);
+    expect(run.stdout).toMatch(/Billed \(invoiced\), month to date: +USD [\d,]+\.\d\d/);
+    expect(run.stdout).toMatch(/Unattributed spend: USD [\d,]+\.\d\d effective/);
+    expect(run.stdout).toContain('[Classify] npx costbridge contracts apply CONTRACT.yaml --as YOU');
+    expect(run.stdout).toContain('Connect Slack and Microsoft Teams');
+    expect(run.stdout).toContain('Review cadences: weekly-digest (weekly-digest, "0 9 * * 1" UTC)');
   });
 
-  it('does not load the demo twice', async () => {
-    const run = await cli(tdb, 'start');
+  it('does not load the demo twice, and prints the same digest review run --dry-run prints', async () => {
+    const run = await cli(tdb, 'start', '--as-of', '2026-09-15', '--once');
     expect(run.code).toBe(0);
-    expect(run.stdout).not.toContain('SYNTHETIC DEMO DATA');
-    expect(run.stdout).toContain('2026-09 by provider, EffectiveCost (amortized) [DEMO DATA]\n');
+    expect(run.stdout).not.toContain('SYNTHETIC DEMO DATA set');
+    const dry = await cli(tdb, 'review', 'run', 'weekly-digest', '--dry-run', '--at', '2026-09-15T23:59:00Z');
+    expect(dry.code).toBe(0);
+    const section = (text: string) => text.slice(text.indexOf('Weekly review'), text.indexOf('Since the last review'));
+    expect(section(dry.stdout)).toBe(section(run.stdout));
+    expect(section(dry.stdout).length).toBeGreaterThan(500);
   });
 });

@@ -2,66 +2,92 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import { loadDemoData } from '../../app/load-demo-data.js';
-import { reportSpend, type SpendReport } from '../../app/report-spend.js';
-import { parseBillingMonth } from '../../domain/billing-month.js';
-import { parseSpendDimensions } from '../../domain/spend-dimensions.js';
-import { formatMoney } from '../../domain/money.js';
+import { ensureDefaultReviewCadence } from '../../app/cadence-default.js';
+import { runReview, type RunReviewResult } from '../../app/review-run.js';
+import { reviewSettings } from '../../app/review-settings.js';
+import { createLogger } from '../../log.js';
+import { renderText } from '../../messages/render-text.js';
 import { costDataStatus } from '../../store/cost-data-status.js';
-import { textTable } from '../text-table.js';
+import { listCadences } from '../../store/review-cadences.js';
+import { runnerId, startReviewScheduler } from '../../scheduler/review-scheduler.js';
+import { startServer } from '../../server/http-server.js';
+import { platformStatus } from './serve.js';
+import { CostbridgeError } from '../../domain/costbridge-error.js';
 
-/** `costbridge start` (npm start): the main job; on an empty database it loads the demo data first. */
+const connectHelp = [
+  'Connect Slack and Microsoft Teams (README, "Connect Slack and Teams"):',
+  '  Slack: create an app from manifest/slack/manifest.yaml (or manifest.socket-mode.yaml), install it, then set',
+  '         SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode, no public URL needed).',
+  '  Teams: register a bot, set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD, and upload the app built by npm run package:teams.',
+  '  Then choose where the digest goes: npx costbridge cadence subscribe all --channel slack:C0123ABCD',
+  '  and run npm start again: it serves Slack and Teams and posts every scheduled digest there.',
+];
+
+/** `costbridge start` (npm start): the main job. */
 export function registerStart(program: Command, ctx: CliContext): void {
   program
     .command('start')
-    .description('run the main job: prepare the database (loading labelled demo data when it is empty) and show where spend stands')
+    .description(
+      'run the main job: load labelled demo data into an empty database, print the weekly digest with the CLI equivalent of each button, then keep the review scheduler running (and the Slack/Teams bot when credentials are set)',
+    )
     .option('--no-demo', 'do not load the demo data set into an empty database')
-    .option('--as-of <YYYY-MM-DD>', 'the day the demo data runs up to (default: today)')
-    .action(async (opts: { demo: boolean; asOf?: string }) => {
-      const { io } = ctx;
+    .option('--as-of <YYYY-MM-DD>', 'the day the demo data runs up to, and the digest is shown for (default: today)')
+    .option('--once', 'print the digest and exit instead of running the scheduler')
+    .action(async (opts: { demo: boolean; asOf?: string; once?: boolean }) => {
+      const { io, config } = ctx;
       const store = await ctx.store();
       let status = await costDataStatus(store.db);
+      if (opts.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new CostbridgeError('INPUT_INVALID', `--as-of must be a day like 2026-09-15, got ${JSON.stringify(opts.asOf)}`);
       if (!status.hasLines && opts.demo) {
         const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
         io.out(`The database is empty: loading the SYNTHETIC DEMO DATA set (invented numbers, never real billing data), as of ${asOf} ...`);
-        const loaded = await loadDemoData(store, {
-          dir: join(ctx.config.dataDir, 'demo-data'),
-          asOf,
-          actor: ctx.actor(),
-          surface: 'cli',
-        });
+        const loaded = await loadDemoData(store, { dir: join(config.dataDir, 'demo-data'), asOf, actor: ctx.actor(), surface: 'cli' });
         io.out(`Loaded ${loaded.focusRows} FOCUS rows in ${loaded.focusFiles} files for ${loaded.months.join(', ')}, with cost centers, budgets, forecast and GL actuals (files in ${loaded.dir}).`);
         status = await costDataStatus(store.db);
       }
-      if (!status.latestMonth) {
-        io.out('No cost data yet. Import FOCUS exports with: npx costbridge import focus FILE...');
-        return;
+      const now = new Date();
+      await ensureDefaultReviewCadence(store, { timezone: config.timezone, now });
+      const settings = reviewSettings(config);
+      const cadences = await listCadences(store.db);
+      const digestCadence = cadences.find((c) => c.name === 'weekly-digest') ?? cadences.find((c) => c.kind === 'weekly-digest');
+      if (!status.hasLines) io.out('No cost data yet. Import FOCUS exports with: npx costbridge import focus FILE...');
+      else if (!digestCadence) io.out('No weekly-digest cadence (it was removed). Add one with: npx costbridge cadence add --name weekly-digest --kind weekly-digest --cron "0 9 * * 1"');
+      else {
+        const at = opts.asOf ? new Date(`${opts.asOf}T23:59:00Z`) : now;
+        const preview = await runReview(store, { cadence: digestCadence.name, at, now, trigger: 'manual', dryRun: true, actor: ctx.actor(), surface: 'cli', runner: runnerId(), settings });
+        if (preview.ok && preview.overview) {
+          io.out(`\n${renderText(preview.overview)}`);
+          io.out(`\nThis is the ${digestCadence.name} digest for ${preview.periodKey}, shown on demand (npx costbridge review run ${digestCadence.name} --dry-run prints it again).`);
+        } else if (!preview.ok) io.err(`costbridge start: could not build the digest: ${preview.message}`);
       }
-      const period = parseBillingMonth(status.latestMonth);
-      const label = status.latestMonthIsDemo ? ' [DEMO DATA]' : '';
-      for (const [basis, by] of [['effective', 'provider'], ['billed', 'provider'], ['effective', 'cost-center']] as const) {
-        const report = await reportSpend(store, { period, basis, by: parseSpendDimensions(by) });
-        io.out(`\n${spendTable(report, label)}`);
-      }
-      io.out(
-        [
-          '',
-          'Next steps:',
-          '  npx costbridge report spend --period ' + period.key + ' --by service,cost-center   spend by any field',
-          '  npx costbridge import focus FILE...                                  load your own FOCUS exports',
-          '  npx costbridge --help                                                every command',
-          'The Slack and Teams bot and the review scheduler are not part of this version yet.',
-        ].join('\n'),
-      );
-    });
-}
 
-function spendTable(r: SpendReport, label: string): string {
-  const basis = r.basis === 'effective' ? 'EffectiveCost (amortized)' : 'BilledCost (invoiced)';
-  return r.currencies
-    .map((c) => {
-      const rows = c.rows.map((row) => [...r.dimensions.map((d) => row.keys[d]!), formatMoney(row.cost, c.currency)]);
-      rows.push([...r.dimensions.map((_, i) => (i === 0 ? 'total' : '')), formatMoney(c.total, c.currency)]);
-      return `${r.period} by ${r.dimensions.join(', ')}, ${basis}${label}\n${textTable([...r.dimensions, 'cost'], rows, [r.dimensions.length])}`;
-    })
-    .join('\n\n');
+      const chatOn = config.chat.slack !== undefined || config.chat.teams !== undefined;
+      io.out('');
+      for (const line of platformStatus(config)) io.out(line);
+      if (!chatOn) io.out(connectHelp.join('\n'));
+      io.out(
+        `Review cadences: ${cadences.map((c) => `${c.name} (${c.kind}, "${c.cron}" ${c.timezone}${c.paused ? ', paused' : ''})`).join('; ') || 'none'} — npx costbridge cadence list`,
+      );
+      if (opts.once) return;
+
+      const log = createLogger(config);
+      const server = chatOn ? await startServer(config, store, { log }) : undefined;
+      if (server) io.err(`costbridge start: serving Slack/Teams on port ${server.port}; GET /healthz for status`);
+      const scheduler = startReviewScheduler(store, {
+        settings,
+        log,
+        onRun: (r: RunReviewResult) => {
+          if (r.ok && r.overview && !chatOn) io.out(`\n${renderText(r.overview)}`);
+        },
+      });
+      io.err('costbridge start: the review scheduler is running (Ctrl-C to stop).');
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+      });
+      io.err(`costbridge start: ${signal} received; stopping`);
+      await scheduler.stop();
+      await server?.close();
+      log.flush();
+    });
 }

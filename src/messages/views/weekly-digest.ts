@@ -17,7 +17,8 @@ export interface WeeklyDigestViewOptions {
 
 function signed(amount: string, currency: string): string {
   const v = new Money(amount);
-  return `${v.isPos() && !v.isZero() ? '+' : ''}${formatMoney(amount, currency)}`;
+  if (v.isZero()) return formatMoney('0', currency);
+  return `${v.isNeg() ? '-' : '+'}${formatMoney(v.abs().toFixed(), currency)}`;
 }
 
 function percent(share: string | null): string {
@@ -52,7 +53,7 @@ export function weeklyDigestMessage(d: WeeklyDigest, options: WeeklyDigestViewOp
   if (d.freshness.length > 0) {
     blocks.push(
       table(
-        [{ header: 'Provider' }, { header: 'Last import' }, { header: 'Charges up to' }, { header: 'Status' }],
+        [{ header: 'Provider' }, { header: 'Last import' }, { header: 'Last charge day' }, { header: 'Status' }],
         d.freshness.map((f) => [f.provider, formatInstant(f.lastImportAt, d.timezone), f.lastChargeDate, f.stale ? `STALE (> ${d.staleAfterDays} days behind)` : 'fresh']),
       ),
     );

@@ -1,0 +1,196 @@
+import { parseBillingMonth } from '../domain/billing-month.js';
+import { wallClock } from '../domain/cadence.js';
+import {
+  isStale,
+  monthsBefore,
+  shareOf,
+  significantComponents,
+  worstFirst,
+  type DigestBudgetRow,
+  type DigestTrendPoint,
+  type DigestUnattributed,
+  type WeeklyDigest,
+} from '../domain/digest.js';
+import { addDays } from '../domain/forecast-calendar.js';
+import type { MaterialityThreshold } from '../domain/materiality.js';
+import { Money } from '../domain/money.js';
+import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
+import type { Store } from '../store/database.js';
+import {
+  decisionsBetween,
+  periodTotals,
+  providerFreshness,
+  unattributedGroups,
+  unclassifiedVendors,
+  unknownCostCenterValues,
+} from '../store/digest-facts.js';
+import { loadPlanAmounts } from '../store/variance-plans.js';
+import { buildHandoff } from './build-handoff.js';
+import { listSavingItems } from './list-savings.js';
+import { savingsLedger } from './savings-ledger.js';
+
+/** What a weekly digest is built for. */
+export interface BuildWeeklyDigestRequest {
+  readonly cadence: string;
+  /** When the review happens; the period is the billing month of the last full day before it. */
+  readonly at: Date;
+  /** IANA zone the day of `at` is read in. */
+  readonly timezone: string;
+  /** Cost centers the digest is limited to (empty: all, with unattributed and new spend). */
+  readonly scope: readonly string[];
+  /** The previous review of this cadence, for "since the last review" (null: the first). */
+  readonly previousReviewAt: Date | null;
+  readonly requiredFields: readonly string[];
+  readonly governedCategories: readonly string[];
+  readonly windowDays: number;
+  readonly businessDays: number;
+  readonly materiality: MaterialityThreshold;
+  /** Data older than this many days before the review is flagged stale (default 3). */
+  readonly staleAfterDays?: number;
+  /** Rows kept in each list (default 10). */
+  readonly topItems?: number;
+  /** Months of history in the trend (default 3, the reviewed one included). */
+  readonly trendMonths?: number;
+}
+
+const unattributedScope = '(unattributed)';
+
+/**
+ * Assembles the weekly digest from the other areas' use cases: freshness, headline totals on both
+ * bases, budget and forecast per cost center (the pre-close handoff's projection), what moved and
+ * what needs explaining, unattributed spend and tag coverage, savings awaiting sign-off and
+ * recognized, new unclassified spend, and the decisions since the last review.
+ */
+export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestRequest): Promise<WeeklyDigest> {
+  const asOf = wallClock(r.at, r.timezone).date;
+  const period = parseBillingMonth(addDays(asOf, -1).slice(0, 7));
+  const top = r.topItems ?? 10;
+  const staleAfterDays = r.staleAfterDays ?? 3;
+  const required = r.requiredFields.map((f) => parseSharedField(f)).filter((f): f is SharedField => f !== undefined);
+  const scoped = r.scope.length > 0;
+  const inScope = (cc: string) => !scoped || r.scope.includes(cc);
+
+  const [freshness, totals, handoff, awaiting] = await Promise.all([
+    providerFreshness(store.db),
+    periodTotals(store.db, period, required, r.scope),
+    buildHandoff(store, { period, asOf, windowDays: r.windowDays, businessDays: r.businessDays, materiality: r.materiality, drivers: 3 }),
+    Promise.all([listSavingItems(store, { status: 'proposed' }), listSavingItems(store, { status: 'validated' })]).then(([a, b]) => [...a, ...b]),
+  ]);
+
+  const handoffRows = handoff.rows.filter((row) => row.costCenter !== unattributedScope && inScope(row.costCenter));
+  const budgets: DigestBudgetRow[] = worstFirst(
+    handoffRows.map((row) => ({
+      costCenter: row.costCenter,
+      name: row.name,
+      currency: row.currency,
+      monthToDate: row.monthToDate,
+      projected: row.projectedWithPlannedActions,
+      budget: row.budget,
+      itfmForecast: row.itfmForecast,
+      differenceToBudget: row.differenceToBudget,
+      differenceToForecast: row.differenceToForecast,
+      material: row.material,
+    })),
+  );
+  const movers = handoffRows
+    .filter((row) => row.drivers !== null && !new Money(row.drivers.variance).isZero())
+    .map((row) => ({ costCenter: row.costCenter, currency: row.currency, variance: new Money(row.drivers!.variance).toFixed(), components: significantComponents(row.drivers!.components) }))
+    .sort((a, b) => new Money(b.variance).abs().cmp(new Money(a.variance).abs()) || a.costCenter.localeCompare(b.costCenter))
+    .slice(0, 5);
+  const openVariances = handoffRows
+    .filter((row) => row.openVariances.length > 0)
+    .map((row) => ({ costCenter: row.costCenter, currency: row.currency, components: row.openVariances.map((v) => ({ component: v.component, amount: new Money(v.amount).toFixed() })) }));
+
+  let unattributed: DigestUnattributed[] | null = null;
+  let trend: WeeklyDigest['trend'] = null;
+  const history = await Promise.all(
+    Array.from({ length: Math.max(1, r.trendMonths ?? 3) }, (_, i) => monthsBefore(period.key, i))
+      .reverse()
+      .map(async (key) => ({ key, totals: key === period.key ? totals : await periodTotals(store.db, parseBillingMonth(key), required, r.scope) })),
+  );
+  if (!scoped) {
+    const [groups, unknown] = await Promise.all([unattributedGroups(store.db, period, required, top), unknownCostCenterValues(store.db, period, top)]);
+    unattributed = totals.map((t) => ({
+      currency: t.currency,
+      effective: new Money(t.effective).minus(t.attributedEffective).toFixed(),
+      billed: new Money(t.billed).minus(t.attributedBilled).toFixed(),
+      share: shareOf(new Money(t.effective).minus(t.attributedEffective).toFixed(), t.effective),
+      topItems: groups.filter((g) => g.currency === t.currency && g.status === 'open'),
+      unknownCostCenters: unknown.filter((u) => u.currency === t.currency).map((u) => ({ value: u.value, effective: u.effective, lines: u.lines })),
+      coverageTrend: history.map((h) => {
+        const m = h.totals.find((x) => x.currency === t.currency);
+        return { period: h.key, share: m ? shareOf(m.attributedEffective, m.effective) : null };
+      }),
+    }));
+  }
+  const mainCurrency = totals[0]?.currency;
+  if (mainCurrency) {
+    const points: DigestTrendPoint[] = [];
+    for (const h of history) {
+      const plan = await loadPlanAmounts(store.db, 'budget', `${h.key}-01`);
+      const budget = plan.filter((p) => p.currency === mainCurrency && inScope(p.costCenter)).reduce((s, p) => s.plus(p.amount), new Money(0));
+      const actual = h.totals.find((x) => x.currency === mainCurrency)?.effective ?? '0';
+      const projected =
+        h.key === period.key
+          ? handoff.rows.filter((row) => row.currency === mainCurrency && (row.costCenter === unattributedScope ? !scoped : inScope(row.costCenter))).reduce((s, row) => s.plus(row.projectedWithPlannedActions), new Money(0)).toFixed()
+          : null;
+      points.push({ period: h.key, actual: new Money(actual).toFixed(), budget: budget.toFixed(), projected });
+    }
+    trend = { currency: mainCurrency, points };
+  }
+
+  const savingsAwaiting = awaiting
+    .filter((s) => inScope(s.saving.costCenter))
+    .map((s) => ({
+      id: s.saving.id,
+      title: s.saving.title,
+      costCenter: s.saving.costCenter,
+      type: s.saving.type,
+      status: s.saving.status,
+      estimateMonthly: s.saving.estimateMonthly,
+      currency: s.saving.currency,
+    }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+  const ledger = await savingsLedger(store, { year: Number(period.key.slice(0, 4)) });
+  const recognized = new Map<string, { reduction: Money; avoidance: Money }>();
+  for (const row of ledger.rows) {
+    if (row.month !== period.key || !inScope(row.costCenter)) continue;
+    const x = recognized.get(row.currency) ?? { reduction: new Money(0), avoidance: new Money(0) };
+    recognized.set(row.currency, { reduction: x.reduction.plus(row.reduction), avoidance: x.avoidance.plus(row.avoidance) });
+  }
+  const newSpend = scoped ? null : await unclassifiedVendors(store.db, period, r.governedCategories, top);
+  const since = await decisionsBetween(store.db, r.previousReviewAt, r.at, top);
+  const openItems = (unattributed ?? []).reduce((n, u) => n + u.topItems.length, 0);
+
+  return {
+    cadence: r.cadence,
+    period: period.key,
+    asOf,
+    generatedAt: r.at.toISOString(),
+    timezone: r.timezone,
+    scope: [...r.scope],
+    demo: totals.some((t) => t.demo),
+    freshness: freshness.map((f) => ({
+      provider: f.provider,
+      lastImportAt: f.lastImportAt.toISOString(),
+      lastChargeDate: f.lastChargeDate,
+      stale: isStale(f.lastChargeDate, asOf, staleAfterDays),
+    })),
+    staleAfterDays,
+    headline: totals.map((t) => ({ currency: t.currency, effective: new Money(t.effective).toFixed(), billed: new Money(t.billed).toFixed(), lines: t.lines })),
+    budgets,
+    movers,
+    openVariances,
+    unattributed,
+    savingsAwaiting,
+    savingsRecognized: [...recognized.entries()].map(([currency, x]) => ({ currency, reduction: x.reduction.toFixed(), avoidance: x.avoidance.toFixed() })),
+    newSpend,
+    sinceLast: {
+      previousReviewAt: r.previousReviewAt ? r.previousReviewAt.toISOString() : null,
+      decisionCount: since.total,
+      decisions: since.decisions.map((d) => ({ at: d.at.toISOString(), actor: d.actor, surface: d.surface, action: d.action, subject: `${d.subjectType} ${d.subjectId}` })),
+      stillOpen: { unattributedItems: openItems, openVariances: openVariances.length, savingsAwaiting: savingsAwaiting.length, newSpend: newSpend?.length ?? 0 },
+    },
+    trend,
+  };
+}

@@ -1,0 +1,243 @@
+import { Money } from './money.js';
+
+// The weekly digest as plain data: what the joint review looks at, assembled from the other areas'
+// use cases by src/app/build-weekly-digest.ts and turned into a message by
+// src/messages/views/weekly-digest.ts. Amounts are exact decimal strings.
+
+/** How fresh one provider's data is. */
+export interface DigestFreshness {
+  readonly provider: string;
+  /** ISO instant of the latest import holding its lines. */
+  readonly lastImportAt: string;
+  /** `YYYY-MM-DD`: the latest day a usage charge is known for. */
+  readonly lastChargeDate: string;
+  readonly stale: boolean;
+}
+
+/** A headline total of the period to date on both bases. */
+export interface DigestHeadline {
+  readonly currency: string;
+  readonly effective: string;
+  readonly billed: string;
+  readonly lines: number;
+}
+
+/** One cost center's budget and forecast position (EffectiveCost). */
+export interface DigestBudgetRow {
+  readonly costCenter: string;
+  readonly name: string | null;
+  readonly currency: string;
+  readonly monthToDate: string;
+  /** FinOps run-rate projection of period end, with planned actions. */
+  readonly projected: string;
+  readonly budget: string;
+  /** The ITFM forecast. */
+  readonly itfmForecast: string;
+  readonly differenceToBudget: string;
+  readonly differenceToForecast: string;
+  readonly material: boolean;
+}
+
+/** A variance component and its amount. */
+export interface DigestComponent {
+  readonly component: string;
+  readonly amount: string;
+}
+
+/** What moved a cost center's spend, month to date against the same days of the previous month. */
+export interface DigestMover {
+  readonly costCenter: string;
+  readonly currency: string;
+  readonly variance: string;
+  readonly components: readonly DigestComponent[];
+}
+
+/** A material variance still waiting for its owner's explanation. */
+export interface DigestOpenVariance {
+  readonly costCenter: string;
+  readonly currency: string;
+  readonly components: readonly DigestComponent[];
+}
+
+/** A claimable group of unattributed spend. */
+export interface DigestUnattributedItem {
+  /** The attribution area's item id (Claim needs it), or null when it has not recorded the group yet. */
+  readonly itemId: string | null;
+  readonly provider: string;
+  readonly billingAccountId: string;
+  readonly subAccountId: string;
+  readonly service: string;
+  readonly currency: string;
+  readonly effective: string;
+  readonly billed: string;
+  readonly lines: number;
+}
+
+/** Unattributed spend of the period, per currency, with what to do about it. */
+export interface DigestUnattributed {
+  readonly currency: string;
+  readonly effective: string;
+  readonly billed: string;
+  /** Share of the period's effective cost, 4 decimals (null when the total is 0). */
+  readonly share: string | null;
+  readonly topItems: readonly DigestUnattributedItem[];
+  readonly unknownCostCenters: readonly { readonly value: string; readonly effective: string; readonly lines: number }[];
+  /** Tag coverage (required fields, by effective cost) of recent months, oldest first. */
+  readonly coverageTrend: readonly { readonly period: string; readonly share: string | null }[];
+}
+
+/** A saving waiting for ITFM sign-off. */
+export interface DigestSavingAwaiting {
+  readonly id: string;
+  readonly title: string;
+  readonly costCenter: string;
+  readonly type: 'reduction' | 'avoidance';
+  readonly status: string;
+  readonly estimateMonthly: string;
+  readonly currency: string;
+}
+
+/** Savings recognized for the period, reduction and avoidance kept apart. */
+export interface DigestSavingsRecognized {
+  readonly currency: string;
+  readonly reduction: string;
+  readonly avoidance: string;
+}
+
+/** New spend without a contract classification. */
+export interface DigestNewSpend {
+  readonly vendor: string;
+  readonly serviceCategory: string | null;
+  readonly service: string | null;
+  readonly currency: string;
+  readonly effective: string;
+  readonly billed: string;
+  readonly lines: number;
+  readonly newVendor: boolean;
+}
+
+/** A decision recorded since the last review. */
+export interface DigestDecision {
+  readonly at: string;
+  readonly actor: string;
+  readonly surface: string;
+  readonly action: string;
+  readonly subject: string;
+}
+
+/** Since the last review: what was decided and what is still open. */
+export interface DigestSinceLast {
+  /** ISO instant of the previous run of this cadence, or null for the first review. */
+  readonly previousReviewAt: string | null;
+  readonly decisionCount: number;
+  readonly decisions: readonly DigestDecision[];
+  readonly stillOpen: {
+    readonly unattributedItems: number;
+    readonly openVariances: number;
+    readonly savingsAwaiting: number;
+    readonly newSpend: number;
+  };
+}
+
+/** Monthly spend against budget and projection, for the chart (EffectiveCost, one currency). */
+export interface DigestTrendPoint {
+  readonly period: string;
+  readonly actual: string;
+  readonly budget: string;
+  /** Projected period end (the open month only), else null. */
+  readonly projected: string | null;
+}
+
+/** Everything a weekly digest shows. */
+export interface WeeklyDigest {
+  readonly cadence: string;
+  /** `YYYY-MM`: the billing month reviewed, to date. */
+  readonly period: string;
+  /** `YYYY-MM-DD`: data before this day counts. */
+  readonly asOf: string;
+  readonly generatedAt: string;
+  readonly timezone: string;
+  /** Cost centers this digest is limited to (empty: all, the joint overview). */
+  readonly scope: readonly string[];
+  readonly demo: boolean;
+  readonly freshness: readonly DigestFreshness[];
+  readonly staleAfterDays: number;
+  readonly headline: readonly DigestHeadline[];
+  readonly budgets: readonly DigestBudgetRow[];
+  readonly movers: readonly DigestMover[];
+  readonly openVariances: readonly DigestOpenVariance[];
+  /** Null in an owner's digest (unattributed spend is nobody's yet: it goes to the overview). */
+  readonly unattributed: readonly DigestUnattributed[] | null;
+  readonly savingsAwaiting: readonly DigestSavingAwaiting[];
+  readonly savingsRecognized: readonly DigestSavingsRecognized[];
+  readonly newSpend: readonly DigestNewSpend[] | null;
+  readonly sinceLast: DigestSinceLast;
+  readonly trend: { readonly currency: string; readonly points: readonly DigestTrendPoint[] } | null;
+}
+
+/** One thing the review should act on, stored with the run (the minutes' agenda). */
+export interface AgendaItem {
+  readonly section: 'explain-variance' | 'claim-spend' | 'sign-off-saving' | 'classify-spend' | 'over-budget' | 'stale-data';
+  readonly subjectType: string;
+  readonly subjectId: string;
+  readonly summary: string;
+}
+
+/** Whether a provider's data is stale: its last charge day is more than `staleAfterDays` days before `asOf`. */
+export function isStale(lastChargeDate: string, asOf: string, staleAfterDays: number): boolean {
+  const behind = (Date.parse(`${asOf}T00:00:00Z`) - Date.parse(`${lastChargeDate}T00:00:00Z`)) / 86_400_000;
+  return behind > staleAfterDays;
+}
+
+/** The budget rows worst first: the largest projected overrun of budget first, then by code. */
+export function worstFirst(rows: readonly DigestBudgetRow[]): DigestBudgetRow[] {
+  return [...rows].sort((a, b) => new Money(b.differenceToBudget).cmp(a.differenceToBudget) || a.costCenter.localeCompare(b.costCenter) || a.currency.localeCompare(b.currency));
+}
+
+/** Non-zero components, largest absolute amount first. */
+export function significantComponents(components: Readonly<Record<string, string>>): DigestComponent[] {
+  return Object.entries(components)
+    .filter(([, amount]) => !new Money(amount).isZero())
+    .map(([component, amount]) => ({ component, amount: new Money(amount).toFixed() }))
+    .sort((a, b) => new Money(b.amount).abs().cmp(new Money(a.amount).abs()) || a.component.localeCompare(b.component));
+}
+
+/** The agenda of a digest: everything it asks someone to act on. */
+export function digestAgenda(d: WeeklyDigest): AgendaItem[] {
+  const items: AgendaItem[] = [];
+  for (const f of d.freshness) if (f.stale) items.push({ section: 'stale-data', subjectType: 'provider', subjectId: f.provider, summary: `${f.provider} data ends ${f.lastChargeDate}` });
+  for (const b of d.budgets) {
+    if (b.material && new Money(b.differenceToBudget).isPos()) {
+      items.push({ section: 'over-budget', subjectType: 'cost-center', subjectId: b.costCenter, summary: `projected ${b.differenceToBudget} ${b.currency} over budget` });
+    }
+  }
+  for (const v of d.openVariances) {
+    items.push({ section: 'explain-variance', subjectType: 'variance', subjectId: `${d.period}/${v.costCenter}`, summary: `unexplained: ${v.components.map((c) => `${c.component} ${c.amount}`).join(', ')} ${v.currency}` });
+  }
+  for (const u of d.unattributed ?? []) {
+    for (const i of u.topItems) {
+      items.push({
+        section: 'claim-spend',
+        subjectType: i.itemId ? 'unattributed-item' : 'unattributed-group',
+        subjectId: i.itemId ?? [d.period, i.provider, i.billingAccountId, i.subAccountId, i.service].join('/'),
+        summary: `${i.provider} ${i.service}: ${i.effective} ${i.currency} effective`,
+      });
+    }
+  }
+  for (const s of d.savingsAwaiting) items.push({ section: 'sign-off-saving', subjectType: 'saving', subjectId: s.id, summary: `${s.title}: ${s.estimateMonthly} ${s.currency} a month (${s.status})` });
+  for (const n of d.newSpend ?? []) items.push({ section: 'classify-spend', subjectType: 'vendor', subjectId: n.vendor, summary: `${n.effective} ${n.currency} effective without a contract` });
+  return items;
+}
+
+/** The share `part / total` to 4 decimals, or null when the total is 0. */
+export function shareOf(part: string, total: string): string | null {
+  const t = new Money(total);
+  return t.isZero() ? null : new Money(part).div(t).toDecimalPlaces(4, Money.ROUND_HALF_UP).toFixed(4);
+}
+
+/** `YYYY-MM` of a month `n` months before `YYYY-MM`. */
+export function monthsBefore(period: string, n: number): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 - n, 1));
+  return d.toISOString().slice(0, 7);
+}

@@ -1,0 +1,214 @@
+import { sql, type Kysely } from 'kysely';
+import type { BillingMonth } from '../domain/billing-month.js';
+import type { SharedField } from '../domain/shared-fields.js';
+import type { Database } from './tables.js';
+
+// The weekly digest's own reads: freshness per provider, period totals on both bases, the
+// unattributed spend grouped the way people claim it, unknown cost-center tag values, new vendors
+// without a contract, and the decisions recorded since a time. Sums are exact (numeric::text).
+
+/** When a provider's data last arrived and how far its charges reach. */
+export interface ProviderFreshness {
+  readonly provider: string;
+  /** Latest import of a file holding this provider's lines. */
+  readonly lastImportAt: Date;
+  /** Latest day a usage charge starts on (any charge when it has no usage), `YYYY-MM-DD`. */
+  readonly lastChargeDate: string;
+}
+
+/** Per-provider freshness over every stored line. */
+export async function providerFreshness(db: Kysely<Database>): Promise<ProviderFreshness[]> {
+  const r = await sql<{ provider: string | null; last_import: Date; last_charge: Date }>`
+    SELECT c.provider_name AS provider, max(b.imported_at) AS last_import,
+           coalesce(max(c.charge_period_start) FILTER (WHERE c.charge_category = 'Usage'), max(c.charge_period_start)) AS last_charge
+      FROM cost_line c JOIN import_batch b ON b.id = c.batch_id
+     GROUP BY c.provider_name
+     ORDER BY c.provider_name`.execute(db);
+  return r.rows.map((x) => ({ provider: x.provider ?? '(no provider)', lastImportAt: new Date(x.last_import), lastChargeDate: new Date(x.last_charge).toISOString().slice(0, 10) }));
+}
+
+/** A billing month's total on both bases, per currency. */
+export interface PeriodTotal {
+  readonly currency: string;
+  readonly effective: string;
+  readonly billed: string;
+  /** The part no required shared field is missing from (attributed). */
+  readonly attributedEffective: string;
+  readonly attributedBilled: string;
+  readonly lines: number;
+  readonly demo: boolean;
+}
+
+function missingAny(fields: readonly SharedField[]) {
+  if (fields.length === 0) return sql<boolean>`false`;
+  return sql<boolean>`(${sql.join(fields.map((f) => sql`${sql.ref(`c.${f}`)} IS NULL`), sql` OR `)})`;
+}
+
+/** Totals of a billing month on both bases, per currency, with the attributed part. */
+export async function periodTotals(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[], costCenters: readonly string[] = []): Promise<PeriodTotal[]> {
+  const scoped = costCenters.length > 0 ? sql`AND c.cost_center IN (${sql.join(costCenters.map((c) => sql`${c}`))})` : sql``;
+  const r = await sql<{ currency: string; effective: string; billed: string; a_eff: string; a_bill: string; lines: number; demo: boolean }>`
+    SELECT c.billing_currency AS currency,
+           sum(c.effective_cost)::text AS effective, sum(c.billed_cost)::text AS billed,
+           coalesce(sum(c.effective_cost) FILTER (WHERE NOT ${missingAny(required)}), 0)::text AS a_eff,
+           coalesce(sum(c.billed_cost) FILTER (WHERE NOT ${missingAny(required)}), 0)::text AS a_bill,
+           count(*)::int8 AS lines,
+           bool_or(c.extra->>'x_Demo' = 'synthetic') AS demo
+      FROM cost_line c
+     WHERE c.billing_period_start = ${period.start.slice(0, 10)} ${scoped}
+     GROUP BY c.billing_currency
+     ORDER BY c.billing_currency`.execute(db);
+  return r.rows.map((x) => ({
+    currency: x.currency,
+    effective: x.effective,
+    billed: x.billed,
+    attributedEffective: x.a_eff,
+    attributedBilled: x.a_bill,
+    lines: Number(x.lines),
+    demo: x.demo === true,
+  }));
+}
+
+/** Unattributed spend of one claimable group (provider, account, sub-account, service). */
+export interface UnattributedGroup {
+  /** The attribution area's item id when it has recorded the group, else null. */
+  readonly itemId: string | null;
+  readonly status: 'open' | 'claimed' | 'dismissed';
+  readonly provider: string;
+  readonly billingAccountId: string;
+  readonly subAccountId: string;
+  readonly service: string;
+  readonly currency: string;
+  readonly effective: string;
+  readonly billed: string;
+  readonly lines: number;
+}
+
+/** A month's unattributed spend by group, largest effective cost first. */
+export async function unattributedGroups(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[], limit: number): Promise<UnattributedGroup[]> {
+  const month = period.start.slice(0, 10);
+  const r = await sql<{ item_id: string | null; status: string | null; provider: string; account: string; sub: string; service: string; currency: string; effective: string; billed: string; lines: number }>`
+    SELECT g.*, u.id::text AS item_id, u.status
+      FROM (SELECT coalesce(c.provider_name, '') AS provider, coalesce(c.billing_account_id, '') AS account,
+                   coalesce(c.sub_account_id, '') AS sub, coalesce(c.service_name, '') AS service,
+                   c.billing_currency AS currency,
+                   sum(c.effective_cost)::text AS effective, sum(c.billed_cost)::text AS billed, count(*)::int8 AS lines,
+                   sum(c.effective_cost) AS sort_key
+              FROM cost_line c
+             WHERE c.billing_period_start = ${month} AND ${missingAny(required)}
+             GROUP BY 1, 2, 3, 4, 5) g
+      LEFT JOIN unattributed_item u
+        ON u.period = ${month}::date AND u.provider_name = g.provider AND u.billing_account_id = g.account
+       AND u.sub_account_id = g.sub AND u.service_name = g.service
+     ORDER BY g.sort_key DESC, g.provider, g.account, g.sub, g.service
+     LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => ({
+    itemId: x.item_id,
+    status: (x.status ?? 'open') as UnattributedGroup['status'],
+    provider: x.provider,
+    billingAccountId: x.account,
+    subAccountId: x.sub,
+    service: x.service,
+    currency: x.currency,
+    effective: x.effective,
+    billed: x.billed,
+    lines: Number(x.lines),
+  }));
+}
+
+/** A cost-center tag value master data does not know, with its spend. */
+export interface UnknownCostCenterValue {
+  readonly value: string;
+  readonly currency: string;
+  readonly effective: string;
+  readonly lines: number;
+}
+
+/** Cost-center tag values of a month that are not in master data (only when master data exists). */
+export async function unknownCostCenterValues(db: Kysely<Database>, period: BillingMonth, limit: number): Promise<UnknownCostCenterValue[]> {
+  const r = await sql<{ value: string; currency: string; effective: string; lines: number }>`
+    SELECT c.tag_cost_center AS value, c.billing_currency AS currency, sum(c.effective_cost)::text AS effective, count(*)::int8 AS lines
+      FROM cost_line c
+     WHERE c.billing_period_start = ${period.start.slice(0, 10)}
+       AND c.tag_cost_center IS NOT NULL
+       AND EXISTS (SELECT 1 FROM cost_center)
+       AND NOT EXISTS (SELECT 1 FROM cost_center x WHERE x.code = c.tag_cost_center)
+     GROUP BY 1, 2
+     ORDER BY sum(c.effective_cost) DESC, 1
+     LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => ({ value: x.value, currency: x.currency, effective: x.effective, lines: Number(x.lines) }));
+}
+
+/** New spend no contract classifies: a vendor first billed in this month, or a governed category (AI) line. */
+export interface UnclassifiedVendor {
+  readonly vendor: string;
+  readonly serviceCategory: string | null;
+  readonly service: string | null;
+  readonly currency: string;
+  readonly effective: string;
+  readonly billed: string;
+  readonly lines: number;
+  /** true: the vendor never billed before this month; false: a governed-category line without a contract. */
+  readonly newVendor: boolean;
+}
+
+/** A month's new vendors and governed-category lines without a contract, largest first. */
+export async function unclassifiedVendors(db: Kysely<Database>, period: BillingMonth, governedCategories: readonly string[], limit: number): Promise<UnclassifiedVendor[]> {
+  const month = period.start.slice(0, 10);
+  const governed = governedCategories.length > 0 ? sql`c.service_category IN (${sql.join(governedCategories.map((g) => sql`${g}`))})` : sql`false`;
+  const r = await sql<{ vendor: string; category: string | null; service: string | null; currency: string; effective: string; billed: string; lines: number; new_vendor: boolean }>`
+    WITH lines AS (
+      SELECT coalesce(c.invoice_issuer_name, c.provider_name, '(unknown)') AS vendor, c.service_category, c.service_name,
+             c.billing_currency, c.effective_cost, c.billed_cost,
+             NOT EXISTS (SELECT 1 FROM cost_line p
+                          WHERE p.billing_period_start < ${month}
+                            AND coalesce(p.invoice_issuer_name, p.provider_name, '(unknown)') = coalesce(c.invoice_issuer_name, c.provider_name, '(unknown)')) AS new_vendor,
+             ${governed} AS governed
+        FROM cost_line c
+       WHERE c.billing_period_start = ${month} AND c.contract_id IS NULL
+    )
+    SELECT vendor, min(service_category) AS category, CASE WHEN count(DISTINCT service_name) = 1 THEN min(service_name) END AS service,
+           billing_currency AS currency, sum(effective_cost)::text AS effective, sum(billed_cost)::text AS billed,
+           count(*)::int8 AS lines, bool_or(new_vendor) AS new_vendor
+      FROM lines
+     WHERE new_vendor OR governed
+     GROUP BY vendor, billing_currency
+     ORDER BY sum(effective_cost) DESC, vendor
+     LIMIT ${limit}`.execute(db);
+  return r.rows.map((x) => ({
+    vendor: x.vendor,
+    serviceCategory: x.category,
+    service: x.service,
+    currency: x.currency,
+    effective: x.effective,
+    billed: x.billed,
+    lines: Number(x.lines),
+    newVendor: x.new_vendor === true,
+  }));
+}
+
+/** A recorded decision. */
+export interface RecordedDecision {
+  readonly at: Date;
+  readonly actor: string;
+  readonly surface: string;
+  readonly action: string;
+  readonly subjectType: string;
+  readonly subjectId: string;
+}
+
+/** Decisions people made after `since` and up to `until` (imports and schedule bookkeeping excluded), oldest first. */
+export async function decisionsBetween(db: Kysely<Database>, since: Date | null, until: Date, limit: number): Promise<{ total: number; decisions: RecordedDecision[] }> {
+  const where = (q: ReturnType<typeof base>) => {
+    let x = q.where('at', '<=', until).where('surface', '<>', 'schedule').where('action', 'not like', 'import%').where('action', 'not like', 'cadence.%');
+    if (since) x = x.where('at', '>', since);
+    return x;
+  };
+  const base = () => db.selectFrom('audit_log');
+  const total = await where(base()).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const rows = await where(base()).select(['at', 'actor', 'surface', 'action', 'subject_type', 'subject_id']).orderBy('at').orderBy('id').limit(limit).execute();
+  return {
+    total: Number(total.n),
+    decisions: rows.map((r) => ({ at: new Date(r.at), actor: r.actor, surface: r.surface, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id })),
+  };
+}

@@ -1,0 +1,330 @@
+import { sql, type Kysely } from 'kysely';
+import { enqueueOutboxMessage, type ChatPlatform } from './chat-outbox.js';
+import { recordAudit, type Surface } from './audit-log.js';
+import type { Database } from './tables.js';
+import type { ReviewRunStatus } from './tables-review.js';
+
+/** A review run as stored. */
+export interface ReviewRun {
+  readonly id: number;
+  readonly cadenceName: string;
+  readonly kind: string;
+  readonly periodKey: string;
+  readonly attempt: number;
+  readonly trigger: 'schedule' | 'catch-up' | 'manual' | 'forced';
+  readonly scheduledFor: Date;
+  readonly claimedBy: string;
+  readonly runner: string;
+  readonly surface: string;
+  readonly claimedAt: Date;
+  readonly leaseUntil: Date;
+  readonly status: ReviewRunStatus;
+  readonly outcome: string | null;
+  readonly agenda: unknown;
+  readonly summary: unknown;
+  readonly finishedAt: Date | null;
+}
+
+/** One delivery of a run. */
+export interface ReviewDelivery {
+  readonly runId: number;
+  readonly channel: string;
+  readonly scope: readonly string[];
+  readonly outboxId: number | null;
+  readonly status: 'queued' | 'sent' | 'failed' | 'muted';
+  readonly messageId: string | null;
+  readonly deliveredAt: Date | null;
+  /** The outbox's last error while it is not delivered. */
+  readonly lastError: string | null;
+}
+
+type RunRow = Awaited<ReturnType<typeof runQuery>>[number];
+
+function runQuery(db: Kysely<Database>) {
+  return db.selectFrom('review_run').selectAll().execute();
+}
+
+function toRun(r: RunRow): ReviewRun {
+  return {
+    id: Number(r.id),
+    cadenceName: r.cadence_name,
+    kind: r.kind,
+    periodKey: r.period_key,
+    attempt: r.attempt,
+    trigger: r.trigger,
+    scheduledFor: new Date(r.scheduled_for),
+    claimedBy: r.claimed_by,
+    runner: r.runner,
+    surface: r.surface,
+    claimedAt: new Date(r.claimed_at),
+    leaseUntil: new Date(r.lease_until),
+    status: r.status,
+    outcome: r.outcome,
+    agenda: r.agenda,
+    summary: r.summary,
+    finishedAt: r.finished_at ? new Date(r.finished_at) : null,
+  };
+}
+
+/** What a claim needs. */
+export interface RunClaim {
+  readonly cadenceName: string;
+  readonly kind: string;
+  readonly periodKey: string;
+  readonly scheduledFor: Date;
+  readonly trigger: 'schedule' | 'catch-up' | 'manual' | 'forced';
+  readonly actor: string;
+  readonly surface: Surface;
+  /** This process (host:pid:random), to tell who is working on a run. */
+  readonly runner: string;
+  readonly now: Date;
+  readonly leaseMs: number;
+}
+
+/** The claim's outcome: this caller runs it, or somebody already did (or is doing) it. */
+export type ClaimOutcome = { readonly claimed: true; readonly run: ReviewRun } | { readonly claimed: false; readonly existing: ReviewRun };
+
+/**
+ * Claims (cadence, period) for its first attempt. The unique key decides: exactly one of any number
+ * of concurrent claimers inserts the row; the others get the existing run.
+ */
+export async function claimRun(db: Kysely<Database>, c: RunClaim): Promise<ClaimOutcome> {
+  const inserted = await db
+    .insertInto('review_run')
+    .values({
+      cadence_name: c.cadenceName,
+      kind: c.kind,
+      period_key: c.periodKey,
+      attempt: 1,
+      trigger: c.trigger,
+      scheduled_for: c.scheduledFor,
+      claimed_by: c.actor,
+      runner: c.runner,
+      surface: c.surface,
+      claimed_at: c.now,
+      lease_until: new Date(c.now.getTime() + c.leaseMs),
+    })
+    .onConflict((oc) => oc.columns(['cadence_name', 'period_key', 'attempt']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return { claimed: true, run: toRun(inserted) };
+  const existing = await db
+    .selectFrom('review_run')
+    .selectAll()
+    .where('cadence_name', '=', c.cadenceName)
+    .where('period_key', '=', c.periodKey)
+    .orderBy('attempt', 'desc')
+    .executeTakeFirstOrThrow();
+  return { claimed: false, existing: toRun(existing) };
+}
+
+/**
+ * Claims the next attempt of a period on purpose (`--force`), with an audit row saying so.
+ * Two concurrent forces: one wins, the other gets the winner's run.
+ */
+export async function claimForcedRun(db: Kysely<Database>, c: RunClaim): Promise<ClaimOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const prior = await trx
+      .selectFrom('review_run')
+      .select(['attempt', 'id'])
+      .where('cadence_name', '=', c.cadenceName)
+      .where('period_key', '=', c.periodKey)
+      .orderBy('attempt', 'desc')
+      .executeTakeFirst();
+    const attempt = (prior?.attempt ?? 0) + 1;
+    const inserted = await trx
+      .insertInto('review_run')
+      .values({
+        cadence_name: c.cadenceName,
+        kind: c.kind,
+        period_key: c.periodKey,
+        attempt,
+        trigger: 'forced',
+        scheduled_for: c.scheduledFor,
+        claimed_by: c.actor,
+        runner: c.runner,
+        surface: c.surface,
+        claimed_at: c.now,
+        lease_until: new Date(c.now.getTime() + c.leaseMs),
+      })
+      .onConflict((oc) => oc.columns(['cadence_name', 'period_key', 'attempt']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (!inserted) {
+      const existing = await trx
+        .selectFrom('review_run')
+        .selectAll()
+        .where('cadence_name', '=', c.cadenceName)
+        .where('period_key', '=', c.periodKey)
+        .orderBy('attempt', 'desc')
+        .executeTakeFirstOrThrow();
+      return { claimed: false, existing: toRun(existing) } as const;
+    }
+    await recordAudit(trx, {
+      actor: c.actor,
+      surface: c.surface,
+      action: 'review.force-run',
+      subjectType: 'review-run',
+      subjectId: `${c.cadenceName}/${c.periodKey}`,
+      before: prior ? { runId: Number(prior.id), attempt: prior.attempt } : null,
+      after: { runId: Number(inserted.id), attempt },
+    });
+    return { claimed: true, run: toRun(inserted) } as const;
+  });
+}
+
+/**
+ * Takes over runs whose runner died before queuing their messages (status 'building', lease
+ * lapsed), renewing the lease for `runner`. FOR UPDATE SKIP LOCKED: concurrent resumers split them.
+ */
+export async function reclaimStaleRuns(db: Kysely<Database>, request: { now: Date; leaseMs: number; runner: string }): Promise<ReviewRun[]> {
+  const lease = new Date(request.now.getTime() + request.leaseMs);
+  const r = await sql<RunRow>`
+    WITH stale AS (
+      SELECT id FROM review_run
+       WHERE status = 'building' AND lease_until <= ${request.now}
+       ORDER BY id
+       FOR UPDATE SKIP LOCKED
+    )
+    UPDATE review_run r SET runner = ${request.runner}, lease_until = ${lease}
+      FROM stale WHERE r.id = stale.id
+    RETURNING r.*`.execute(db);
+  return r.rows.map(toRun);
+}
+
+/** One message of a run, ready for the outbox (null message: the channel muted this kind). */
+export interface RunMessage {
+  readonly channel: string;
+  readonly platform: ChatPlatform;
+  readonly target: string;
+  readonly scope: readonly string[];
+  /** The neutral message (src/messages), or null when muted. */
+  readonly message: unknown;
+}
+
+/**
+ * Stores what a run produced in one transaction: the agenda, a summary, one delivery per channel and
+ * its outbox message (purpose `review-run:<id>`, so queuing twice stores one). Fenced by the runner:
+ * false when another process took the run over meanwhile.
+ */
+export async function recordRunMessages(
+  db: Kysely<Database>,
+  request: { runId: number; runner: string; messages: readonly RunMessage[]; agenda: unknown; summary: unknown; quiet: boolean; now: Date },
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const run = await trx.selectFrom('review_run').select(['status', 'runner']).where('id', '=', request.runId).forUpdate().executeTakeFirst();
+    if (!run || run.status !== 'building' || run.runner !== request.runner) return false;
+    for (const m of request.messages) {
+      let outboxId: number | null = null;
+      if (m.message !== null) {
+        outboxId = (await enqueueOutboxMessage(trx, { platform: m.platform, operation: 'post', purpose: `review-run:${request.runId}`, target: m.target, payload: m.message })).id;
+      }
+      await trx
+        .insertInto('review_delivery')
+        .values({ run_id: request.runId, channel: m.channel, scope: [...m.scope], outbox_id: outboxId, status: m.message === null ? 'muted' : 'queued' })
+        .onConflict((oc) => oc.columns(['run_id', 'channel']).doNothing())
+        .execute();
+    }
+    const pending = request.messages.some((m) => m.message !== null);
+    await trx
+      .updateTable('review_run')
+      .set({
+        status: pending ? 'queued' : request.quiet ? 'quiet' : 'delivered',
+        agenda: JSON.stringify(request.agenda),
+        summary: JSON.stringify(request.summary),
+        outcome: pending ? null : request.quiet ? 'nothing crossed a threshold: no message' : 'no channel to post to',
+        ...(pending ? {} : { finished_at: request.now }),
+      })
+      .where('id', '=', request.runId)
+      .execute();
+    return true;
+  });
+}
+
+/** Marks a run failed (building it threw) so that it is not retried forever; the error is kept. */
+export async function failRun(db: Kysely<Database>, runId: number, error: string, now: Date): Promise<void> {
+  await db.updateTable('review_run').set({ status: 'failed', outcome: error.slice(0, 2000), finished_at: now }).where('id', '=', runId).where('status', '=', 'building').execute();
+}
+
+/**
+ * Copies each queued delivery's outcome from the outbox (sent with its message id, or failed), and
+ * closes runs whose deliveries are all done: delivered, partial (some failed) or failed.
+ */
+export async function settleRunDeliveries(db: Kysely<Database>, now: Date): Promise<void> {
+  await sql`
+    UPDATE review_delivery d
+       SET status = CASE o.status WHEN 'sent' THEN 'sent' ELSE 'failed' END,
+           message_id = o.delivered_id,
+           delivered_at = o.sent_at
+      FROM chat_outbox o
+     WHERE d.outbox_id = o.id AND d.status = 'queued' AND o.status IN ('sent', 'failed')`.execute(db);
+  await sql`
+    UPDATE review_run r
+       SET status = CASE WHEN s.failed = 0 THEN 'delivered' WHEN s.sent = 0 THEN 'failed' ELSE 'partial' END,
+           outcome = s.sent || ' sent, ' || s.failed || ' failed, ' || s.muted || ' muted',
+           finished_at = ${now}
+      FROM (SELECT run_id,
+                   count(*) FILTER (WHERE status = 'sent') AS sent,
+                   count(*) FILTER (WHERE status = 'failed') AS failed,
+                   count(*) FILTER (WHERE status = 'muted') AS muted,
+                   count(*) FILTER (WHERE status = 'queued') AS queued
+              FROM review_delivery GROUP BY run_id) s
+     WHERE r.id = s.run_id AND r.status = 'queued' AND s.queued = 0`.execute(db);
+}
+
+/** The deliveries of runs, with the outbox's last error for those still waiting. */
+export async function runDeliveries(db: Kysely<Database>, runIds: readonly number[]): Promise<ReviewDelivery[]> {
+  if (runIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('review_delivery as d')
+    .leftJoin('chat_outbox as o', 'o.id', 'd.outbox_id')
+    .select(['d.run_id', 'd.channel', 'd.scope', 'd.outbox_id', 'd.status', 'd.message_id', 'd.delivered_at', 'o.last_error'])
+    .where('d.run_id', 'in', [...runIds])
+    .orderBy('d.run_id')
+    .orderBy('d.channel')
+    .execute();
+  return rows.map((r) => ({
+    runId: Number(r.run_id),
+    channel: r.channel,
+    scope: r.scope,
+    outboxId: r.outbox_id === null ? null : Number(r.outbox_id),
+    status: r.status,
+    messageId: r.message_id,
+    deliveredAt: r.delivered_at ? new Date(r.delivered_at) : null,
+    lastError: r.status === 'queued' ? (r.last_error ?? null) : null,
+  }));
+}
+
+/** Runs, newest first, optionally of one cadence. */
+export async function listRuns(db: Kysely<Database>, request: { cadenceName?: string | undefined; limit: number }): Promise<ReviewRun[]> {
+  let q = db.selectFrom('review_run').selectAll();
+  if (request.cadenceName !== undefined) q = q.where('cadence_name', '=', request.cadenceName);
+  return (await q.orderBy('claimed_at', 'desc').orderBy('id', 'desc').limit(request.limit).execute()).map(toRun);
+}
+
+/** One run by id. */
+export async function findRun(db: Kysely<Database>, id: number): Promise<ReviewRun | undefined> {
+  const r = await db.selectFrom('review_run').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toRun(r) : undefined;
+}
+
+/** The latest earlier run of a cadence that produced its review (for "since the last review"). */
+export async function previousRun(db: Kysely<Database>, cadenceName: string, beforeRunId: number | null): Promise<ReviewRun | undefined> {
+  let q = db.selectFrom('review_run').selectAll().where('cadence_name', '=', cadenceName).where('status', 'in', ['queued', 'delivered', 'partial', 'quiet']);
+  if (beforeRunId !== null) q = q.where('id', '<', beforeRunId);
+  const r = await q.orderBy('id', 'desc').executeTakeFirst();
+  return r ? toRun(r) : undefined;
+}
+
+/** Whether any run (any attempt) of (cadence, period) exists. */
+export async function runExists(db: Kysely<Database>, cadenceName: string, periodKey: string): Promise<boolean> {
+  const r = await db.selectFrom('review_run').select('id').where('cadence_name', '=', cadenceName).where('period_key', '=', periodKey).executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Outbox ids of a run's queued deliveries. */
+export async function queuedOutboxIds(db: Kysely<Database>, runIds: readonly number[]): Promise<number[]> {
+  if (runIds.length === 0) return [];
+  const rows = await db.selectFrom('review_delivery').select('outbox_id').where('run_id', 'in', [...runIds]).where('status', '=', 'queued').execute();
+  return rows.flatMap((r) => (r.outbox_id === null ? [] : [Number(r.outbox_id)]));
+}
