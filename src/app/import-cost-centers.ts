@@ -8,6 +8,7 @@ import {
   type UpsertCounts,
 } from '../store/cost-centers.js';
 import type { Store } from '../store/database.js';
+import { costCenterScope, lockAttribution, reattribute } from '../store/reattribution.js';
 import { runItfmImport, type ItfmImportOutcome, type ItfmImportRequest } from './itfm-import.js';
 
 /** The outcome of importing a cost center file. */
@@ -32,8 +33,9 @@ export function importCostCenters(store: Store, request: ItfmImportRequest): Pro
     fileErrors: duplicateCostCenterErrors,
     storeErrors: async (db, rows) => costCenterHierarchyErrors(rows, await costCenterParents(db)),
     periods: () => [],
-    write: (db, rows, _batchId, columns) =>
-      upsertCostCenters(
+    write: async (db, rows, _batchId, columns) => {
+      await lockAttribution(db);
+      const counts = await upsertCostCenters(
         db,
         rows.map(({ row }) => ({
           code: row.code,
@@ -44,6 +46,10 @@ export function importCostCenters(store: Store, request: ItfmImportRequest): Pro
           chat_channel: row.chat_channel ?? null,
         })),
         costCenterDetailColumns.filter((c) => [...columns].some((f) => detailColumnOf[f] === c)),
-      ),
+      );
+      // A new code can make cost-center tag values valid: re-attribute those lines in the same transaction.
+      await reattribute(db, costCenterScope());
+      return counts;
+    },
   });
 }

@@ -1,7 +1,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
+import { Attributor, type LineAttribution, type LineFacts } from '../domain/attribution.js';
 import { CostbridgeError } from '../domain/costbridge-error.js';
+import { focusIndexOf } from '../domain/focus-columns.js';
 import { normalizeFocusRow, planFocusHeader, type CellError, type FocusHeaderPlan, type FocusLine } from '../domain/focus-row.js';
 import { TagResolver } from '../domain/shared-fields.js';
 import { readCsvRecords, type RecordBatch } from '../ingest/csv-records.js';
@@ -10,7 +12,6 @@ import { detectFileFormat, rejectedFilePath, sha256OfFile, type DataFileFormat }
 import type { Store } from '../store/database.js';
 import type { Surface } from '../store/audit-log.js';
 import { withFocusLoad, type LoadedSlice, type LoadedTotals } from '../store/focus-load.js';
-import { listTagAliases } from '../store/tag-aliases.js';
 import { importRejected, shownErrorLimit } from './import-errors.js';
 
 /** What to import and on whose behalf. */
@@ -49,7 +50,9 @@ export async function importFocusFile(store: Store, request: ImportFocusRequest)
   const { path } = request;
   const format = await detectFileFormat(path);
   const sha256 = await sha256OfFile(path);
-  const tags = new TagResolver(await listTagAliases(store.db));
+  // Shared fields are decided by the Attributor below (which also keeps the winning tag keys), so
+  // the row normaliser gets an empty alias table and resolves nothing.
+  const noTags = new TagResolver([]);
   const unit = format === 'parquet' ? 'row' : 'line';
 
   return withFocusLoad(store, async (load) => {
@@ -61,6 +64,8 @@ export async function importFocusFile(store: Store, request: ImportFocusRequest)
         slices: [], totals: [], warnings: [],
       };
     }
+    // Loaded inside the import's transaction (and lock), once: rules and contracts are small.
+    const attributor = new Attributor(await load.attributionSetup());
     const records = format === 'parquet' ? readParquetRecords(path) : readCsvRecords(path);
     let plan: FocusHeaderPlan | undefined;
     let rows = 0;
@@ -82,15 +87,17 @@ export async function importFocusFile(store: Store, request: ImportFocusRequest)
           start = 1;
         }
         const valid: FocusLine[] = [];
+        const attributions: LineAttribution[] = [];
         const problems = problemsByLine(batch);
         for (let i = start; i < batch.rows.length; i++) {
           const line = batch.lines[i]!;
           const problem = problems?.get(line);
           const result = problem
             ? { ok: false as const, errors: [{ line, column: '(row)', reason: problem }] }
-            : normalizeFocusRow(plan, batch.rows[i]!, line, tags);
+            : normalizeFocusRow(plan, batch.rows[i]!, line, noTags);
           if (result.ok) {
             valid.push(result.line);
+            attributions.push(attributor.attribute(lineFacts(result.line)));
             continue;
           }
           rejected++;
@@ -103,7 +110,7 @@ export async function importFocusFile(store: Store, request: ImportFocusRequest)
         }
         rows += valid.length;
         // Once a strict import has failed there is no point loading more; keep reading only to count errors.
-        if (rejected === 0 || request.skipInvalid) await load.add(valid);
+        if (rejected === 0 || request.skipInvalid) await load.add(valid, attributions);
       }
       if (!plan) throw new CostbridgeError('INPUT_INVALID', `${path}: the file is empty (no header row)`);
       if (rejected > 0 && !request.skipInvalid) {
@@ -120,6 +127,48 @@ export async function importFocusFile(store: Store, request: ImportFocusRequest)
       await rejects?.close();
     }
   });
+}
+
+const F = {
+  chargePeriodStart: focusIndexOf('ChargePeriodStart'),
+  providerName: focusIndexOf('ProviderName'),
+  publisherName: focusIndexOf('PublisherName'),
+  invoiceIssuerName: focusIndexOf('InvoiceIssuerName'),
+  billingAccountId: focusIndexOf('BillingAccountId'),
+  subAccountId: focusIndexOf('SubAccountId'),
+  serviceName: focusIndexOf('ServiceName'),
+  serviceCategory: focusIndexOf('ServiceCategory'),
+  serviceSubcategory: focusIndexOf('ServiceSubcategory'),
+  skuId: focusIndexOf('SkuId'),
+  regionId: focusIndexOf('RegionId'),
+  resourceId: focusIndexOf('ResourceId'),
+  chargeDescription: focusIndexOf('ChargeDescription'),
+  pricingUnit: focusIndexOf('PricingUnit'),
+  tags: focusIndexOf('Tags'),
+};
+
+/** What attribution reads from a validated line (Tags was checked to be a JSON object). */
+function lineFacts(line: FocusLine): LineFacts {
+  const v = line.values;
+  const tags = v[F.tags] ?? null;
+  return {
+    billingPeriodStartMs: line.billingPeriodStartMs,
+    chargePeriodStartMs: Date.parse(v[F.chargePeriodStart]!),
+    providerName: v[F.providerName] ?? null,
+    publisherName: v[F.publisherName] ?? null,
+    invoiceIssuerName: v[F.invoiceIssuerName] ?? null,
+    billingAccountId: v[F.billingAccountId] ?? null,
+    subAccountId: v[F.subAccountId] ?? null,
+    serviceName: v[F.serviceName] ?? null,
+    serviceCategory: v[F.serviceCategory] ?? null,
+    serviceSubcategory: v[F.serviceSubcategory] ?? null,
+    skuId: v[F.skuId] ?? null,
+    regionId: v[F.regionId] ?? null,
+    resourceId: v[F.resourceId] ?? null,
+    chargeDescription: v[F.chargeDescription] ?? null,
+    pricingUnit: v[F.pricingUnit] ?? null,
+    tags: tags ? (JSON.parse(tags) as Record<string, unknown>) : null,
+  };
 }
 
 function problemsByLine(batch: RecordBatch): Map<number, string> | undefined {

@@ -1,12 +1,18 @@
+import type { AttributionSetup, LineAttribution } from '../domain/attribution.js';
 import { focusColumns } from '../domain/focus-columns.js';
 import type { FocusLine } from '../domain/focus-row.js';
 import { sharedFields } from '../domain/shared-fields.js';
+import { loadAttributionSetup } from './attribution-setup.js';
 import { auditInsertSql, type Surface } from './audit-log.js';
 import { inTransaction, type CopyIn, type RawSession, type Store } from './database.js';
+import { CostLineCopyEncoder } from './copy-text.js';
+import { attributionLockKey } from './reattribution.js';
+import { sessionRunner } from './sql-runner.js';
 
-// Any constant works: FOCUS imports on one database take this lock so restated slices are
-// replaced one import at a time (two imports of the same slice would otherwise both survive).
-const focusImportLockKey = 7_265_302;
+// FOCUS imports on one database take this lock so restated slices are replaced one import at a
+// time (two imports of the same slice would otherwise both survive), and so attribution changes
+// (rules, contracts, claims) wait for a running import instead of missing its lines.
+const focusImportLockKey = attributionLockKey;
 
 const copyColumns = [
   'batch_id',
@@ -14,6 +20,12 @@ const copyColumns = [
   ...focusColumns.map((c) => c.dbColumn),
   'extra',
   ...sharedFields,
+  ...sharedFields.map((f) => `tag_${f}`),
+  'tag_keys',
+  ...sharedFields.map((f) => `${f}_source`),
+  'contract_id',
+  'contract_component',
+  'gl_account',
 ];
 
 /** The import batch a FOCUS file becomes. */
@@ -47,8 +59,13 @@ export interface FocusLoad {
   currentBatchWithSha(sha256: string): Promise<{ id: number; importedAt: Date } | undefined>;
   /** Records the batch; must be called once before `add`. */
   begin(batch: NewFocusBatch): Promise<number>;
-  /** Appends validated lines, replacing earlier imports of each slice the first time it is seen. */
-  add(lines: readonly FocusLine[]): Promise<void>;
+  /** Aliases, rules, contracts and cost centers as they are inside this import's transaction. */
+  attributionSetup(): Promise<AttributionSetup>;
+  /**
+   * Appends validated lines with their attribution (same order), replacing earlier imports of each
+   * slice the first time it is seen.
+   */
+  add(lines: readonly FocusLine[], attributions: readonly LineAttribution[]): Promise<void>;
   /** Ends the load: slice bookkeeping, counts and the audit row. The transaction commits after `fn` returns. */
   complete(summary: { rows: number; rejected: number; warnings: readonly string[] }): Promise<{
     slices: LoadedSlice[];
@@ -76,6 +93,7 @@ class SessionFocusLoad implements FocusLoad {
   #copy: CopyIn | undefined;
   readonly #slices = new Map<string, { accountId: string; periodStart: string; rows: number; replaced: number[] }>();
   readonly #partitions = new Set<string>();
+  readonly #encoder = new CostLineCopyEncoder();
 
   constructor(s: RawSession) {
     this.#s = s;
@@ -104,7 +122,12 @@ class SessionFocusLoad implements FocusLoad {
     return this.#batchId;
   }
 
-  async add(lines: readonly FocusLine[]): Promise<void> {
+  attributionSetup(): Promise<AttributionSetup> {
+    return loadAttributionSetup(sessionRunner(this.#s));
+  }
+
+  async add(lines: readonly FocusLine[], attributions: readonly LineAttribution[]): Promise<void> {
+    if (attributions.length !== lines.length) throw new Error('FocusLoad.add needs one attribution per line');
     if (this.#batchId === 0) throw new Error('FocusLoad.begin must be called before add');
     for (const line of lines) {
       const key = `${line.billingAccountId}\u0001${line.billingPeriodStart}`;
@@ -113,7 +136,7 @@ class SessionFocusLoad implements FocusLoad {
       else await this.#openSlice(key, line);
     }
     this.#copy ??= this.#s.copyIn('cost_line', copyColumns);
-    await this.#copy.write(encodeCopyRows(this.#batchId, lines));
+    await this.#copy.write(this.#encoder.encode(this.#batchId, lines, attributions));
   }
 
   async #openSlice(key: string, line: FocusLine): Promise<void> {
@@ -140,7 +163,8 @@ class SessionFocusLoad implements FocusLoad {
       [line.billingAccountId, period, this.#batchId],
     );
     this.#slices.set(key, {
-      accountId: line.billingAccountId,
+      // A copy: the line's value is a slice that would keep its whole CSV chunk in memory.
+      accountId: line.billingAccountId.split('').join(''),
       periodStart: period,
       rows: 1,
       replaced: superseded.map((r) => r.batch_id),
@@ -208,28 +232,4 @@ class SessionFocusLoad implements FocusLoad {
 function partitionName(epochMs: number): string {
   const iso = new Date(epochMs).toISOString();
   return `cost_line_p${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}t${iso.slice(11, 13)}${iso.slice(14, 16)}`;
-}
-
-const copyEscapes = /[\\\t\n\r]/;
-const copyEscapesGlobal = /[\\\t\n\r]/g;
-const copyEscapeOf: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
-
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  return copyEscapes.test(value) ? value.replace(copyEscapesGlobal, (c) => copyEscapeOf[c]!) : value;
-}
-
-/** Lines in PostgreSQL COPY text format, in `copyColumns` order. */
-function encodeCopyRows(batchId: number, lines: readonly FocusLine[]): string {
-  const out: string[] = [];
-  const prefix = `${batchId}\t`;
-  for (const line of lines) {
-    let row = prefix + line.sourceLine;
-    for (const v of line.values) row += `\t${copyText(v)}`;
-    row += `\t${copyText(line.extra)}`;
-    for (const v of line.shared) row += `\t${copyText(v)}`;
-    out.push(row);
-  }
-  out.push('');
-  return out.join('\n');
 }

@@ -78,10 +78,10 @@ export async function sumShowbackGroups(
          WHERE period = ${periodDate}::date AND status = 'dismissed' AND shared_pool IS NOT NULL AND btrim(shared_pool) <> ''
          ORDER BY provider_name, billing_account_id, sub_account_id, service_name, id
       ) d ON cc.code IS NULL
-         AND coalesce(d.provider_name, '') = coalesce(l.provider_name, '') AND (d.provider_name IS NULL) = (l.provider_name IS NULL)
-         AND coalesce(d.billing_account_id, '') = coalesce(l.billing_account_id, '') AND (d.billing_account_id IS NULL) = (l.billing_account_id IS NULL)
-         AND coalesce(d.sub_account_id, '') = coalesce(l.sub_account_id, '') AND (d.sub_account_id IS NULL) = (l.sub_account_id IS NULL)
-         AND coalesce(d.service_name, '') = coalesce(l.service_name, '') AND (d.service_name IS NULL) = (l.service_name IS NULL)`
+         AND coalesce(d.provider_name, '') = coalesce(l.provider_name, '')
+         AND coalesce(d.billing_account_id, '') = coalesce(l.billing_account_id, '')
+         AND coalesce(d.sub_account_id, '') = coalesce(l.sub_account_id, '')
+         AND coalesce(d.service_name, '') = coalesce(l.service_name, '')`
     : sql``;
   const glExpr = schema.glAccountColumn ? sql`l.gl_account` : sql`NULL::text`;
   const timingWith = options.withTiming

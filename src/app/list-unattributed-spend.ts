@@ -1,0 +1,129 @@
+import type { BillingMonth } from '../domain/billing-month.js';
+import { Money } from '../domain/money.js';
+import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
+import type { CostBasis } from '../domain/spend-dimensions.js';
+import { isAlerted, itemReason, shareText, type AlertThresholds } from '../domain/unattributed-spend.js';
+import type { Store } from '../store/database.js';
+import { ensureItems, periodTotals, topUnattributedResources, unattributedGroups } from '../store/unattributed-items.js';
+
+/** One unattributed item of a period in one currency. */
+export interface UnattributedItem {
+  readonly id: number;
+  readonly provider: string | null;
+  readonly billingAccountId: string | null;
+  readonly subAccountId: string | null;
+  readonly service: string | null;
+  readonly currency: string;
+  /** On the requested basis. */
+  readonly cost: string;
+  readonly billedCost: string;
+  readonly effectiveCost: string;
+  readonly lines: number;
+  readonly reason: string;
+  readonly reasons: readonly { reason: string; lines: number; cost: string }[];
+  readonly topResources: readonly { resourceId: string; cost: string }[];
+  readonly status: 'open' | 'claimed' | 'dismissed';
+  readonly claimedBy: string | null;
+  readonly claimedAt: string | null;
+  readonly claimCostCenter: string | null;
+  readonly dismissReason: string | null;
+  readonly sharedPool: string | null;
+  /** False for items below both thresholds (kept, not alerted) and for claimed or dismissed ones. */
+  readonly alert: boolean;
+}
+
+/** Totals of one currency: the period's total and its unattributed part on the basis. */
+export interface UnattributedTotals {
+  readonly currency: string;
+  readonly total: string;
+  readonly unattributedTotal: string;
+  /** unattributedTotal / total, half-up to 4 decimals; null when the total is zero. */
+  readonly share: string | null;
+}
+
+/** The unattributed spend of a billing month. */
+export interface UnattributedSpend {
+  readonly period: string;
+  readonly basis: CostBasis;
+  readonly requiredFields: readonly SharedField[];
+  readonly currencies: readonly UnattributedTotals[];
+  /** Costliest first (on the basis, absolute), then by id. */
+  readonly items: readonly UnattributedItem[];
+}
+
+/**
+ * Lines of a billing month lacking any required shared field, grouped into items by provider,
+ * billing account, sub-account and service (and currency), with exact cost on both bases, line
+ * count, top resources and reasons. Each grouping is stored once so its id stays stable.
+ */
+export async function listUnattributedSpend(
+  store: Store,
+  request: { period: BillingMonth; basis: CostBasis; requiredFields: readonly string[]; thresholds: AlertThresholds; topResources?: number },
+): Promise<UnattributedSpend> {
+  const required = [...new Set(request.requiredFields.map((f) => parseSharedField(f)!))];
+  const [totals, groups, top] = await Promise.all([
+    periodTotals(store.db, request.period),
+    unattributedGroups(store.db, request.period, required),
+    topUnattributedResources(store.db, request.period, required, request.basis, request.topResources ?? 3),
+  ]);
+  const periodDate = request.period.start.slice(0, 10);
+  const stored = await ensureItems(store.db, periodDate, groups);
+  const key = (g: { provider: string; billingAccountId: string; subAccountId: string; service: string }) =>
+    JSON.stringify([g.provider, g.billingAccountId, g.subAccountId, g.service]);
+  const itemByKey = new Map(stored.map((r) => [key({ provider: r.provider_name, billingAccountId: r.billing_account_id, subAccountId: r.sub_account_id, service: r.service_name }), r]));
+  const pick = (g: { billedCost: string; effectiveCost: string }) => (request.basis === 'billed' ? g.billedCost : g.effectiveCost);
+  const totalOf = new Map(totals.map((t) => [t.currency, pick(t)]));
+
+  const byItem = new Map<string, typeof groups>();
+  for (const g of groups) {
+    const k = `${key(g)}\u0001${g.currency}`;
+    byItem.set(k, [...(byItem.get(k) ?? []), g]);
+  }
+  const items: UnattributedItem[] = [];
+  for (const parts of byItem.values()) {
+    const g = parts[0]!;
+    const row = itemByKey.get(key(g))!;
+    const billed = parts.reduce((s, p) => s.plus(p.billedCost), new Money(0));
+    const effective = parts.reduce((s, p) => s.plus(p.effectiveCost), new Money(0));
+    const cost = request.basis === 'billed' ? billed : effective;
+    // A line can lack several fields ("no cost-center; no owner"): count it under each reason.
+    const atoms = new Map<string, { lines: number; cost: Money }>();
+    for (const p of parts) {
+      for (const reason of p.reason.split('; ')) {
+        const a = atoms.get(reason) ?? { lines: 0, cost: new Money(0) };
+        atoms.set(reason, { lines: a.lines + p.lines, cost: a.cost.plus(pick(p)) });
+      }
+    }
+    const reasons = [...atoms].map(([reason, a]) => ({ reason, lines: a.lines, cost: a.cost.toFixed() }));
+    items.push({
+      id: Number(row.id),
+      provider: g.provider || null,
+      billingAccountId: g.billingAccountId || null,
+      subAccountId: g.subAccountId || null,
+      service: g.service || null,
+      currency: g.currency,
+      cost: cost.toFixed(),
+      billedCost: billed.toFixed(),
+      effectiveCost: effective.toFixed(),
+      lines: parts.reduce((n, p) => n + p.lines, 0),
+      reason: itemReason(reasons),
+      reasons: [...reasons].sort((a, b) => new Money(b.cost).abs().cmp(new Money(a.cost).abs()) || a.reason.localeCompare(b.reason)),
+      topResources: top
+        .filter((t) => key(t) === key(g) && t.currency === g.currency)
+        .map((t) => ({ resourceId: t.resourceId, cost: new Money(t.cost).toFixed() })),
+      status: row.status,
+      claimedBy: row.claimed_by,
+      claimedAt: row.claimed_at ? row.claimed_at.toISOString() : null,
+      claimCostCenter: row.claim_cost_center,
+      dismissReason: row.dismiss_reason,
+      sharedPool: row.shared_pool,
+      alert: isAlerted(row.status, cost.toFixed(), totalOf.get(g.currency) ?? '0', request.thresholds),
+    });
+  }
+  items.sort((a, b) => new Money(b.cost).abs().cmp(new Money(a.cost).abs()) || a.id - b.id || a.currency.localeCompare(b.currency));
+  const currencies = totals.map((t) => {
+    const unattributed = items.filter((i) => i.currency === t.currency).reduce((s, i) => s.plus(i.cost), new Money(0)).toFixed();
+    return { currency: t.currency, total: new Money(pick(t)).toFixed(), unattributedTotal: unattributed, share: shareText(unattributed, pick(t)) };
+  });
+  return { period: request.period.key, basis: request.basis, requiredFields: required, currencies, items };
+}

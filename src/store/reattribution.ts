@@ -1,0 +1,189 @@
+// Set-based re-attribution: recomputes the six shared fields (and their sources, contract,
+// component and GL account) of the stored lines in a scope with one UPDATE ... FROM, by the same
+// precedence as domain/attribution.ts (valid tag, contract, rules by priority).
+
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { sharedFields } from '../domain/shared-fields.js';
+import { kyselyRunner, type SqlRunner } from './sql-runner.js';
+import type { Database } from './tables.js';
+
+/** The same key the FOCUS import locks, so a re-attribution and an import never interleave. */
+export const attributionLockKey = 7_265_302;
+
+/** Which stored lines to recompute: a SQL predicate over `c` (a cost_line) and its parameters. */
+export interface ReattributionScope {
+  readonly where: string;
+  readonly params: readonly unknown[];
+}
+
+/** Lines a rule matches (removed or not), within its effective periods. */
+export function ruleScope(ruleId: number): ReattributionScope {
+  return { where: `EXISTS (SELECT 1 FROM attribution_rule r WHERE r.id = $1 AND ${ruleMatches('r', 'c')})`, params: [ruleId] };
+}
+
+/** Lines a rule currently sets a field of (what removing it can change). */
+export function ruleSourceScope(ruleId: number): ReattributionScope {
+  return { where: `$1 IN (${sharedFields.map((f) => `c.${f}_source`).join(', ')})`, params: [`rule:${ruleId}`] };
+}
+
+/** Lines on a contract now, or that its current terms cover. */
+export function contractScope(contractId: string): ReattributionScope {
+  return {
+    where: `(c.contract_id = $1 OR EXISTS (SELECT 1 FROM contract k WHERE k.id = $1 AND ${contractMatches('k', 'c')}))`,
+    params: [contractId],
+  };
+}
+
+/** Lines whose cost-center tag value changed validity (master data added, or loaded for the first time). */
+export function costCenterScope(): ReattributionScope {
+  return {
+    where: `c.tag_cost_center IS NOT NULL
+        AND (NOT EXISTS (SELECT 1 FROM cost_center) OR EXISTS (SELECT 1 FROM cost_center x WHERE x.code = c.tag_cost_center))
+            IS DISTINCT FROM (c.cost_center_source = 'tag')`,
+    params: [],
+  };
+}
+
+/** Every stored line. */
+export function allLinesScope(): ReattributionScope {
+  return { where: 'true', params: [] };
+}
+
+const like = (column: string, pattern: string) => `(${pattern} IS NULL OR coalesce(${column}, '') LIKE ${pattern} ESCAPE '\\')`;
+
+/** SQL: rule `r` matches line `t` (effective period, FOCUS fields, tags). */
+export function ruleMatches(r: string, t: string): string {
+  return [
+    `${t}.billing_period_start >= ${r}.effective_from`,
+    `(${r}.effective_until IS NULL OR ${t}.billing_period_start < ${r}.effective_until)`,
+    like(`${t}.provider_name`, `${r}.match_provider`),
+    like(`${t}.billing_account_id`, `${r}.match_billing_account`),
+    like(`${t}.sub_account_id`, `${r}.match_sub_account`),
+    like(`${t}.service_name`, `${r}.match_service`),
+    like(`${t}.service_category`, `${r}.match_service_category`),
+    like(`${t}.sku_id`, `${r}.match_sku`),
+    like(`${t}.region_id`, `${r}.match_region`),
+    like(`${t}.resource_id`, `${r}.match_resource_id`),
+    `NOT EXISTS (SELECT 1 FROM jsonb_array_elements(${r}.tag_conditions) tc
+       WHERE NOT EXISTS (SELECT 1 FROM jsonb_each(${t}.tags) tg
+                          WHERE lower(btrim(tg.key)) = tc->>'key'
+                            AND jsonb_typeof(tg.value) IN ('string', 'number', 'boolean')
+                            AND btrim(tg.value #>> '{}') <> ''
+                            AND btrim(tg.value #>> '{}') LIKE tc->>'like' ESCAPE '\\'))`,
+  ].join('\n AND ');
+}
+
+/** SQL: contract `k` covers line `t` (charge period within its dates, vendor and account patterns). */
+export function contractMatches(k: string, t: string): string {
+  return [
+    `${t}.charge_period_start >= (${k}.start_date::timestamp AT TIME ZONE 'UTC')`,
+    `(${k}.end_date IS NULL OR ${t}.charge_period_start < ((${k}.end_date + 1)::timestamp AT TIME ZONE 'UTC'))`,
+    like(`${t}.invoice_issuer_name`, `${k}.match_invoice_issuer`),
+    like(`${t}.publisher_name`, `${k}.match_publisher`),
+    like(`${t}.provider_name`, `${k}.match_provider`),
+    like(`${t}.billing_account_id`, `${k}.match_billing_account`),
+    like(`${t}.sub_account_id`, `${k}.match_sub_account`),
+    like(`${t}.sku_id`, `${k}.match_sku`),
+    like(`${t}.charge_description`, `${k}.match_charge_description`),
+  ].join('\n AND ');
+}
+
+function componentMatches(p: string, t: string): string {
+  return [
+    like(`${t}.pricing_unit`, `${p}.match_pricing_unit`),
+    like(`${t}.sku_id`, `${p}.match_sku`),
+    like(`${t}.charge_description`, `${p}.match_charge_description`),
+    like(`${t}.service_subcategory`, `${p}.match_service_subcategory`),
+  ].join('\n AND ');
+}
+
+const lineColumns = [
+  'billing_period_start', 'id', 'charge_period_start', 'provider_name', 'publisher_name', 'invoice_issuer_name',
+  'billing_account_id', 'sub_account_id', 'service_name', 'service_category', 'service_subcategory', 'sku_id',
+  'region_id', 'resource_id', 'charge_description', 'pricing_unit', 'tags',
+  ...sharedFields.map((f) => `tag_${f}`),
+];
+
+function reattributionSql(scope: ReattributionScope): string {
+  const tagOk = (f: string) =>
+    f === 'cost_center'
+      ? `(t.tag_cost_center IS NOT NULL AND (NOT m.present OR EXISTS (SELECT 1 FROM cost_center x WHERE x.code = t.tag_cost_center)))`
+      : `(t.tag_${f} IS NOT NULL)`;
+  const contractValue = (f: string) => `coalesce(cp.set_${f}, ct.set_${f})`;
+  const finals = sharedFields.flatMap((f) => [
+    `CASE WHEN ${tagOk(f)} THEN t.tag_${f} WHEN ${contractValue(f)} IS NOT NULL THEN ${contractValue(f)} ELSE rr.v_${f} END AS ${f}`,
+    `CASE WHEN ${tagOk(f)} THEN 'tag' WHEN ${contractValue(f)} IS NOT NULL THEN 'contract'
+          WHEN rr.i_${f} IS NOT NULL THEN 'rule:' || rr.i_${f} END AS ${f}_source`,
+  ]);
+  const ruleAggregates = sharedFields.flatMap((f) => [
+    `(array_agg(r.set_${f} ORDER BY r.priority, r.id) FILTER (WHERE r.set_${f} IS NOT NULL))[1] AS v_${f}`,
+    `(array_agg(r.id ORDER BY r.priority, r.id) FILTER (WHERE r.set_${f} IS NOT NULL))[1] AS i_${f}`,
+  ]);
+  const written = [...sharedFields.flatMap((f) => [f, `${f}_source`]), 'contract_id', 'contract_component', 'gl_account'];
+  return `
+WITH m AS (SELECT EXISTS (SELECT 1 FROM cost_center) AS present),
+t AS (SELECT ${lineColumns.map((col) => `c.${col}`).join(', ')} FROM cost_line c WHERE ${scope.where}),
+d AS (
+  SELECT t.billing_period_start, t.id,
+         ${finals.join(',\n         ')},
+         ct.id AS contract_id,
+         cp.name AS contract_component,
+         CASE WHEN ct.id IS NOT NULL THEN coalesce(cp.gl_account, ct.gl_account) END AS gl_account
+    FROM t CROSS JOIN m
+    LEFT JOIN LATERAL (
+      SELECT k.* FROM contract k WHERE ${contractMatches('k', 't')}
+       ORDER BY k.start_date DESC, k.id COLLATE "C" LIMIT 1) ct ON true
+    LEFT JOIN LATERAL (
+      SELECT p.* FROM contract_component p WHERE p.contract_id = ct.id AND ${componentMatches('p', 't')}
+       ORDER BY p.position LIMIT 1) cp ON true
+    LEFT JOIN LATERAL (
+      SELECT ${ruleAggregates.join(',\n             ')}
+        FROM attribution_rule r WHERE r.removed_at IS NULL AND ${ruleMatches('r', 't')}) rr ON true
+)
+UPDATE cost_line c
+   SET ${written.map((col) => `${col} = d.${col}`).join(', ')}
+  FROM d
+ WHERE c.billing_period_start = d.billing_period_start AND c.id = d.id
+   AND (${written.map((col) => `c.${col}`).join(', ')}) IS DISTINCT FROM (${written.map((col) => `d.${col}`).join(', ')})`;
+}
+
+/**
+ * Recomputes the attribution of the stored lines in `scope`, set-based, inside the caller's
+ * transaction. Returns how many lines changed.
+ */
+export async function reattribute(db: Kysely<Database> | Transaction<Database>, scope: ReattributionScope): Promise<number> {
+  return kyselyRunner(db).run(reattributionSql(scope), scope.params);
+}
+
+/** Waits for any running FOCUS import or attribution change; call first (inside the transaction) before re-attributing. */
+export async function lockAttribution(trx: Kysely<Database> | Transaction<Database>): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${sql.lit(attributionLockKey)})`.execute(trx);
+}
+
+/**
+ * Re-reads the tag layer (tag_* values and winning keys) of the lines carrying `tagKey` (compared
+ * trimmed and case-folded) from their Tags through the alias table, then re-attributes them. Same
+ * rule as the import: lowest alias priority, then the smaller raw key. Returns lines changed.
+ */
+export async function reresolveTagKey(db: Kysely<Database> | Transaction<Database>, tagKey: string): Promise<number> {
+  const pick = (f: string, what: string) =>
+    `(array_agg(${what} ORDER BY a.priority, t.key COLLATE "C") FILTER (WHERE a.field = '${f}'))[1]`;
+  const carries = `c.tags IS NOT NULL AND EXISTS (SELECT 1 FROM jsonb_object_keys(c.tags) k WHERE lower(btrim(k)) = $1)`;
+  const runner = kyselyRunner(db);
+  await runner.run(
+    `WITH affected AS (SELECT c.billing_period_start, c.id, c.tags FROM cost_line c WHERE ${carries}),
+     resolved AS (
+       SELECT f.billing_period_start, f.id,
+              ${sharedFields.map((fl) => `${pick(fl, `btrim(t.v #>> '{}')`)} AS tag_${fl}`).join(', ')},
+              nullif(jsonb_strip_nulls(jsonb_build_object(${sharedFields.map((fl) => `'${fl}', ${pick(fl, 't.key')}`).join(', ')})), '{}'::jsonb) AS tag_keys
+         FROM affected f
+         LEFT JOIN LATERAL jsonb_each(f.tags) t(key, v)
+                ON jsonb_typeof(t.v) IN ('string', 'number', 'boolean') AND btrim(t.v #>> '{}') <> ''
+         LEFT JOIN tag_alias a ON a.tag_key = lower(btrim(t.key))
+        GROUP BY f.billing_period_start, f.id)
+     UPDATE cost_line c SET ${sharedFields.map((fl) => `tag_${fl} = r.tag_${fl}`).join(', ')}, tag_keys = r.tag_keys
+       FROM resolved r WHERE c.billing_period_start = r.billing_period_start AND c.id = r.id`,
+    [tagKey],
+  );
+  return reattribute(db, { where: carries, params: [tagKey] });
+}
