@@ -56,13 +56,8 @@ export async function explainVariance(store: Store, request: ExplainVarianceRequ
     if (!known.has(scope)) return { ok: false, code: 'UNKNOWN_COST_CENTER', message: `unknown cost center ${JSON.stringify(scope)} (not in the cost center master data)` };
   }
   if (checked.draft.savingId) {
-    const found = await savingExists(store.db, checked.draft.savingId);
-    if (found !== true) {
-      return {
-        ok: false,
-        code: 'UNKNOWN_SAVING',
-        message: found === undefined ? 'no savings ledger exists yet to reference' : `unknown saving ${JSON.stringify(checked.draft.savingId)}`,
-      };
+    if (!(await savingExists(store.db, checked.draft.savingId))) {
+      return { ok: false, code: 'UNKNOWN_SAVING', message: `unknown saving ${JSON.stringify(checked.draft.savingId)}` };
     }
   }
   const stored = await insertExplanationOnce(store.db, { ...checked.draft, period, scopeField, scope, actor: request.actor, surface: request.surface });

@@ -9,20 +9,6 @@ export interface ChargebackGroup extends ShowbackGroup {
   readonly bookedElsewhere: boolean;
 }
 
-/** Optional schema of the attribution area (contracts, unattributed items) this query uses once it exists. */
-interface OptionalSchema {
-  readonly glAccountColumn: boolean;
-  readonly unattributedItems: boolean;
-}
-
-async function optionalSchema(db: Kysely<Database>): Promise<OptionalSchema> {
-  const r = await sql<{ gl: boolean; items: boolean }>`
-    SELECT EXISTS (SELECT 1 FROM information_schema.columns
-                    WHERE table_schema = current_schema() AND table_name = 'cost_line' AND column_name = 'gl_account') AS gl,
-           to_regclass('unattributed_item') IS NOT NULL AS items`.execute(db);
-  return { glAccountColumn: r.rows[0]!.gl, unattributedItems: r.rows[0]!.items };
-}
-
 function anyOf(column: RawBuilder<unknown>, values: readonly string[] | undefined): RawBuilder<unknown>[] {
   return values ? [sql`${column} IN (${sql.join(values.map((v) => sql`${v}`))})`] : [];
 }
@@ -61,29 +47,26 @@ export async function sumShowbackGroups(
   pools: readonly SharedPool[],
   options: { withTiming: boolean },
 ): Promise<ChargebackGroup[]> {
-  const schema = await optionalSchema(db);
   const periodDate = period.start.slice(0, 10);
   const inPeriod = sql`l.billing_period_start >= ${period.start}::timestamptz AND l.billing_period_start < ${period.end}::timestamptz`;
   const configured = pools.filter((p) => p.match !== null);
-  const dismissed = schema.unattributedItems ? sql`d.shared_pool` : sql`NULL::text`;
+  const dismissed = sql`d.shared_pool`;
   const poolExpr =
     configured.length > 0
       ? sql`CASE ${sql.join(configured.map((p) => sql`WHEN ${poolCondition(p)} THEN ${p.name}::text`), sql` `)} ELSE ${dismissed} END`
       : dismissed;
-  const dismissedJoin = schema.unattributedItems
-    ? sql`LEFT JOIN (
+  // Item grouping values are stored as '' when missing, where the line holds NULL.
+  const dismissedJoin = sql`LEFT JOIN (
         SELECT DISTINCT ON (provider_name, billing_account_id, sub_account_id, service_name)
                provider_name, billing_account_id, sub_account_id, service_name, shared_pool
           FROM unattributed_item
          WHERE period = ${periodDate}::date AND status = 'dismissed' AND shared_pool IS NOT NULL AND btrim(shared_pool) <> ''
          ORDER BY provider_name, billing_account_id, sub_account_id, service_name, id
       ) d ON cc.code IS NULL
-         AND coalesce(d.provider_name, '') = coalesce(l.provider_name, '')
-         AND coalesce(d.billing_account_id, '') = coalesce(l.billing_account_id, '')
-         AND coalesce(d.sub_account_id, '') = coalesce(l.sub_account_id, '')
-         AND coalesce(d.service_name, '') = coalesce(l.service_name, '')`
-    : sql``;
-  const glExpr = schema.glAccountColumn ? sql`l.gl_account` : sql`NULL::text`;
+         AND d.provider_name = coalesce(l.provider_name, '')
+         AND d.billing_account_id = coalesce(l.billing_account_id, '')
+         AND d.sub_account_id = coalesce(l.sub_account_id, '')
+         AND d.service_name = coalesce(l.service_name, '')`;
   const timingWith = options.withTiming
     ? sql`WITH billed_here AS (
         SELECT invoice_id, billing_currency AS currency, sum(billed_cost) AS billed
@@ -113,7 +96,7 @@ export async function sumShowbackGroups(
     SELECT currency, cost_center, pool, gl_account, booked_elsewhere,
            sum(billed_cost)::text AS billed, sum(effective_cost)::text AS effective, count(*)::int AS lines
       FROM (
-        SELECT l.billing_currency AS currency, cc.code AS cost_center, ${poolExpr} AS pool, ${glExpr} AS gl_account,
+        SELECT l.billing_currency AS currency, cc.code AS cost_center, ${poolExpr} AS pool, l.gl_account,
                ${timingExpr} AS booked_elsewhere, l.billed_cost, l.effective_cost
           FROM cost_line l
           LEFT JOIN cost_center cc ON cc.code = l.cost_center

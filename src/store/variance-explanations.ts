@@ -117,10 +117,8 @@ export async function listExplanations(db: Kysely<Database>, period: string, sco
   return rows.map((r) => toExplanation(r as unknown as Row));
 }
 
-/** Whether a saving id is in the savings ledger; undefined when there is no ledger table yet. */
-export async function savingExists(db: Kysely<Database>, id: string): Promise<boolean | undefined> {
-  const present = await sql<{ present: boolean }>`SELECT to_regclass('saving') IS NOT NULL AS present`.execute(db);
-  if (!present.rows[0]?.present) return undefined;
-  const r = await sql<{ found: boolean }>`SELECT EXISTS (SELECT 1 FROM saving WHERE id = ${id}) AS found`.execute(db);
-  return r.rows[0]?.found === true;
+/** Whether a saving id is in the savings ledger. */
+export async function savingExists(db: Kysely<Database>, id: string): Promise<boolean> {
+  const row = await db.selectFrom('saving').select('id').where('id', '=', id).executeTakeFirst();
+  return row !== undefined;
 }

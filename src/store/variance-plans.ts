@@ -16,16 +16,10 @@ export interface PlanAmount {
   readonly amount: string;
 }
 
-/** Whether a table exists (tables of other areas may not have been migrated in yet). */
-export async function tableExists(db: Kysely<Database>, table: string): Promise<boolean> {
-  const r = await sql<{ present: boolean }>`SELECT to_regclass(${table}) IS NOT NULL AS present`.execute(db);
-  return r.rows[0]?.present === true;
-}
-
 /**
  * Budget ('budget') or ITFM forecast ('forecast') amounts for a month (`YYYY-MM-01`), per cost
  * center, category and currency. Budgets are net of the savings ledger's budget revisions
- * (`budget_revision`, when that table exists): revised = budget_line.amount + sum(revisions).
+ * (`budget_revision`): revised = budget_line.amount + sum(revisions).
  */
 export async function loadPlanAmounts(db: Kysely<Database>, version: 'budget' | 'forecast', month: string): Promise<PlanAmount[]> {
   const lines = await sql<{ cost_center_code: string; category: string; currency: string; amount: string }>`
@@ -33,9 +27,9 @@ export async function loadPlanAmounts(db: Kysely<Database>, version: 'budget' | 
       FROM budget_line WHERE version = ${version} AND month = ${month}::date
      GROUP BY 1, 2, 3`.execute(db);
   const revisions = new Map<string, string>();
-  if (version === 'budget' && (await tableExists(db, 'budget_revision'))) {
+  if (version === 'budget') {
     const r = await sql<{ cost_center_code: string; category: string; currency: string; amount: string }>`
-      SELECT cost_center_code, coalesce(category, '') AS category, currency, sum(amount)::text AS amount
+      SELECT cost_center_code, category, currency, sum(amount)::text AS amount
         FROM budget_revision WHERE month = ${month}::date
        GROUP BY 1, 2, 3`.execute(db);
     for (const x of r.rows) revisions.set(JSON.stringify([x.cost_center_code, x.category, x.currency]), x.amount);

@@ -103,14 +103,11 @@ describe.each(storeKinds)('showback and chargeback on %s', (kind) => {
         ].join('\n') + '\n',
       ),
     );
-    // Part A's unattributed items (created here only if that migration is not in this tree yet).
-    await sql`CREATE TABLE IF NOT EXISTS unattributed_item (
-      id bigserial PRIMARY KEY, period date NOT NULL, provider_name text, billing_account_id text, sub_account_id text,
-      service_name text, status text NOT NULL DEFAULT 'open', dismiss_reason text, shared_pool text)`.execute(store.db);
-    await sql`INSERT INTO unattributed_item (period, provider_name, billing_account_id, sub_account_id, service_name, status, dismiss_reason, shared_pool)
-              VALUES ('2024-09-01', 'Nimbus', 'acct-1', 'sub-3', 'Database', 'dismissed', 'shared database', 'shared-db'),
-                     ('2024-09-01', 'Nimbus', 'acct-1', 'sub-2', 'Storage', 'dismissed', 'not ours', NULL),
-                     ('2024-08-01', 'Nimbus', 'acct-1', 'sub-2', 'Storage', 'dismissed', 'other period', 'shared-db')`.execute(store.db);
+    // Dismissed unattributed items, as the attribution area stores them (every grouping value is given here).
+    await sql`INSERT INTO unattributed_item (period, provider_name, billing_account_id, sub_account_id, service_name, status, dismissed_by, dismissed_at, dismiss_reason, shared_pool)
+              VALUES ('2024-09-01', 'Nimbus', 'acct-1', 'sub-3', 'Database', 'dismissed', 'finops', now(), 'shared database', 'shared-db'),
+                     ('2024-09-01', 'Nimbus', 'acct-1', 'sub-2', 'Storage', 'dismissed', 'finops', now(), 'not ours', NULL),
+                     ('2024-08-01', 'Nimbus', 'acct-1', 'sub-2', 'Storage', 'dismissed', 'finops', now(), 'other period', 'shared-db')`.execute(store.db);
     withPools = { ...tdb, env: { ...tdb.env, COSTBRIDGE_SHARED_POOLS_FILE: await file('pools.yaml', poolsYaml), COSTBRIDGE_CLEARING_ACCOUNT: '=CLEAR' } };
   });
   afterAll(async () => {
