@@ -25,7 +25,8 @@ const processIo: CliIo = {
 export async function runCli(
   argv: readonly string[],
   io: CliIo = processIo,
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  /** The environment to configure from (default: the process's, read by config.ts). */
+  env?: Readonly<Record<string, string | undefined>>,
   /** A store already open in this process (an embedded database cannot be opened twice); left open. */
   sharedStore?: Store,
 ): Promise<number> {

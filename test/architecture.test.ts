@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The dependency rules of ../shared/architecture.md, checked on the source tree itself.
+const root = fileURLToPath(new URL('..', import.meta.url));
+const src = join(root, 'src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+interface Import {
+  readonly file: string;
+  readonly spec: string;
+  /** The imported file relative to src/, for project imports. */
+  readonly target?: string;
+}
+
+const importPattern = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+const imports: Import[] = files(src).flatMap((file) => {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(importPattern)].map((m) => {
+    const spec = (m[1] ?? m[2])!;
+    const rel = relative(src, file);
+    return spec.startsWith('.')
+      ? { file: rel, spec, target: relative(src, resolve(dirname(file), spec)) }
+      : { file: rel, spec };
+  });
+});
+
+const inside = (path: string, folder: string) => path === folder || path.startsWith(`${folder}/`);
+const violations = (bad: (i: Import) => boolean) => imports.filter(bad).map((i) => `${i.file} imports ${i.spec}`);
+
+describe('architecture boundaries', () => {
+  it('keeps domain/ pure: only domain/ and pure libraries', () => {
+    const pureLibraries = ['decimal.js', 'zod', 'yaml', 'cron-parser'];
+    expect(
+      violations(
+        (i) => inside(i.file, 'domain') && (i.target ? !inside(i.target, 'domain') : !pureLibraries.includes(i.spec)),
+      ),
+    ).toEqual([]);
+  });
+
+  it('lets only store/ import the database libraries', () => {
+    const db = ['kysely', 'pg', 'pg-copy-streams', '@electric-sql/pglite', 'kysely-pglite-dialect'];
+    expect(violations((i) => !inside(i.file, 'store') && db.some((d) => i.spec === d || i.spec.startsWith(`${d}/`)))).toEqual([]);
+  });
+
+  it('lets only chat/slack import @slack and only chat/teams import botbuilder', () => {
+    expect(violations((i) => i.spec.startsWith('@slack/') && !inside(i.file, 'chat/slack'))).toEqual([]);
+    expect(violations((i) => i.spec.startsWith('botbuilder') && !inside(i.file, 'chat/teams'))).toEqual([]);
+  });
+
+  it('keeps messages/ platform-neutral and free of I/O', () => {
+    expect(
+      violations(
+        (i) => inside(i.file, 'messages') && !!i.target && !inside(i.target, 'messages') && !inside(i.target, 'domain'),
+      ),
+    ).toEqual([]);
+    expect(violations((i) => inside(i.file, 'messages') && !i.target && i.spec.startsWith('node:'))).toEqual([]);
+  });
+
+  it('reads the environment only in config.ts', () => {
+    const readers = files(src)
+      .filter((f) => /process\.env/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(src, f));
+    expect(readers).toEqual(['config.ts']);
+  });
+});
