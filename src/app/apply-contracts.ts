@@ -29,12 +29,25 @@ export async function applyContracts(
     if ((e as { code?: string }).code === 'ENOENT') throw new CostbridgeError('FILE_NOT_FOUND', `${request.path}: no such file`);
     throw e;
   }
+  return applyContractText(store, { text: source, origin: request.path, actor: request.actor, surface: request.surface });
+}
+
+/**
+ * The same for a contract document held in memory (a classification made in chat); `origin` names
+ * where it came from in errors and the audit trail, as the file path does for a file.
+ */
+export async function applyContractText(
+  store: Store,
+  request: { text: string; origin: string; actor: string; surface: Surface },
+): Promise<{ file: string; contracts: AppliedContract[] }> {
+  const source = request.text;
+  const origin = request.origin;
   const parsed = parseContractFile(source);
   if (!parsed.ok) {
     throw new CostbridgeError(
       'INPUT_INVALID',
-      `${request.path}: nothing applied, ${parsed.errors.length} error(s)`,
-      parsed.errors.map((e) => `${request.path}:${e.line}:${e.column}: ${e.path}: ${e.reason}`),
+      `${origin}: nothing applied, ${parsed.errors.length} error(s)`,
+      parsed.errors.map((e) => `${origin}:${e.line}:${e.column}: ${e.path}: ${e.reason}`),
     );
   }
   return store.db.transaction().execute(async (trx) => {
@@ -44,12 +57,12 @@ export async function applyContracts(
     if (unknown.length > 0) {
       throw new CostbridgeError(
         'INPUT_INVALID',
-        `${request.path}: nothing applied, unknown cost center(s) ${unknown.join(', ')}: not in the cost-center master data`,
+        `${origin}: nothing applied, unknown cost center(s) ${unknown.join(', ')}: not in the cost-center master data`,
       );
     }
     const applied: AppliedContract[] = [];
     for (const c of parsed.contracts) {
-      const before = await upsertContract(trx, c, { sourceFile: request.path, appliedBy: request.actor });
+      const before = await upsertContract(trx, c, { sourceFile: origin, appliedBy: request.actor });
       const change = !before ? 'added' : sameDefinition(before, c) ? 'unchanged' : 'changed';
       const linesChanged = await reattribute(trx, contractScope(c.id));
       await recordAudit(trx, {
@@ -59,11 +72,11 @@ export async function applyContracts(
         subjectType: 'contract',
         subjectId: c.id,
         before,
-        after: { ...c, file: request.path, linesChanged },
+        after: { ...c, file: origin, linesChanged },
       });
       applied.push({ id: c.id, change, linesChanged });
     }
-    return { file: request.path, contracts: applied };
+    return { file: origin, contracts: applied };
   });
 }
 

@@ -25,4 +25,6 @@ export interface ChatRequest {
   /** A platform id unique to this request (Slack trigger_id, Teams activity id): the idempotency key. */
   readonly requestKey: string;
   readonly now: Date;
+  /** The Slack channel / Teams conversation a command was typed in (commands only; routing commands need it). */
+  readonly channel?: string;
 }

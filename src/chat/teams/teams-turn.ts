@@ -5,7 +5,7 @@ import { queueChatMessage } from '../../app/queue-chat-message.js';
 import { rememberTeamsConversation, type TeamsConversationReference } from '../../app/remember-teams-conversation.js';
 import { claimInboundRequest } from '../../store/chat-inbound.js';
 import { accessRefusal } from '../../server/commands/access-refusal.js';
-import { dispatchCommand } from '../../server/commands/dispatch-command.js';
+import { dispatchCommandAnswer } from '../../server/commands/dispatch-command.js';
 import type { ChatRequest } from '../../server/chat-request.js';
 import type { Message } from '../../messages/message-model.js';
 import { renderTeamsForm } from './render.js';
@@ -73,16 +73,14 @@ async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<void> {
     return;
   }
   const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? '').trim();
-  const request = await teamsRequest(context, deps);
-  const reply = await dispatchCommand(deps.commands, text, request);
-  await queueChatMessage(deps.store, {
-    platform: 'teams',
-    operation: 'post',
-    purpose: `command-reply:${request.requestKey}`,
-    target: a.conversation.id,
-    ...(a.id ? { replyTo: a.id } : {}),
-    payload: reply,
-  });
+  const request = { ...(await teamsRequest(context, deps)), channel: a.conversation.id };
+  const answer = await dispatchCommandAnswer(deps.commands, text, request);
+  // Teams replies are seen by the whole conversation, so channel posts and the reply go out alike.
+  const messages = [...answer.posts.map((payload, i) => ({ purpose: `command-post:${request.requestKey}:${i}`, payload }))];
+  if (answer.reply) messages.push({ purpose: `command-reply:${request.requestKey}`, payload: answer.reply });
+  for (const m of messages) {
+    await queueChatMessage(deps.store, { platform: 'teams', operation: 'post', purpose: m.purpose, target: a.conversation.id, ...(a.id ? { replyTo: a.id } : {}), payload: m.payload });
+  }
   deps.nudgeOutbox();
 }
 

@@ -45,10 +45,9 @@ function itemBlocks(item: UnattributedItemView): ContentBlock[] {
     const top = item.topResources.slice(0, shownResources).map((r) => `${r.resourceId} ${formatMoney(r.cost, item.currency)}`);
     blocks.push(context('Top resources (effective): ', top.join(' · ')));
   }
-  if (item.status === 'claimed') {
-    blocks.push(context(md`Claimed by *@${item.claimedBy ?? 'someone'}* for *${item.claimedCostCenter ?? '?'}*`));
-  } else if (item.status === 'dismissed') {
-    blocks.push(context(bold(`Sent back to FinOps${item.dismissedBy ? ` by @${item.dismissedBy}` : ''}`), item.dismissReason ? `: ${item.dismissReason}` : ''));
+  const outcome = unattributedItemOutcome(item);
+  if (outcome) {
+    blocks.push(outcome);
   } else {
     blocks.push(
       actions(
@@ -60,6 +59,20 @@ function itemBlocks(item: UnattributedItemView): ContentBlock[] {
   return blocks;
 }
 
+/** The line a decided item shows in place of its buttons (who claimed it, or who sent it back and why); undefined while open. */
+export function unattributedItemOutcome(
+  item: Pick<UnattributedItemView, 'status' | 'claimedBy' | 'claimedCostCenter' | 'dismissedBy' | 'dismissReason'>,
+): ContentBlock | undefined {
+  if (item.status === 'claimed') return context(md`Claimed by *@${item.claimedBy ?? 'someone'}* for *${item.claimedCostCenter ?? '?'}*`);
+  if (item.status === 'dismissed') return context(bold(`Sent back to FinOps${item.dismissedBy ? ` by @${item.dismissedBy}` : ''}`), item.dismissReason ? `: ${item.dismissReason}` : '');
+  return undefined;
+}
+
+/** The alert's summary line: how many items, how many still open. */
+export function unattributedAlertSummary(items: number, open: number): ContentBlock {
+  return text(md`*${items}* items have spend no cost center or owner accounts for; *${open}* still open. Claim what is yours, or send it back to FinOps.`);
+}
+
 /** Unattributed spend for a month, one entry per item with **Claim** / **Not mine** while open. */
 export function unattributedSpendAlert(view: UnattributedSpendAlertView): Message {
   const open = view.items.filter((i) => i.status === 'open').length;
@@ -69,7 +82,7 @@ export function unattributedSpendAlert(view: UnattributedSpendAlertView): Messag
     fallback,
     [
       header(`Unattributed spend · ${view.period}`),
-      text(md`*${view.items.length}* items have spend no cost center or owner accounts for; *${open}* still open. Claim what is yours, or send it back to FinOps.`),
+      unattributedAlertSummary(view.items.length, open),
       list(view.items.map(itemBlocks)),
     ],
     `unattributed ${view.period}`,

@@ -32,6 +32,20 @@ function itemBlocks(period: string, item: UnclassifiedSpendView): ContentBlock[]
   ];
 }
 
+/** A classification recorded from the alert (the contract the **Classify** form created). */
+export interface SpendClassificationView {
+  readonly by: string;
+  readonly contractId: string;
+  readonly category: string;
+  readonly glAccount: string;
+  readonly costCenter: string;
+}
+
+/** The line a classified vendor shows in place of **Classify**. */
+export function spendClassificationOutcome(c: SpendClassificationView): ContentBlock {
+  return context(md`Classified by *@${c.by}* as *${c.category}*: contract `, code(c.contractId), md`, GL ${c.glAccount}, cost center *${c.costCenter}*`);
+}
+
 /** New spend no contract classifies: vendor, amounts on both bases, and **Classify**. */
 export function unclassifiedNewSpendAlert(view: UnclassifiedNewSpendAlertView): Message {
   return message(`${view.items.length} vendors with unclassified new spend in ${view.period}`, [

@@ -12,5 +12,20 @@ export interface ChatCommand {
   readonly summary: string;
   /** Whether only people known to costbridge may run it (everyone else gets the access refusal). */
   readonly requiresPerson: boolean;
-  run(args: readonly string[], request: ChatRequest): Promise<Message>;
+  run(args: readonly string[], request: ChatRequest): Promise<Message | ChannelPosts>;
+}
+
+/**
+ * A command answer posted in the channel for everyone rather than shown only to the sender: alerts
+ * whose buttons record decisions, updated in place afterwards (an ephemeral message cannot be).
+ * `reply` is an optional private note to the sender as well.
+ */
+export interface ChannelPosts {
+  readonly posts: readonly Message[];
+  readonly reply?: Message;
+}
+
+/** Whether a command answer is a set of channel posts. */
+export function isChannelPosts(answer: Message | ChannelPosts): answer is ChannelPosts {
+  return 'posts' in answer && Array.isArray(answer.posts);
 }

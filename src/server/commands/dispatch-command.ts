@@ -3,7 +3,7 @@ import { code, command } from '../../messages/rich-text.js';
 import { header, message, text } from '../../messages/message-blocks.js';
 import type { Message } from '../../messages/message-model.js';
 import type { ChatRequest } from '../chat-request.js';
-import type { ChatCommand } from './chat-command.js';
+import { isChannelPosts, type ChannelPosts, type ChatCommand } from './chat-command.js';
 import { accessRefusal } from './access-refusal.js';
 
 /** Splits command text into words; double quotes group words (`define "cost center"`). */
@@ -20,6 +20,25 @@ export function commandWords(input: string): string[] {
  * bug and propagates to the platform's one error handler.
  */
 export async function dispatchCommand(commands: readonly ChatCommand[], input: string, request: ChatRequest): Promise<Message> {
+  const answer = await dispatchCommandAnswer(commands, input, request);
+  return answer.reply ?? answer.posts[0]!;
+}
+
+/** A dispatched command's answer: messages for everyone in the channel, and / or a private reply (at least one of them). */
+export interface CommandAnswer {
+  readonly posts: readonly Message[];
+  readonly reply: Message | undefined;
+}
+
+/** Like `dispatchCommand`, keeping channel posts (see `ChannelPosts`) apart from the private reply. */
+export async function dispatchCommandAnswer(commands: readonly ChatCommand[], input: string, request: ChatRequest): Promise<CommandAnswer> {
+  const answer = await runCommand(commands, input, request);
+  if (!isChannelPosts(answer)) return { posts: [], reply: answer };
+  if (answer.posts.length === 0 && !answer.reply) throw new Error(`command ${JSON.stringify(input)} answered nothing`);
+  return { posts: answer.posts, reply: answer.reply };
+}
+
+async function runCommand(commands: readonly ChatCommand[], input: string, request: ChatRequest): Promise<Message | ChannelPosts> {
   const [name = 'help', ...args] = commandWords(input);
   const found = commands.find((c) => c.name === name.toLowerCase());
   if (!found) {

@@ -19,5 +19,15 @@ export interface ChatForm {
   readonly searchInputs?: Readonly<Record<string, string>>;
   /** Input id -> what is wrong with it; undefined when the submission is acceptable. */
   validate(submission: FormSubmission): Readonly<Record<string, string>> | undefined;
-  submit(submission: FormSubmission, request: ChatRequest): Promise<{ readonly reply?: Message }>;
+  submit(submission: FormSubmission, request: ChatRequest): Promise<FormOutcome>;
+}
+
+/** What a submission came to: a reply for the submitter only. */
+export interface FormOutcome {
+  readonly reply?: Message;
+  /**
+   * The channel / conversation the form was opened from: in Slack the reply is shown there privately
+   * (ephemeral) instead of in the app's DM. Teams answers the submit itself, privately, either way.
+   */
+  readonly replyIn?: string;
 }

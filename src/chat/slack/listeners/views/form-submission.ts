@@ -39,11 +39,17 @@ export function register(app: App, deps: SlackDeps): void {
     // A view submission carries a trigger_id (Slack's docs); the view id is the fallback key.
     const requestKey = (body as { trigger_id?: string }).trigger_id ?? view.id;
     const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, requestKey);
-    const reply = form.requiresPerson && !request.requester.person ? accessRefusal(request.requester) : (await form.submit(submission, request)).reply;
-    if (reply) {
-      // chat.postMessage to a user id posts in the app's DM with them.
-      await queueChatMessage(deps.store, { platform: 'slack', operation: 'post', purpose: `form-reply:${requestKey}`, target: body.user.id, payload: reply });
-      deps.nudgeOutbox();
+    const outcome = form.requiresPerson && !request.requester.person ? { reply: accessRefusal(request.requester) } : await form.submit(submission, request);
+    if (outcome.reply) {
+      const purpose = `form-reply:${requestKey}`;
+      await queueChatMessage(
+        deps.store,
+        'replyIn' in outcome && outcome.replyIn
+          ? { platform: 'slack', operation: 'ephemeral', purpose, target: outcome.replyIn, recipient: body.user.id, payload: outcome.reply }
+          : // chat.postMessage to a user id posts in the app's DM with them.
+            { platform: 'slack', operation: 'post', purpose, target: body.user.id, payload: outcome.reply },
+      );
     }
+    deps.nudgeOutbox();
   });
 }

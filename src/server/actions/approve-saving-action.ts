@@ -1,0 +1,55 @@
+import { showSaving } from '../../app/show-saving.js';
+import { monthAt } from '../../domain/saving-recognition.js';
+import { Money } from '../../domain/money.js';
+import { approveSavingForm } from '../../messages/views/approve-saving-form.js';
+import { actionIds } from '../../messages/views/interaction-ids.js';
+import { formFromMessage } from '../forms/form-origin.js';
+import type { ChatAction } from './chat-action.js';
+import { awaitsSignOff, savingFailureNote, showSavingState, signOffRefusal } from './saving-sign-off-state.js';
+import { errorMessage } from '../../messages/views/error-message.js';
+
+/** `YYYY-MM` plus `n` months. */
+export function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const d = new Date(Date.UTC(y, m - 1 + n, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+/**
+ * **Approve** on a savings sign-off request: itfm people (never the proposer) get the approve form
+ * (recognized amount a month, first month); anyone else a private refusal saying why.
+ */
+export const approveSavingAction: ChatAction = {
+  actionId: actionIds.approveSaving,
+  requiresPerson: true,
+  async run(payload, request) {
+    const v = await showSaving(request.store, { id: payload.savingId ?? '' });
+    if (!v.ok) return { reply: savingFailureNote(v) };
+    const s = v.saving;
+    if (!awaitsSignOff(s)) {
+      await showSavingState(request, request.clicked, s.id);
+      return { reply: errorMessage({ code: 'ALREADY_DECIDED', message: `${s.id} is ${s.status} already.` }) };
+    }
+    const refusal = await signOffRefusal(request, s, request.requester.person!, 'approve');
+    if (refusal) return { reply: refusal };
+    const current = monthAt(request.now, request.config.timezone);
+    const effective = s.effectiveDate.slice(0, 7);
+    const suggested = effective > current ? effective : current;
+    const last = s.endDate ? s.endDate.slice(0, 7) : addMonths(suggested, 11);
+    const periods: string[] = [];
+    for (let m = effective; m <= last && periods.length < 24; m = addMonths(m, 1)) periods.push(m);
+    if (!periods.includes(suggested)) periods.push(suggested);
+    const measured = v.measurement.months;
+    const f = approveSavingForm({
+      savingId: s.id,
+      title: s.title,
+      currency: s.currency,
+      estimateMonthly: s.estimateMonthly,
+      ...(measured.length > 0 ? { measuredMonthly: new Money(v.measurement.total).div(measured.length).toFixed() } : {}),
+      suggestedAmount: s.recognizedMonthly ?? s.estimateMonthly,
+      periods,
+      suggestedPeriod: suggested,
+    });
+    return { openForm: formFromMessage(f, request.clicked) };
+  },
+};

@@ -1,0 +1,57 @@
+import { listUnattributedSpend } from '../../app/list-unattributed-spend.js';
+import { parseBillingMonth } from '../../domain/billing-month.js';
+import { claimForm } from '../../messages/views/claim-form.js';
+import { errorMessage } from '../../messages/views/error-message.js';
+import { actionIds } from '../../messages/views/interaction-ids.js';
+import { findUnattributedItem } from '../../store/unattributed-item-lookup.js';
+import { formFromMessage } from '../forms/form-origin.js';
+import type { ChatAction } from './chat-action.js';
+import { alreadyDecidedNote, showItemDecision } from './unattributed-item-state.js';
+
+/** The item id a Claim / Not mine button carries. */
+export function itemIdOf(payload: Readonly<Record<string, string>>): number | undefined {
+  return payload.itemId && /^\d+$/.test(payload.itemId) ? Number(payload.itemId) : undefined;
+}
+
+/**
+ * **Claim** on an unattributed-spend item: opens the claim form (cost center from master data,
+ * owner prefilled with the clicker). An item already claimed gets the clicker a private note naming
+ * who claimed it, and the alert is brought up to date.
+ */
+export const claimItemAction: ChatAction = {
+  actionId: actionIds.claimItem,
+  requiresPerson: true,
+  async run(payload, request) {
+    const id = itemIdOf(payload);
+    const row = id === undefined ? undefined : await findUnattributedItem(request.store.db, id);
+    if (!row) return { reply: errorMessage({ code: 'NOT_FOUND', message: `There is no unattributed item ${payload.itemId ?? ''}.` }) };
+    if (row.status === 'claimed') {
+      await showItemDecision(request, request.clicked, row);
+      return { reply: alreadyDecidedNote(row, request.config.timezone) };
+    }
+    const a = request.config.attribution;
+    const period = String(row.period).slice(0, 7);
+    const spend = await listUnattributedSpend(request.store, {
+      period: parseBillingMonth(period),
+      basis: 'effective',
+      requiredFields: a.requiredFields,
+      thresholds: { minAmount: a.minAmount, minShare: a.minShare },
+    });
+    const item = spend.items.find((i) => i.id === row.id);
+    if (!item) {
+      return { reply: errorMessage({ code: 'NOT_FOUND', message: `Item ${row.id} has no unattributed spend left in ${period}: its lines are attributed now.` }) };
+    }
+    const person = request.requester.person!;
+    const f = claimForm({
+      itemId: String(row.id),
+      provider: item.provider ?? '(no provider)',
+      service: item.service ?? '(no service)',
+      period,
+      effectiveCost: item.effectiveCost,
+      billedCost: item.billedCost,
+      currency: item.currency,
+      clicker: person.email ?? person.id,
+    });
+    return { openForm: formFromMessage(f, request.clicked) };
+  },
+};

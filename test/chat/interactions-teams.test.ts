@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
+import { actionIds, formIds } from '../../src/messages/views/interaction-ids.js';
+import { eventually, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { proposeTestSaving, seedOrganisation } from './interactions-seed.js';
+
+const conversationId = '19:finops@thread.tacv2';
+
+function activity(serviceUrl: string, aad: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    from: { id: `29:${aad}`, name: aad, aadObjectId: aad },
+    recipient: { id: '28:costbridge-bot', name: 'costbridge' },
+    conversation: { id: conversationId, conversationType: 'channel', tenantId: 'tenant-1' },
+    channelData: { team: { id: '19:team@thread.tacv2' }, tenant: { id: 'tenant-1' } },
+    ...fields,
+  };
+}
+
+async function post(url: string, body: Record<string, unknown>) {
+  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as { statusCode: number; type: string; value: unknown }) : undefined };
+}
+
+describe.each(storeKinds)('Teams interactions end to end on %s', (kind) => {
+  let tdb: TestDatabase;
+  let h: ChatHarness;
+  const count = async (table: string, where = sql`true`) =>
+    Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM ${sql.table(table)} WHERE ${where}`.execute(h.store.db)).rows[0]!.n);
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(kind);
+    await seedOrganisation(tdb, await tdb.shared());
+    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await tdb?.drop();
+  });
+
+  it('unattributed -> Claim (form card) -> submit -> claim recorded -> the card is updated (PUT); a second claimer is answered privately with the winner', async () => {
+    expect((await post(h.server.url, activity(h.connector.serviceUrl, 'aad-ana', { type: 'message', id: `${kind}-cmd`, text: 'unattributed 2024-10' }))).status).toBe(200);
+    await eventually(async () => (await count('chat_outbox', sql`purpose = ${`command-post:${kind}-cmd:0`} AND status = 'sent'`)) === 1);
+    const alertId = (await h.store.db.selectFrom('chat_outbox').select('delivered_id').where('purpose', '=', `command-post:${kind}-cmd:0`).executeTakeFirstOrThrow()).delivered_id!;
+    const item = await h.store.db.selectFrom('unattributed_item').select('id').where('service_name', '=', 'DB').executeTakeFirstOrThrow();
+    const itemId = String(item.id);
+
+    const invoke = (aad: string, id: string, verb: string, data: Record<string, unknown>) =>
+      post(h.server.url, activity(h.connector.serviceUrl, aad, { type: 'invoke', name: 'adaptiveCard/action', id, replyToId: alertId, value: { action: { type: 'Action.Execute', verb, data } } }));
+    const opened = await invoke('aad-ana', `${kind}-inv-1`, actionIds.claimItem, { itemId });
+    expect(opened.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    const metadata = JSON.stringify(opened.body!.value).match(/"metadata":"((?:[^"\\]|\\.)*)"/)![1]!;
+    const parsedMetadata = JSON.parse(JSON.parse(`"${metadata}"`) as string);
+    expect(parsedMetadata).toEqual({ itemId, origin: { target: conversationId, messageId: alertId } });
+
+    const submitted = await invoke('aad-ana', `${kind}-inv-2`, formIds.claimItem, { metadata: JSON.stringify(parsedMetadata), costCenter: 'CC-100', scope: 'future', owner: 'ana' });
+    expect(submitted.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    expect(String(submitted.body!.value)).toContain('Claimed');
+    await h.connector.waitFor((calls) => calls.some((c) => c.method === 'PUT' && c.status === 200 && c.activityId === alertId));
+    const put = h.connector.calls.find((c) => c.method === 'PUT' && c.activityId === alertId)!;
+    expect(JSON.stringify(put.body.attachments)).toContain('Claimed by');
+    expect(JSON.stringify(put.body.attachments)).toContain('@ana');
+    expect(await h.store.db.selectFrom('unattributed_item').select(['status', 'claimed_by', 'claim_scope']).where('id', '=', item.id).executeTakeFirstOrThrow()).toEqual({
+      status: 'claimed',
+      claimed_by: 'ana',
+      claim_scope: 'future',
+    });
+    expect(await count('audit_log', sql`action = 'unattributed.claim' AND subject_id = ${itemId} AND actor = 'ana' AND surface = 'teams'`)).toBe(1);
+
+    // Bo submits the same form later: the invoke answers him alone, naming the winner; nothing else changes.
+    const late = await invoke('aad-bo', `${kind}-inv-3`, formIds.claimItem, { metadata: JSON.stringify(parsedMetadata), costCenter: 'CC-200', scope: 'item' });
+    expect(String(late.body!.value)).toContain(`@ana claimed item ${itemId} for CC-100`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.connector.calls.filter((c) => c.method === 'PUT' && c.activityId === alertId)).toHaveLength(1);
+    expect(await count('audit_log', sql`action = 'unattributed.claim' AND subject_id = ${itemId}`)).toBe(1);
+  });
+
+  it('Approve by a non-itfm person is refused in the invoke answer, saying why', async () => {
+    const id = await proposeTestSaving(h.store, 'Rightsize from Teams');
+    const r = await post(h.server.url, activity(h.connector.serviceUrl, 'aad-bo', { type: 'invoke', name: 'adaptiveCard/action', id: `${kind}-inv-9`, replyToId: 'any', value: { action: { type: 'Action.Execute', verb: actionIds.approveSaving, data: { savingId: id } } } }));
+    expect(r.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
+    expect(String(r.body!.value)).toContain('Only itfm may approve a saving of CC-100');
+    expect((await h.store.db.selectFrom('saving').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('proposed');
+  });
+});
