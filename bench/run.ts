@@ -2,6 +2,10 @@
 const [name, ...args] = process.argv.slice(2);
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   ingest: () => import('./ingest.js'),
+  reattribute: () => import('./reattribute.js'),
+  chat: () => import('./chat.js'),
+  variance: () => import('./variance.js'),
+  digest: () => import('./digest.js'),
 };
 const load = name ? benches[name] : undefined;
 if (!load) {

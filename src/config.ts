@@ -61,6 +61,7 @@ const schema = z.object({
   COSTBRIDGE_MATERIALITY_SHARE: decimalSetting('0.05'),
   COSTBRIDGE_FORECAST_WINDOW_DAYS: wholeNumber(7, 90),
   COSTBRIDGE_HANDOFF_BUSINESS_DAYS: wholeNumber(3, 20),
+  COSTBRIDGE_CATCHUP_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   PORT: wholeNumber(3000, 65535),
   SLACK_BOT_TOKEN: optionalSecret.pipe(z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalSecret,
@@ -121,6 +122,10 @@ export interface Config {
     readonly materialityShare: string;
     readonly forecastWindowDays: number;
     readonly handoffBusinessDays: number;
+  };
+  /** The review cadence: how far back a missed occurrence is still caught up on start (hours). */
+  readonly review: {
+    readonly catchupHours: number;
   };
   /** The chat server (`costbridge serve`): its port and each platform's credentials; a platform without them is off. */
   readonly chat: ChatConfig;
@@ -186,6 +191,7 @@ export function loadConfig(
       forecastWindowDays: e.COSTBRIDGE_FORECAST_WINDOW_DAYS,
       handoffBusinessDays: e.COSTBRIDGE_HANDOFF_BUSINESS_DAYS,
     }),
+    review: Object.freeze({ catchupHours: e.COSTBRIDGE_CATCHUP_HOURS }),
     chat,
   });
 }

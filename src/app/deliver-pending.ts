@@ -5,6 +5,7 @@ import {
   markDelivered,
   markFailed,
   pausePlatform,
+  recordAttachmentUpload,
   rescheduleDelivery,
   type ChatPlatform,
   type ClaimedDelivery,
@@ -20,9 +21,15 @@ export type DeliveryOutcome =
   /** The platform refused the message for good (unknown channel, revoked token, invalid blocks). */
   | { readonly kind: 'permanent'; readonly error: string };
 
+/** What a transport may record while it delivers a row. */
+export interface DeliveryRecorder {
+  /** Records an uploaded attachment's platform file id on the row before the message is sent, so a retry reuses it. */
+  recordUpload(name: string, fileId: string): Promise<void>;
+}
+
 /** Sends one claimed outbox row to its platform (Slack Web API, Bot Connector). */
 export interface DeliveryTransport {
-  deliver(delivery: ClaimedDelivery): Promise<DeliveryOutcome>;
+  deliver(delivery: ClaimedDelivery, recorder?: DeliveryRecorder): Promise<DeliveryOutcome>;
 }
 
 /** The transports of the platforms that are on; rows of other platforms wait. */
@@ -97,7 +104,11 @@ export async function deliverPending(
         if (d.resumed) {
           o.log?.warn({ outboxId: d.id, platform, purpose: d.purpose }, 'resending a message whose earlier send was interrupted; it may appear twice');
         }
-        const outcome = await deliverOne(transport, d);
+        const outcome = await deliverOne(transport, d, {
+          async recordUpload(name, fileId) {
+            if (!(await recordAttachmentUpload(store.db, d, name, fileId))) throw new Error(`outbox row ${d.id}: claim lapsed while uploading ${name}`);
+          },
+        });
         switch (outcome.kind) {
           case 'delivered':
             if (await markDelivered(store.db, d, outcome.messageId, now)) counts.delivered++;
@@ -131,9 +142,9 @@ export async function deliverPending(
   return { claimed: claimed.length, ...counts, rateLimited };
 }
 
-async function deliverOne(transport: DeliveryTransport, d: ClaimedDelivery): Promise<DeliveryOutcome> {
+async function deliverOne(transport: DeliveryTransport, d: ClaimedDelivery, recorder: DeliveryRecorder): Promise<DeliveryOutcome> {
   try {
-    return await transport.deliver(d);
+    return await transport.deliver(d, recorder);
   } catch (e) {
     // A transport bug or an unexpected error must not lose the row: treat it as transient.
     return { kind: 'transient', error: (e as Error)?.message ?? String(e) };

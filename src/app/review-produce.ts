@@ -1,14 +1,39 @@
-import type { Cadence } from '../domain/cadence.js';
-import { digestAgenda, type AgendaItem, type DigestUnattributedItem, type WeeklyDigest } from '../domain/digest.js';
+import { parseBillingMonth } from '../domain/billing-month.js';
+import { wallClock, type Cadence } from '../domain/cadence.js';
+import {
+  digestAgenda,
+  monthlyReviewDue,
+  monthlyReviewMarker,
+  monthlyReviewPosted,
+  type AgendaItem,
+  type DigestHeadline,
+  type DigestUnattributedItem,
+  type MonthlyReviewKind,
+  type WeeklyDigest,
+} from '../domain/digest.js';
 import { Money } from '../domain/money.js';
+import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
 import { routeChannels, type RoutedChannel } from '../domain/review-routing.js';
 import type { Message } from '../messages/message-model.js';
-import { unattributedAlertMessage, varianceAlertMessage } from '../messages/views/review-alerts.js';
-import { weeklyDigestMessage } from '../messages/views/weekly-digest.js';
+import {
+  monthlyShowbackMessage,
+  preCloseHandoffMessage,
+  unattributedAlertMessage,
+  varianceAlertMessage,
+  type HandoffMessageRow,
+  type ShowbackMessageRow,
+} from '../messages/views/review-alerts.js';
+import { digestChartAttachment, digestChartText, weeklyDigestMessage } from '../messages/views/weekly-digest.js';
+import { digestChartData } from '../charts/digest-chart-data.js';
+import { renderDigestChartPng } from '../charts/digest-chart.js';
+import type { OutboxAttachment } from '../store/chat-outbox.js';
 import { costCenterChannels, listSubscriptions, mutedChannels } from '../store/alert-routing.js';
 import type { Store } from '../store/database.js';
+import { periodTotals } from '../store/digest-facts.js';
 import { previousRun, type ReviewRun } from '../store/review-runs.js';
+import { buildHandoff } from './build-handoff.js';
 import { buildWeeklyDigest } from './build-weekly-digest.js';
+import { showback } from './showback.js';
 import type { ReviewSettings } from './review-settings.js';
 
 /** One channel's message of a run (null: muted, or nothing crossed a threshold for it). */
@@ -16,18 +41,33 @@ export interface ProducedMessage {
   readonly route: RoutedChannel;
   readonly message: Message | null;
   readonly muted: boolean;
+  /** Files the message shows (the digest chart as PNG), when the run renders them. */
+  readonly attachments?: readonly OutboxAttachment[];
+}
+
+/** The facts a run's summary records: the month it covered and its totals. */
+export interface RunFacts {
+  /** `YYYY-MM`. */
+  readonly period: string;
+  /** `YYYY-MM-DD`: data before this day counts. */
+  readonly asOf: string;
+  readonly headline: readonly DigestHeadline[];
+  readonly demo: boolean;
 }
 
 /** What a run produces before anything is posted. */
 export interface ProducedRun {
-  /** The overview digest (the cadence's whole scope). */
-  readonly digest: WeeklyDigest;
+  readonly facts: RunFacts;
+  /** The overview digest (weekly digest and alert kinds; undefined for the monthly kinds). */
+  readonly digest?: WeeklyDigest;
   /** The overview message, also what the terminal prints (null for an alert with nothing to say). */
   readonly overview: Message | null;
   readonly messages: readonly ProducedMessage[];
   readonly agenda: readonly AgendaItem[];
-  /** True for an alert kind where nothing crossed a threshold: no message at all. */
+  /** True for an alert kind where nothing crossed a threshold (or a monthly kind not due): no message at all. */
   readonly quiet: boolean;
+  /** Why a quiet run posted nothing. */
+  readonly quietReason?: string;
   /** Channel names that could not be read (master data `chat_channel` values). */
   readonly invalidChannels: readonly string[];
 }
@@ -39,10 +79,19 @@ export async function produceRun(
   cadence: Cadence,
   at: Date,
   previous: { readonly at: Date | null; readonly agenda: readonly AgendaItem[] },
-  options: { readonly chart?: boolean } = {},
+  options: {
+    readonly chart?: boolean;
+    /** Render the digest chart to PNG for each message that shows it (runs that post; a dry run does not need the bytes). */
+    readonly renderCharts?: boolean;
+    /** A forced re-run posts a monthly review even when it was posted already. */
+    readonly force?: boolean;
+  } = {},
 ): Promise<ProducedRun> {
   const [subscriptions, ccChannels] = await Promise.all([listSubscriptions(store.db), costCenterChannels(store.db)]);
   const { routes, invalid } = routeChannels({ cadenceChannels: cadence.channels, cadenceScope: cadence.costCenters, subscriptions, costCenterChannels: ccChannels });
+  if (cadence.kind === 'pre-close-handoff' || cadence.kind === 'monthly-showback') {
+    return produceMonthlyRun(store, settings, cadence, cadence.kind, at, previous, routes, invalid, options.force ?? false);
+  }
   const digests = new Map<string, Promise<WeeklyDigest>>();
   const digestFor = (scope: readonly string[]) => {
     const key = scope.join(',');
@@ -88,6 +137,17 @@ export async function produceRun(
   };
 
   const overview = await messageFor(overviewScope);
+  const charts = new Map<string, OutboxAttachment[]>();
+  const chartFor = async (scope: readonly string[]): Promise<OutboxAttachment[]> => {
+    if (cadence.kind !== 'weekly-digest' || !options.renderCharts || options.chart === false) return [];
+    const key = scope.join(',');
+    let c = charts.get(key);
+    if (!c) {
+      c = digestChartAttachments(scope.length === 0 ? digest : await digestFor(scope));
+      charts.set(key, c);
+    }
+    return c;
+  };
   const messages: ProducedMessage[] = [];
   for (const route of routes) {
     if (muted.has(route.channel)) {
@@ -96,10 +156,32 @@ export async function produceRun(
     }
     // Owners' channels get only their cost centers; unattributed spend is nobody's yet, so its alert goes to the overview only.
     const message = route.scope.length === 0 ? overview : cadence.kind === 'unattributed-alert' ? null : await messageFor(route.scope);
-    if (message !== null) messages.push({ route, message, muted: false });
+    if (message === null) continue;
+    const attachments = await chartFor(route.scope);
+    messages.push(attachments.length > 0 ? { route, message, muted: false, attachments } : { route, message, muted: false });
   }
   const agenda = cadence.kind === 'weekly-digest' ? digestAgenda(digest) : alertAgenda(cadence, digest, settings, seen);
-  return { digest, overview, messages, agenda, quiet: cadence.kind !== 'weekly-digest' && overview === null && messages.every((m) => m.message === null), invalidChannels: invalid };
+  const facts = { period: digest.period, asOf: digest.asOf, headline: digest.headline, demo: digest.demo };
+  return { facts, digest, overview, messages, agenda, quietReason: 'nothing crossed a threshold: no message', quiet: cadence.kind !== 'weekly-digest' && overview === null && messages.every((m) => m.message === null), invalidChannels: invalid };
+}
+
+/** The digest chart as a PNG attachment (none when the digest has no spend to chart). */
+export function digestChartAttachments(d: WeeklyDigest): OutboxAttachment[] {
+  const data = digestChartData(d);
+  if (!data) return [];
+  const chart = renderDigestChartPng(data);
+  const scope = d.scope.length > 0 ? `-${d.scope.join('-')}` : '';
+  return [
+    {
+      name: digestChartAttachment,
+      filename: `costbridge-digest-${d.period}${scope}.png`.replace(/[^A-Za-z0-9._-]/g, '_'),
+      title: digestChartText(d).slice(0, 250),
+      mediaType: 'image/png',
+      width: chart.width,
+      height: chart.height,
+      base64: chart.png.toString('base64'),
+    },
+  ];
 }
 
 function newUnattributedItems(d: WeeklyDigest, settings: ReviewSettings, seen: ReadonlySet<string>): DigestUnattributedItem[] {
@@ -142,5 +224,93 @@ export async function previousReview(store: Store, cadenceName: string, beforeRu
   return { at: prev ? prev.claimedAt : null, agenda: Array.isArray(prev?.agenda) ? (prev!.agenda as AgendaItem[]) : [], run: prev };
 }
 
-/** Kinds a run can be produced for today. */
-export const runnableKinds: readonly Cadence['kind'][] = ['weekly-digest', 'variance-alert', 'unattributed-alert'];
+/** Kinds a run can be produced for. */
+export const runnableKinds: readonly Cadence['kind'][] = ['weekly-digest', 'pre-close-handoff', 'monthly-showback', 'variance-alert', 'unattributed-alert'];
+
+/**
+ * The monthly kinds. Each posts a billing month once, at the cadence's first occurrence on or after
+ * the day it is due (see `monthlyReviewDue`), and is quiet on every other occurrence; the agenda
+ * carries a marker per posted month from run to run, so a daily cron posts once a month.
+ * The pre-close handoff posts `buildHandoff` (the open month, on its handoff date); the showback
+ * posts the closed month's showback, each owner's channel its cost centers' rows.
+ */
+async function produceMonthlyRun(
+  store: Store,
+  settings: ReviewSettings,
+  cadence: Cadence,
+  kind: MonthlyReviewKind,
+  at: Date,
+  previous: { readonly agenda: readonly AgendaItem[] },
+  routes: readonly RoutedChannel[],
+  invalidChannels: string[],
+  force: boolean,
+): Promise<ProducedRun> {
+  const asOf = wallClock(at, settings.timezone).date;
+  const due = monthlyReviewDue(kind, asOf, settings.businessDays);
+  const period = parseBillingMonth(due.period);
+  const required = settings.requiredFields.map((f) => parseSharedField(f)).filter((f): f is SharedField => f !== undefined);
+  const totals = await periodTotals(store.db, period, required, cadence.costCenters);
+  const facts: RunFacts = {
+    period: due.period,
+    asOf,
+    headline: totals.map((t) => ({ currency: t.currency, effective: new Money(t.effective).toFixed(), billed: new Money(t.billed).toFixed(), lines: t.lines })),
+    demo: totals.some((t) => t.demo),
+  };
+  // Markers of months already posted travel with every run, so the month is posted once.
+  const carried = previous.agenda.filter((a) => a.subjectType === 'period' && (a.section === 'handoff' || a.section === 'showback'));
+  const muted = await mutedChannels(store.db, kind, at);
+  const quiet = (quietReason: string): ProducedRun => ({ facts, overview: null, messages: [], agenda: carried, quiet: true, quietReason, invalidChannels });
+  if (!due.due) return quiet(`${kind} of ${due.period} is due on ${due.dueOn}: no message before then`);
+  if (!force && monthlyReviewPosted(kind, previous.agenda, due.period)) return quiet(`${kind} of ${due.period} was already posted: no message`);
+
+  const inScope = (scope: readonly string[]) => (cc: string) => (scope.length === 0 ? cadence.costCenters.length === 0 || cadence.costCenters.includes(cc) : scope.includes(cc));
+  let messageFor: (scope: readonly string[]) => Message;
+  let summary: string;
+  if (kind === 'pre-close-handoff') {
+    const handoff = await buildHandoff(store, { period, asOf, windowDays: settings.windowDays, businessDays: settings.businessDays, materiality: settings.materiality, drivers: 3 });
+    const rows: HandoffMessageRow[] = handoff.rows
+      .filter((r) => r.costCenter !== '(unattributed)')
+      .map((r) => ({
+        costCenter: r.costCenter,
+        currency: r.currency,
+        monthToDate: r.monthToDate,
+        projected: r.projectedWithPlannedActions,
+        budget: r.budget,
+        itfmForecast: r.itfmForecast,
+        differenceToBudget: r.differenceToBudget,
+        differenceToForecast: r.differenceToForecast,
+        material: r.material,
+      }))
+      .sort((a, b) => new Money(b.differenceToBudget).cmp(a.differenceToBudget) || a.costCenter.localeCompare(b.costCenter));
+    messageFor = (scope) =>
+      preCloseHandoffMessage({ period: due.period, asOf: handoff.asOf, handoffDate: handoff.handoffDate, assumptions: handoff.assumptions.statements, rows: rows.filter((r) => inScope(scope)(r.costCenter)), scope, demo: facts.demo });
+    summary = `pre-close handoff of ${due.period} posted (due ${handoff.handoffDate})`;
+  } else {
+    const [effective, billed] = await Promise.all([
+      showback(store, { period, basis: 'effective', sharedPoolsFile: settings.sharedPoolsFile }),
+      showback(store, { period, basis: 'billed', sharedPoolsFile: settings.sharedPoolsFile }),
+    ]);
+    const billedTotals = new Map(billed.currencies.flatMap((c) => c.rows.map((r) => [`${c.currency}|${r.costCenter}`, r.total] as const)));
+    const rows: ShowbackMessageRow[] = effective.currencies
+      .flatMap((c) =>
+        c.rows.map((r) => ({
+          costCenter: r.costCenter,
+          name: effective.names.get(r.costCenter) ?? null,
+          currency: c.currency,
+          directEffective: r.direct,
+          allocatedEffective: r.allocated,
+          totalEffective: r.total,
+          totalBilled: billedTotals.get(`${c.currency}|${r.costCenter}`) ?? '0',
+        })),
+      )
+      .sort((a, b) => new Money(b.totalEffective).cmp(a.totalEffective) || a.costCenter.localeCompare(b.costCenter));
+    const unattributed = effective.currencies.map((c) => ({ currency: c.currency, effective: c.unattributed, billed: billed.currencies.find((b) => b.currency === c.currency)?.unattributed ?? '0' }));
+    messageFor = (scope) =>
+      monthlyShowbackMessage({ period: due.period, rows: rows.filter((r) => inScope(scope)(r.costCenter)), unattributed: scope.length === 0 && cadence.costCenters.length === 0 ? unattributed : null, scope, poolsFile: effective.poolsFile, demo: facts.demo });
+    summary = `showback of ${due.period} posted`;
+  }
+  const overview = messageFor([]);
+  const messages: ProducedMessage[] = routes.map((route) => (muted.has(route.channel) ? { route, message: null, muted: true } : { route, message: messageFor(route.scope), muted: false }));
+  const agenda = [...carried.filter((a) => !(a.subjectId === due.period && a.section === (kind === 'pre-close-handoff' ? 'handoff' : 'showback'))), monthlyReviewMarker(kind, due.period, summary)];
+  return { facts, overview, messages, agenda, quiet: false, invalidChannels };
+}

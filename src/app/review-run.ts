@@ -44,6 +44,7 @@ export type RunReviewResult =
       readonly messages?: readonly ProducedMessage[];
       readonly agenda?: readonly AgendaItem[];
       readonly quiet?: boolean;
+      readonly quietReason?: string;
       readonly invalidChannels?: readonly string[];
     }
   | { readonly ok: false; readonly code: 'NOT_FOUND' | 'NO_OCCURRENCE' | 'NOT_RUNNABLE' | 'FAILED'; readonly message: string; readonly run?: ReviewRun };
@@ -98,21 +99,30 @@ export async function completeRun(store: Store, settings: ReviewSettings, cadenc
   const base = { cadence, periodKey: run.periodKey, scheduledFor: run.scheduledFor };
   try {
     const previous = await previousReview(store, cadence.name, run.id);
-    const produced = await produceRun(store, settings, cadence, run.scheduledFor, previous);
+    const produced = await produceRun(store, settings, cadence, run.scheduledFor, previous, { force: run.trigger === 'forced', renderCharts: true });
     const stored = await recordRunMessages(store.db, {
       runId: run.id,
       runner,
-      messages: produced.messages.map((m) => ({ channel: m.route.channel, platform: m.route.platform, target: m.route.target, scope: m.route.scope, message: m.message })),
+      messages: produced.messages.map((m) => ({
+        channel: m.route.channel,
+        platform: m.route.platform,
+        target: m.route.target,
+        scope: m.route.scope,
+        // The chart's bytes travel with the message in the outbox, so every attempt posts the same picture.
+        message: m.message && m.attachments ? { ...m.message, attachments: m.attachments } : m.message,
+      })),
       agenda: produced.agenda,
       summary: {
-        period: produced.digest.period,
-        asOf: produced.digest.asOf,
-        headline: produced.digest.headline,
-        demo: produced.digest.demo,
+        kind: cadence.kind,
+        period: produced.facts.period,
+        asOf: produced.facts.asOf,
+        headline: produced.facts.headline,
+        demo: produced.facts.demo,
         agendaItems: produced.agenda.length,
         invalidChannels: produced.invalidChannels,
       },
       quiet: produced.quiet,
+      quietReason: produced.quietReason,
       now,
     });
     if (!stored) return { ok: false, code: 'FAILED', message: `run ${run.id} was taken over by another process before its messages were queued`, run };

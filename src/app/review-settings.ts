@@ -13,16 +13,14 @@ export interface ReviewSettings {
   /** Unattributed items alert when their effective cost reaches this amount or this share of the month. */
   readonly unattributedMinAmount: string;
   readonly unattributedMinShare: string;
-  /** How far back a missed occurrence is still caught up (hours). */
+  /** How far back a missed occurrence is still caught up (hours, `COSTBRIDGE_CATCHUP_HOURS`). */
   readonly catchupHours: number;
+  /** The shared-cost pools file the monthly showback allocates with. */
+  readonly sharedPoolsFile?: string | undefined;
 }
-
-/** Default catch-up window until the configuration has `COSTBRIDGE_CATCHUP_HOURS`. */
-export const defaultCatchupHours = 24;
 
 /** The review settings of a configuration. */
 export function reviewSettings(config: Config, overrides: Partial<ReviewSettings> = {}): ReviewSettings {
-  const catchup = (config as Config & { review?: { catchupHours?: number } }).review?.catchupHours;
   return {
     timezone: config.timezone,
     requiredFields: config.attribution.requiredFields,
@@ -32,7 +30,8 @@ export function reviewSettings(config: Config, overrides: Partial<ReviewSettings
     materiality: { amount: config.variance.materialityAmount, share: config.variance.materialityShare },
     unattributedMinAmount: config.attribution.minAmount,
     unattributedMinShare: config.attribution.minShare,
-    catchupHours: catchup ?? defaultCatchupHours,
+    catchupHours: config.review.catchupHours,
+    sharedPoolsFile: config.attribution.sharedPoolsFile,
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import { handoffDate } from './business-days.js';
 import { Money } from './money.js';
 
 // The weekly digest as plain data: what the joint review looks at, assembled from the other areas'
@@ -177,7 +178,7 @@ export interface WeeklyDigest {
 
 /** One thing the review should act on, stored with the run (the minutes' agenda). */
 export interface AgendaItem {
-  readonly section: 'explain-variance' | 'claim-spend' | 'sign-off-saving' | 'classify-spend' | 'over-budget' | 'stale-data';
+  readonly section: 'explain-variance' | 'claim-spend' | 'sign-off-saving' | 'classify-spend' | 'over-budget' | 'stale-data' | 'handoff' | 'showback';
   readonly subjectType: string;
   readonly subjectId: string;
   readonly summary: string;
@@ -240,4 +241,44 @@ export function monthsBefore(period: string, n: number): string {
   const [y, m] = period.split('-').map(Number) as [number, number];
   const d = new Date(Date.UTC(y, m - 1 - n, 1));
   return d.toISOString().slice(0, 7);
+}
+
+/** The monthly cadence kinds: they post once per billing month, at their first occurrence on or after the day it is due. */
+export type MonthlyReviewKind = 'pre-close-handoff' | 'monthly-showback';
+
+/** The month a monthly cadence reviews on a local day, and the first day it may post it. */
+export interface MonthlyReviewDue {
+  /** `YYYY-MM`. */
+  readonly period: string;
+  /** `YYYY-MM-DD`: the first day the review of `period` is posted. */
+  readonly dueOn: string;
+  /** Whether `asOf` is on or after `dueOn`. */
+  readonly due: boolean;
+}
+
+/**
+ * Which month a monthly kind reviews on the local day `asOf`: the pre-close handoff reviews the open
+ * month and is due on its handoff date (`businessDays` business days before its last business day);
+ * the showback reviews the month before, due from the first day after it closed. A cron that fires
+ * daily therefore posts on the due day, and a weekly one at its first occurrence after it; the
+ * caller posts a month once (the agenda's marker) and stays quiet on the other occurrences.
+ */
+export function monthlyReviewDue(kind: MonthlyReviewKind, asOf: string, businessDays: number): MonthlyReviewDue {
+  const month = asOf.slice(0, 7);
+  if (kind === 'pre-close-handoff') {
+    const dueOn = handoffDate(month, businessDays);
+    return { period: month, dueOn, due: asOf >= dueOn };
+  }
+  return { period: monthsBefore(month, 1), dueOn: `${month}-01`, due: true };
+}
+
+/** Whether an agenda already holds the marker that a monthly kind posted `period`. */
+export function monthlyReviewPosted(kind: MonthlyReviewKind, agenda: readonly AgendaItem[], period: string): boolean {
+  const section = kind === 'pre-close-handoff' ? 'handoff' : 'showback';
+  return agenda.some((a) => a.section === section && a.subjectType === 'period' && a.subjectId === period);
+}
+
+/** The agenda marker recording that a monthly kind posted `period`. */
+export function monthlyReviewMarker(kind: MonthlyReviewKind, period: string, summary: string): AgendaItem {
+  return { section: kind === 'pre-close-handoff' ? 'handoff' : 'showback', subjectType: 'period', subjectId: period, summary };
 }

@@ -231,3 +231,35 @@ export async function pausePlatform(db: Db, platform: ChatPlatform, until: Date)
     INSERT INTO chat_platform_pause (platform, until) VALUES (${platform}, ${until})
     ON CONFLICT (platform) DO UPDATE SET until = greatest(chat_platform_pause.until, excluded.until)`.execute(db);
 }
+
+/** A file a queued message carries (the digest chart), stored with the message so every attempt sends the same bytes. */
+export interface OutboxAttachment {
+  /** The name the message's image block refers to (`{ attachment: name }`). */
+  readonly name: string;
+  readonly filename: string;
+  readonly title: string;
+  readonly mediaType: 'image/png';
+  readonly width: number;
+  readonly height: number;
+  readonly base64: string;
+}
+
+/** The outbox payload: the neutral message, the files it carries, and what each platform already did with them. */
+export interface OutboxPayloadExtras {
+  readonly attachments?: readonly OutboxAttachment[];
+  /** Attachment name -> platform file id, recorded once uploaded so a retry never uploads again. */
+  readonly uploads?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Records that an attachment of a claimed row was uploaded (Slack file id), before the message that
+ * shows it is sent: a retry of the row reuses the file instead of uploading it again. Fenced by the
+ * claim like `markDelivered`; false when the claim lapsed.
+ */
+export async function recordAttachmentUpload(db: Db, d: ClaimedDelivery, name: string, fileId: string): Promise<boolean> {
+  const r = await sql`
+    UPDATE chat_outbox
+       SET payload = jsonb_set(payload, '{uploads}', coalesce(payload->'uploads', '{}'::jsonb) || jsonb_build_object(${name}::text, ${fileId}::text))
+     WHERE id = ${d.id} AND status = 'sending' AND attempts = ${d.attempt}`.execute(db);
+  return Number(r.numAffectedRows ?? 0n) > 0;
+}

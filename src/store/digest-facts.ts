@@ -156,24 +156,26 @@ export interface UnclassifiedVendor {
 export async function unclassifiedVendors(db: Kysely<Database>, period: BillingMonth, governedCategories: readonly string[], limit: number): Promise<UnclassifiedVendor[]> {
   const month = period.start.slice(0, 10);
   const governed = governedCategories.length > 0 ? sql`c.service_category IN (${sql.join(governedCategories.map((g) => sql`${g}`))})` : sql`false`;
+  // Set-based: the month's vendors are looked up once against the earlier months (one hashed scan),
+  // not once per line, which took minutes at millions of lines.
   const r = await sql<{ vendor: string; category: string | null; service: string | null; currency: string; effective: string; billed: string; lines: number; new_vendor: boolean }>`
     WITH lines AS (
       SELECT coalesce(c.invoice_issuer_name, c.provider_name, '(unknown)') AS vendor, c.service_category, c.service_name,
-             c.billing_currency, c.effective_cost, c.billed_cost,
-             NOT EXISTS (SELECT 1 FROM cost_line p
-                          WHERE p.billing_period_start < ${month}
-                            AND coalesce(p.invoice_issuer_name, p.provider_name, '(unknown)') = coalesce(c.invoice_issuer_name, c.provider_name, '(unknown)')) AS new_vendor,
-             ${governed} AS governed
+             c.billing_currency, c.effective_cost, c.billed_cost, ${governed} AS governed
         FROM cost_line c
        WHERE c.billing_period_start = ${month} AND c.contract_id IS NULL
+    ), known AS (
+      SELECT DISTINCT coalesce(p.invoice_issuer_name, p.provider_name, '(unknown)') AS vendor
+        FROM cost_line p
+       WHERE p.billing_period_start < ${month}
     )
-    SELECT vendor, min(service_category) AS category, CASE WHEN count(DISTINCT service_name) = 1 THEN min(service_name) END AS service,
-           billing_currency AS currency, sum(effective_cost)::text AS effective, sum(billed_cost)::text AS billed,
-           count(*)::int8 AS lines, bool_or(new_vendor) AS new_vendor
-      FROM lines
-     WHERE new_vendor OR governed
-     GROUP BY vendor, billing_currency
-     ORDER BY sum(effective_cost) DESC, vendor
+    SELECT l.vendor, min(l.service_category) AS category, CASE WHEN count(DISTINCT l.service_name) = 1 THEN min(l.service_name) END AS service,
+           l.billing_currency AS currency, sum(l.effective_cost)::text AS effective, sum(l.billed_cost)::text AS billed,
+           count(*)::int8 AS lines, bool_or(k.vendor IS NULL) AS new_vendor
+      FROM lines l LEFT JOIN known k ON k.vendor = l.vendor
+     WHERE k.vendor IS NULL OR l.governed
+     GROUP BY l.vendor, l.billing_currency
+     ORDER BY sum(l.effective_cost) DESC, l.vendor
      LIMIT ${limit}`.execute(db);
   return r.rows.map((x) => ({
     vendor: x.vendor,

@@ -209,7 +209,7 @@ export interface RunMessage {
  */
 export async function recordRunMessages(
   db: Kysely<Database>,
-  request: { runId: number; runner: string; messages: readonly RunMessage[]; agenda: unknown; summary: unknown; quiet: boolean; now: Date },
+  request: { runId: number; runner: string; messages: readonly RunMessage[]; agenda: unknown; summary: unknown; quiet: boolean; quietReason?: string | undefined; now: Date },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const run = await trx.selectFrom('review_run').select(['status', 'runner']).where('id', '=', request.runId).forUpdate().executeTakeFirst();
@@ -232,7 +232,7 @@ export async function recordRunMessages(
         status: pending ? 'queued' : request.quiet ? 'quiet' : 'delivered',
         agenda: JSON.stringify(request.agenda),
         summary: JSON.stringify(request.summary),
-        outcome: pending ? null : request.quiet ? 'nothing crossed a threshold: no message' : 'no channel to post to',
+        outcome: pending ? null : request.quiet ? (request.quietReason ?? 'nothing crossed a threshold: no message') : 'no channel to post to',
         ...(pending ? {} : { finished_at: request.now }),
       })
       .where('id', '=', request.runId)

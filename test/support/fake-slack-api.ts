@@ -12,16 +12,33 @@ export interface SlackApiCall {
 
 type Failure = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
 
+/** A file uploaded through files.getUploadURLExternal and its upload URL. */
+export interface FakeSlackFile {
+  readonly id: string;
+  readonly filename: string;
+  readonly length: number;
+  /** The bytes posted to the upload URL (undefined until then). */
+  bytes?: Buffer;
+  /** True once files.completeUploadExternal named it. */
+  completed: boolean;
+  title?: string;
+}
+
 /**
  * A local fake of the Slack Web API on 127.0.0.1 (auth.test, chat.postMessage, chat.update,
- * chat.postEphemeral, views.open, users.info). It checks the bot token, records every call, and
- * can answer the next N calls with a 429 + Retry-After, a 500, or an `ok: false` error.
+ * chat.postEphemeral, views.open, users.info, files.getUploadURLExternal + the upload URL +
+ * files.completeUploadExternal). It checks the bot token, records every call (the upload as method
+ * `upload`), and can answer the next N calls with a 429 + Retry-After, a 500, or an `ok: false` error.
  */
 export class FakeSlackApi {
   readonly calls: SlackApiCall[] = [];
+  /** Files by id, as uploaded. */
+  readonly files = new Map<string, FakeSlackFile>();
+  private fileCounter = 0;
   /** users.info answers: user id -> email. */
   readonly emails = new Map<string, string>();
   private failures: Failure[] = [];
+  private methodFailures = new Map<string, Failure[]>();
   private server: Server | undefined;
   private tsCounter = 0;
   url = '';
@@ -39,6 +56,16 @@ export class FakeSlackApi {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
+        const upload = /^\/upload\/(F[A-Z0-9]+)$/.exec(req.url ?? '');
+        if (upload) {
+          // The upload URL takes the raw bytes, without the bot token (as Slack's does).
+          const file = this.files.get(upload[1]!);
+          const bytes = Buffer.concat(chunks);
+          this.calls.push({ method: 'upload', args: { file: upload[1], length: bytes.length }, status: file ? 200 : 404, ok: file !== undefined, at: Date.now() });
+          if (file) file.bytes = bytes;
+          res.writeHead(file ? 200 : 404, { 'content-type': 'text/plain' }).end(file ? `OK - ${bytes.length}` : 'not found');
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const args = parseArgs(raw, String(req.headers['content-type'] ?? ''));
         const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
@@ -46,7 +73,7 @@ export class FakeSlackApi {
           this.calls.push({ method, args, status, ok: status === 200 && body.ok === true, at: Date.now() });
           res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
         };
-        const failure = this.failures.shift();
+        const failure = this.methodFailures.get(method)?.shift() ?? this.failures.shift();
         if (failure) {
           if ('error' in failure) return reply(200, { ok: false, error: failure.error });
           if (failure.status === 429) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
@@ -57,11 +84,32 @@ export class FakeSlackApi {
           case 'auth.test':
             return reply(200, { ok: true, url: 'https://fake.slack.test/', team: 'Fake', user: 'costbridge', team_id: 'T0FAKE', user_id: 'UBOT', bot_id: 'BBOT' });
           case 'chat.postMessage':
+            // An image block may show only a file that was uploaded and completed.
+            for (const b of Array.isArray(args.blocks) ? (args.blocks as { type?: string; slack_file?: { id?: string } }[]) : []) {
+              if (b.type === 'image' && b.slack_file && !this.files.get(String(b.slack_file.id))?.completed) return reply(200, { ok: false, error: 'invalid_blocks' });
+            }
             return reply(200, { ok: true, channel: args.channel, ts: this.nextTs(), message: { text: args.text } });
           case 'chat.update':
             return reply(200, { ok: true, channel: args.channel, ts: args.ts, text: args.text });
           case 'chat.postEphemeral':
             return reply(200, { ok: true, message_ts: this.nextTs() });
+          case 'files.getUploadURLExternal': {
+            const length = Number(args.length);
+            if (!args.filename || !Number.isInteger(length) || length <= 0) return reply(200, { ok: false, error: 'invalid_arguments' });
+            const id = `F${String(++this.fileCounter).padStart(8, '0')}`;
+            this.files.set(id, { id, filename: String(args.filename), length, completed: false });
+            return reply(200, { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id });
+          }
+          case 'files.completeUploadExternal': {
+            const files = (typeof args.files === 'string' ? safeJson(args.files) : args.files) as { id: string; title?: string }[];
+            const known = Array.isArray(files) ? files.map((f) => this.files.get(f.id)) : [];
+            if (known.length === 0 || known.some((f) => !f || f.bytes?.length !== f.length)) return reply(200, { ok: false, error: 'file_upload_size_mismatch' });
+            for (const [i, f] of known.entries()) {
+              f!.completed = true;
+              f!.title = files[i]!.title;
+            }
+            return reply(200, { ok: true, files: known.map((f) => ({ id: f!.id, title: f!.title ?? f!.filename })) });
+          }
           case 'views.open':
             return reply(200, { ok: true, view: { id: `V${this.calls.length}` } });
           case 'users.info': {
@@ -81,6 +129,13 @@ export class FakeSlackApi {
   /** The next `n` calls fail this way. */
   failNext(n: number, failure: Failure): void {
     for (let i = 0; i < n; i++) this.failures.push(failure);
+  }
+
+  /** The next `n` calls of one method fail this way (other methods answer normally). */
+  failNextOf(method: string, n: number, failure: Failure): void {
+    const list = this.methodFailures.get(method) ?? [];
+    for (let i = 0; i < n; i++) list.push(failure);
+    this.methodFailures.set(method, list);
   }
 
   /** Calls of one method. */

@@ -1,8 +1,10 @@
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import type { DeliveryOutcome, DeliveryTransport } from '../../app/deliver-pending.js';
-import type { ClaimedDelivery } from '../../store/chat-outbox.js';
+import type { ClaimedDelivery, OutboxPayloadExtras } from '../../store/chat-outbox.js';
 import type { Message } from '../../messages/message-model.js';
+import { teamsLimits, utf16Bytes } from './limits.js';
+import { renderTeamsCard, type TeamsImageSource } from './render.js';
 import { messageActivity } from './teams-activity.js';
 
 /** Finds the stored conversation reference of a Teams conversation id. */
@@ -18,7 +20,7 @@ export function teamsTransport(adapter: CloudAdapter, appId: string | undefined,
       const stored = await lookup(d.target);
       if (!stored) return { kind: 'permanent', error: `no conversation reference for ${d.target} (the bot was never installed there)` };
       const reference = stored as Partial<ConversationReference> & { conversation: { id: string } };
-      const activity = TurnContext.applyConversationReference({ ...messageActivity(d.payload as Message) }, reference) as Partial<Activity>;
+      const activity = TurnContext.applyConversationReference(activityWithImages(d.payload as Message & OutboxPayloadExtras), reference) as Partial<Activity>;
       delete activity.replyToId;
       let id: string | undefined;
       let failure: unknown;
@@ -51,6 +53,30 @@ export function teamsTransport(adapter: CloudAdapter, appId: string | undefined,
       return id ? { kind: 'delivered', messageId: id } : { kind: 'permanent', error: 'the Bot Connector returned no activity id' };
     },
   };
+}
+
+/**
+ * The message activity, with each attachment inline as a `data:` URI Image when the card still fits
+ * the card budget with it; otherwise the image block keeps its text rendering (the chart in words).
+ * The card without images is measured first, so an image never pushes other content out.
+ */
+export function activityWithImages(payload: Message & OutboxPayloadExtras): ReturnType<typeof messageActivity> {
+  const activity = messageActivity(payload);
+  const files = payload.attachments ?? [];
+  if (files.length === 0) return activity;
+  const plain = utf16Bytes(activity.attachments[0]!.content);
+  const inline: Record<string, TeamsImageSource> = {};
+  let budget = teamsLimits.cardBytes - plain;
+  for (const a of files) {
+    const url = `data:${a.mediaType};base64,${a.base64}`;
+    // Counted like the card budget (UTF-16 bytes), plus the Image element's other fields.
+    const cost = url.length * 2 + 200;
+    if (cost > budget) continue;
+    inline[a.name] = { url };
+    budget -= cost;
+  }
+  if (Object.keys(inline).length === 0) return activity;
+  return { ...activity, attachments: [{ ...activity.attachments[0]!, content: renderTeamsCard(payload, { attachments: inline }) }] };
 }
 
 /**

@@ -100,7 +100,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
           );
         } else {
           ctx.io.err(`DRY RUN of ${r.cadence.name} for ${r.periodKey}: nothing claimed, posted or recorded.`);
-          ctx.io.out(overviewText ?? `Nothing crossed a threshold: ${r.cadence.kind} would post no message.`);
+          ctx.io.out(overviewText ?? `${r.cadence.kind} would post no message: ${r.quietReason ?? 'nothing crossed a threshold'}.`);
           ctx.io.out(`\nWould post to: ${(r.messages ?? []).map((m) => `${m.route.channel}${m.route.scope.length ? ` (${m.route.scope.join(', ')})` : ''}${m.muted ? ' [muted]' : ''}`).join(', ') || 'no channel (add one with costbridge cadence add --channel, or costbridge cadence subscribe all --channel)'}`);
         }
         return;
@@ -124,7 +124,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
       }
       if (overviewText) ctx.io.out(overviewText);
       ctx.io.out(
-        `\nRun #${run.id} of ${r.cadence.name} for ${r.periodKey}${r.quiet ? ': nothing crossed a threshold, no message' : ''}.` +
+        `\nRun #${run.id} of ${r.cadence.name} for ${r.periodKey}${r.quiet ? `: ${r.quietReason ?? 'nothing crossed a threshold: no message'}` : ''}.` +
           (delivered.deliveries.length === 0 ? ' No channel to post to.' : ''),
       );
       if (delivered.deliveries.length > 0) {

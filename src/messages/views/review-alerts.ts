@@ -1,7 +1,8 @@
 import type { DigestBudgetRow, DigestUnattributedItem } from '../../domain/digest.js';
 import { formatMoney, Money } from '../../domain/money.js';
+import { billedLabel, effectiveLabel } from '../cost-bases.js';
 import { actions, button, context, header, list, message, table, text } from '../message-blocks.js';
-import type { ContentBlock, Message } from '../message-model.js';
+import type { ContentBlock, Message, MessageBlock } from '../message-model.js';
 import { code, md } from '../rich-text.js';
 import { actionIds } from './interaction-ids.js';
 
@@ -46,4 +47,136 @@ export function unattributedAlertMessage(view: { period: string; items: readonly
     ],
     `unattributed ${view.period}`,
   );
+}
+
+/** One cost center of the pre-close handoff as the review message shows it (effective cost). */
+export interface HandoffMessageRow {
+  readonly costCenter: string;
+  readonly currency: string;
+  readonly monthToDate: string;
+  readonly projected: string;
+  readonly budget: string;
+  readonly itfmForecast: string;
+  readonly differenceToBudget: string;
+  readonly differenceToForecast: string;
+  readonly material: boolean;
+}
+
+/** What the pre-close handoff message shows. */
+export interface HandoffMessageView {
+  readonly period: string;
+  readonly asOf: string;
+  readonly handoffDate: string;
+  readonly assumptions: readonly string[];
+  /** Worst first; only the channel's cost centers in an owner's channel. */
+  readonly rows: readonly HandoffMessageRow[];
+  /** Cost centers of an owner's channel (empty: the joint overview). */
+  readonly scope: readonly string[];
+  readonly demo: boolean;
+}
+
+function signedAmount(amount: string, currency: string): string {
+  const v = new Money(amount);
+  return v.isZero() ? formatMoney('0', currency) : `${v.isNeg() ? '-' : '+'}${formatMoney(v.abs().toFixed(), currency)}`;
+}
+
+/** The pre-close handoff: FinOps' projected period end per cost center against budget and the ITFM forecast, before close. */
+export function preCloseHandoffMessage(view: HandoffMessageView): Message {
+  const demo = view.demo ? ' [DEMO DATA]' : '';
+  const scope = view.scope.length > 0 ? ` · ${view.scope.join(', ')}` : '';
+  const over = view.rows.filter((r) => r.material && new Money(r.differenceToBudget).isPos());
+  const blocks: MessageBlock[] = [
+    header(`Pre-close handoff · ${view.period}${scope}${demo}`),
+    text(
+      md`FinOps' projected period end for *${view.period}* (effective cost, data before ${view.asOf}), handed to ITFM on ${view.handoffDate}, before close. `,
+      over.length > 0 ? md`*${over.length}* cost centers are projected over budget beyond the materiality thresholds.` : 'No cost center is projected materially over budget.',
+    ),
+  ];
+  if (view.rows.length === 0) blocks.push(context('No projection, budget or forecast for this month.'));
+  else {
+    blocks.push(
+      table(
+        [
+          { header: 'Cost center' },
+          { header: 'To date', align: 'right' },
+          { header: 'Projected', align: 'right' },
+          { header: 'Budget', align: 'right' },
+          { header: 'vs budget', align: 'right' },
+          { header: 'ITFM forecast', align: 'right' },
+          { header: 'vs forecast', align: 'right' },
+        ],
+        view.rows.map((r) => [
+          `${r.material && new Money(r.differenceToBudget).isPos() ? '⚠ ' : ''}${r.costCenter}`,
+          formatMoney(r.monthToDate, r.currency),
+          formatMoney(r.projected, r.currency),
+          formatMoney(r.budget, r.currency),
+          signedAmount(r.differenceToBudget, r.currency),
+          formatMoney(r.itfmForecast, r.currency),
+          signedAmount(r.differenceToForecast, r.currency),
+        ]),
+      ),
+    );
+  }
+  if (view.assumptions.length > 0) blocks.push(context(`Assumptions: ${view.assumptions.join(' ')}`));
+  blocks.push(context('Drivers, planned actions and open variances: ', code(`npx costbridge handoff --period ${view.period} --as-of ${view.asOf}`)));
+  return message(`Pre-close handoff ${view.period}${scope}${demo}: ${view.rows.length} cost centers, ${over.length} projected materially over budget`, blocks);
+}
+
+/** One cost center's showback (direct plus allocated shared cost) on both bases. */
+export interface ShowbackMessageRow {
+  readonly costCenter: string;
+  readonly name: string | null;
+  readonly currency: string;
+  readonly directEffective: string;
+  readonly allocatedEffective: string;
+  readonly totalEffective: string;
+  readonly totalBilled: string;
+}
+
+/** What the monthly showback message shows. */
+export interface ShowbackMessageView {
+  readonly period: string;
+  /** Largest effective total first; only the channel's cost centers in an owner's channel. */
+  readonly rows: readonly ShowbackMessageRow[];
+  /** Per currency: spend no cost center accounts for (overview only). */
+  readonly unattributed: readonly { readonly currency: string; readonly effective: string; readonly billed: string }[] | null;
+  readonly scope: readonly string[];
+  readonly poolsFile: string | null;
+  readonly demo: boolean;
+}
+
+/** The monthly showback after close: each cost center's cost, direct and allocated, on both bases. */
+export function monthlyShowbackMessage(view: ShowbackMessageView): Message {
+  const demo = view.demo ? ' [DEMO DATA]' : '';
+  const scope = view.scope.length > 0 ? ` · ${view.scope.join(', ')}` : '';
+  const blocks: MessageBlock[] = [
+    header(`Showback · ${view.period}${scope}${demo}`),
+    text(
+      md`What each cost center consumed in *${view.period}*: its direct cost plus its share of shared-cost pools`,
+      view.poolsFile ? '' : ' (no shared-cost pools configured)',
+      '. ',
+      `${effectiveLabel} is the FinOps view; ${billedLabel} is what ITFM reconciles to the GL.`,
+    ),
+  ];
+  if (view.rows.length === 0) blocks.push(context('No attributed cost this month.'));
+  else {
+    blocks.push(
+      table(
+        [
+          { header: 'Cost center' },
+          { header: 'Direct', align: 'right' },
+          { header: 'Allocated', align: 'right' },
+          { header: 'Total effective', align: 'right' },
+          { header: 'Total billed', align: 'right' },
+        ],
+        view.rows.map((r) => [r.costCenter, formatMoney(r.directEffective, r.currency), formatMoney(r.allocatedEffective, r.currency), formatMoney(r.totalEffective, r.currency), formatMoney(r.totalBilled, r.currency)]),
+      ),
+    );
+  }
+  for (const u of view.unattributed ?? []) {
+    if (new Money(u.effective).isZero() && new Money(u.billed).isZero()) continue;
+    blocks.push(context(`Unattributed (no cost center): ${formatMoney(u.effective, u.currency)} effective, ${formatMoney(u.billed, u.currency)} billed — `, code(`npx costbridge unattributed --period ${view.period}`)));
+  }
+  blocks.push(context('Details by GL account and pool: ', code(`npx costbridge showback --period ${view.period}`)));
+  return message(`Showback ${view.period}${scope}${demo}: ${view.rows.length} cost centers`, blocks);
 }

@@ -1,0 +1,241 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addCadence } from '../../src/app/cadence-add.js';
+import { deliverPending } from '../../src/app/deliver-pending.js';
+import { loadDemoData } from '../../src/app/load-demo-data.js';
+import { queueChatMessage } from '../../src/app/queue-chat-message.js';
+import { digestChartAttachments } from '../../src/app/review-produce.js';
+import { runReview } from '../../src/app/review-run.js';
+import { reviewSettings, type ReviewSettings } from '../../src/app/review-settings.js';
+import { digestChartData } from '../../src/charts/digest-chart-data.js';
+import { digestChartOption, renderDigestChartPng } from '../../src/charts/digest-chart.js';
+import { activityWithImages } from '../../src/chat/teams/teams-transport.js';
+import { teamsLimits, utf16Bytes } from '../../src/chat/teams/limits.js';
+import { runCli } from '../../src/cli.js';
+import { loadConfig } from '../../src/config.js';
+import type { WeeklyDigest } from '../../src/domain/digest.js';
+import { Money } from '../../src/domain/money.js';
+import { weeklyDigestMessage } from '../../src/messages/views/weekly-digest.js';
+import { outboxRow } from '../../src/store/chat-outbox.js';
+import type { Store } from '../../src/store/database.js';
+import { runDeliveries } from '../../src/store/review-runs.js';
+import { saveTeamsConversation } from '../../src/store/teams-conversations.js';
+import { startReviewScheduler, type SchedulerLog } from '../../src/scheduler/review-scheduler.js';
+import { startChatHarness, type ChatHarness } from '../chat/chat-harness.js';
+import { createTestDatabase, storeKinds, type TestDatabase } from '../support/test-stores.js';
+
+const quiet: SchedulerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const who = { actor: 'ana', surface: 'cli' as const };
+
+/** Width and height from a PNG's IHDR chunk (after the 8-byte signature and the chunk's length and type). */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+const sample: WeeklyDigest = {
+  cadence: 'weekly-digest',
+  period: '2026-09',
+  asOf: '2026-09-14',
+  generatedAt: '2026-09-14T09:00:00.000Z',
+  timezone: 'UTC',
+  scope: [],
+  demo: false,
+  freshness: [],
+  staleAfterDays: 3,
+  headline: [{ currency: 'USD', effective: '61000.125', billed: '60000', lines: 10 }],
+  budgets: [],
+  movers: [{ costCenter: 'CC-1', currency: 'USD', variance: '-1399.995', components: [{ component: 'volume', amount: '-3400.004' }, { component: 'rate', amount: '1200.009' }, { component: 'new', amount: '800' }] }],
+  openVariances: [],
+  unattributed: null,
+  savingsAwaiting: [],
+  savingsRecognized: [],
+  newSpend: null,
+  sinceLast: { previousReviewAt: null, decisionCount: 0, decisions: [], stillOpen: { unattributedItems: 0, openVariances: 0, savingsAwaiting: 0, newSpend: 0 } },
+  trend: {
+    currency: 'USD',
+    points: [
+      { period: '2026-07', actual: '120345.125', budget: '125000', projected: null },
+      { period: '2026-08', actual: '130000.004', budget: '125000', projected: null },
+      { period: '2026-09', actual: '61000.125', budget: '128000', projected: '131500.5' },
+    ],
+  },
+};
+
+describe('the digest chart', () => {
+  it('draws the digest\'s own numbers: monthly spend, budget, projection, and the largest mover\'s waterfall', () => {
+    const data = digestChartData(sample)!;
+    expect(data.months).toEqual(['2026-07', '2026-08', '2026-09']);
+    expect(data.actual).toEqual([120345.13, 130000, 61000.13]);
+    expect(data.budget).toEqual([125000, 125000, 128000]);
+    expect(data.projected).toEqual([null, null, 131500.5]);
+    expect(data.waterfall).toEqual({
+      costCenter: 'CC-1',
+      steps: [
+        { label: 'volume', value: -3400, total: false },
+        { label: 'rate', value: 1200.01, total: false },
+        { label: 'new', value: 800, total: false },
+        { label: 'total', value: -1400, total: true },
+      ],
+    });
+    const option = digestChartOption(data) as { series: { name: string; data: unknown[] }[] };
+    const series = Object.fromEntries(option.series.map((s) => [s.name, s.data]));
+    expect(series.Actual).toEqual(data.actual);
+    expect(series.Budget).toEqual(data.budget);
+    expect(series.Projected).toEqual(['-', '-', 131500.5]);
+    // Waterfall: invisible bases carry each bar from the running sum (0 → -3400 → -2199.99 → -1399.99).
+    expect(series.base).toEqual([-3400, -3400, -2199.99, -1400]);
+    expect((series.change as { value: number }[]).map((c) => c.value)).toEqual([3400, 1200.01, 800, 1400]);
+    expect(digestChartData({ ...sample, trend: null })).toBeNull();
+  });
+
+  it('renders a PNG of the requested size', () => {
+    const chart = renderDigestChartPng(digestChartData(sample)!, { width: 640, height: 280 });
+    expect(pngSize(chart.png)).toEqual({ width: 640, height: 280 });
+    const attachment = digestChartAttachments(sample)[0]!;
+    expect(pngSize(Buffer.from(attachment.base64, 'base64'))).toEqual({ width: 720, height: 300 });
+    expect(attachment).toMatchObject({ name: 'digest-chart', mediaType: 'image/png', filename: 'costbridge-digest-2026-09.png' });
+  });
+
+  it('is inline in a Teams card only when the card budget holds it; otherwise the chart stays in words', () => {
+    const msg = weeklyDigestMessage(sample, { chart: true });
+    const big = digestChartAttachments(sample)[0]!;
+    const withBig = activityWithImages({ ...msg, attachments: [big] });
+    expect(JSON.stringify(withBig)).not.toContain('data:image/png');
+    expect(JSON.stringify(withBig)).toContain('Effective cost vs budget by month');
+    const tiny = { ...big, base64: Buffer.from(renderDigestChartPng(digestChartData(sample)!, { width: 60, height: 25 }).png).toString('base64') };
+    const withTiny = activityWithImages({ ...msg, attachments: [tiny] });
+    expect(JSON.stringify(withTiny)).toContain(`data:image/png;base64,${tiny.base64}`);
+    expect(utf16Bytes(withTiny.attachments[0]!.content)).toBeLessThanOrEqual(teamsLimits.cardBytes);
+  });
+});
+
+describe.each(storeKinds)('the weekly digest end to end through the fake Slack Web API and Bot Connector on %s', (kind) => {
+  let tdb: TestDatabase;
+  let store: Store;
+  let settings: ReviewSettings;
+  let demoDir: string;
+  let h: ChatHarness;
+  const teamsConversation = '19:e2e-joint@thread.tacv2';
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase(kind);
+    store = await tdb.shared();
+    demoDir = await mkdtemp(join(tmpdir(), 'costbridge-e2e-'));
+    await loadDemoData(store, { dir: demoDir, asOf: '2026-09-15', actor: 'demo', surface: 'cli' });
+    // Master-data channels would add routes of their own; this test posts to the cadence's channels.
+    await store.db.updateTable('cost_center').set({ chat_channel: null }).execute();
+    settings = reviewSettings(loadConfig({ LOG_LEVEL: 'silent' }));
+    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, { outbox: false });
+    await saveTeamsConversation(store.db, {
+      conversationId: teamsConversation,
+      conversationType: 'channel',
+      tenantId: 't',
+      teamId: '19:team@thread.tacv2',
+      serviceUrl: h.connector.serviceUrl,
+      reference: { channelId: 'msteams', serviceUrl: h.connector.serviceUrl, conversation: { id: teamsConversation, conversationType: 'channel' }, bot: { id: '28:bot' } },
+      installed: true,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    await tdb.drop();
+    await rm(demoDir, { recursive: true, force: true });
+  });
+
+  /** `costbridge review run` in-process with the chat settings pointing at the fakes. */
+  async function reviewRun(...args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const env = { ...tdb.env, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: h.slack.token, SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: h.slack.apiUrl, TEAMS_ALLOW_UNAUTHENTICATED: 'true' };
+    const code = await runCli(['node', 'costbridge', 'review', 'run', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) }, env, kind === 'pglite' ? store : undefined);
+    return { code, stdout, stderr };
+  }
+
+  it('review run posts one chat.postMessage per Slack channel (chart uploaded once each) and one activity per Teams conversation, and stores their ids', async () => {
+    await addCadence(store, { name: 'e2e', kind: 'weekly-digest', cron: '0 9 * * 1', timezone: 'UTC', channels: ['slack:CE2E1', 'slack:CE2E2', `teams:${teamsConversation}`], costCenters: [], ...who, now: new Date('2026-09-01T00:00:00Z') });
+    const r = await reviewRun('e2e', '--at', '2026-09-14T10:00:00Z', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { outcome: string; run: { id: number }; deliveries: { channel: string; status: string; messageId: string }[] };
+    expect(out.outcome).toBe('posted');
+    const posts = h.slack.callsOf('chat.postMessage').filter((c) => c.ok);
+    expect(posts.map((c) => c.args.channel).sort()).toEqual(['CE2E1', 'CE2E2']);
+    const activities = h.connector.activityCalls().filter((c) => c.conversationId === teamsConversation);
+    expect(activities).toHaveLength(1);
+    // Stored ids are the platforms' own.
+    const stored = await runDeliveries(store.db, [out.run.id]);
+    expect(stored.map((d) => [d.channel, d.status])).toEqual([
+      ['slack:CE2E1', 'sent'],
+      ['slack:CE2E2', 'sent'],
+      [`teams:${teamsConversation}`, 'sent'],
+    ]);
+    // The fake answers Slack ts 1700000000.NNNNNN and Teams ids activity-N.
+    for (const d of stored.filter((x) => x.channel.startsWith('slack:'))) expect(d.messageId).toMatch(/^1700000000\.\d{6}$/);
+    expect(stored.find((d) => d.channel.startsWith('teams:'))!.messageId).toMatch(/^activity-\d+$/);
+    expect(new Set(stored.map((d) => d.messageId)).size).toBe(3);
+    expect(out.deliveries.map((d) => d.messageId).sort()).toEqual(stored.map((d) => d.messageId).sort());
+
+    // The chart: uploaded once per Slack delivery, shown by the image block of that delivery's message.
+    expect(h.slack.callsOf('files.getUploadURLExternal')).toHaveLength(2);
+    expect(h.slack.callsOf('upload')).toHaveLength(2);
+    expect(h.slack.callsOf('files.completeUploadExternal')).toHaveLength(2);
+    for (const post of posts) {
+      const image = (post.args.blocks as { type: string; slack_file?: { id: string } }[]).find((b) => b.type === 'image')!;
+      const file = h.slack.files.get(image.slack_file!.id)!;
+      expect(file.completed).toBe(true);
+      expect(pngSize(file.bytes!)).toEqual({ width: 720, height: 300 });
+    }
+    // Its numbers are the digest's: the same run built without posting has the same trend.
+    const dry = await runReview(store, { cadence: 'e2e', at: new Date('2026-09-14T10:00:00Z'), now: new Date(), trigger: 'manual', dryRun: true, ...who, runner: 't', settings });
+    if (!dry.ok) throw new Error(dry.message);
+    const data = digestChartData(dry.digest!)!;
+    expect(data.actual.at(-1)).toBe(Number(new Money(dry.digest!.headline[0]!.effective).toDecimalPlaces(2, Money.ROUND_HALF_UP).toFixed(2)));
+    // Teams: the card carries the chart in words (a PNG does not fit the card budget).
+    const card = JSON.stringify(activities[0]!.body);
+    expect(card).toContain('Effective cost vs budget by month');
+    expect(card).not.toContain('data:image/png');
+  });
+
+  it('a scheduler tick posts the next occurrence the same way, once', async () => {
+    const before = { posts: h.slack.callsOf('chat.postMessage').length, activities: h.connector.activityCalls().length, uploads: h.slack.callsOf('upload').length };
+    const at = () => new Date('2026-09-21T09:00:30Z');
+    const a = startReviewScheduler(store, { settings, log: quiet, now: at, autoStart: false, transports: h.server.transports, runner: 'A' });
+    const b = startReviewScheduler(store, { settings, log: quiet, now: at, autoStart: false, transports: h.server.transports, runner: 'B' });
+    await Promise.all([a.tick(), b.tick()]);
+    await Promise.all([a.stop(), b.stop()]);
+    const run = await store.db.selectFrom('review_run').selectAll().where('cadence_name', '=', 'e2e').where('period_key', '=', '2026-09-21T09:00').execute();
+    expect(run).toHaveLength(1);
+    const deliveries = await runDeliveries(store.db, [Number(run[0]!.id)]);
+    expect(deliveries.map((d) => [d.channel, d.status])).toEqual([
+      ['slack:CE2E1', 'sent'],
+      ['slack:CE2E2', 'sent'],
+      [`teams:${teamsConversation}`, 'sent'],
+    ]);
+    const newPosts = h.slack.callsOf('chat.postMessage').slice(before.posts).filter((c) => c.ok && String(c.args.channel).startsWith('CE2E'));
+    expect(newPosts.map((c) => c.args.channel).sort()).toEqual(['CE2E1', 'CE2E2']);
+    expect(h.connector.activityCalls().length - before.activities).toBe(1);
+    expect(h.slack.callsOf('upload').length - before.uploads).toBe(2);
+    for (const d of deliveries) expect(d.messageId).toBeTruthy();
+  });
+
+  it('a retried delivery reuses its uploaded chart instead of uploading it again', async () => {
+    const attachments = digestChartAttachments(sample);
+    const { id } = await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: 'retry-chart', target: 'CRETRY', payload: { ...weeklyDigestMessage(sample, { chart: true }), attachments } as never });
+    const uploads = h.slack.callsOf('upload').length;
+    h.slack.failNextOf('chat.postMessage', 1, { status: 500 });
+    const t0 = new Date(Date.now() + 1000);
+    expect(await deliverPending(store, h.server.transports, t0)).toMatchObject({ retrying: 1 });
+    expect(await deliverPending(store, h.server.transports, new Date(t0.getTime() + 3000))).toMatchObject({ delivered: 1 });
+    expect(h.slack.callsOf('upload').length - uploads).toBe(1);
+    const posts = h.slack.callsOf('chat.postMessage').filter((c) => c.args.channel === 'CRETRY');
+    expect(posts.map((c) => c.status)).toEqual([500, 200]);
+    const fileIds = posts.map((c) => (c.args.blocks as { type: string; slack_file?: { id: string } }[]).find((b) => b.type === 'image')!.slack_file!.id);
+    expect(fileIds[0]).toBe(fileIds[1]);
+    const row = await outboxRow(store.db, id);
+    expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+    expect((row!.payload as { uploads: Record<string, string> }).uploads).toEqual({ 'digest-chart': fileIds[0] });
+  });
+});
