@@ -88,7 +88,8 @@ async function firstLine(file: string): Promise<string> {
 
 function importInChild(url: string, file: string): Promise<{ rows: number; seconds: number; peakRssMb: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin/run-ts.js'), join(root, 'bench/ingest-child.ts'), file], {
+    // The same V8 flag bin/costbridge.js runs the CLI with.
+    const child = spawn(process.execPath, ['--max-semi-space-size=32', join(root, 'bin/run-ts.js'), join(root, 'bench/ingest-child.ts'), file], {
       env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

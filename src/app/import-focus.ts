@@ -83,6 +83,7 @@ export async function importFocusFile(store: Store, request: ImportFocusRequest)
           plan = planned.plan;
           await load.begin({
             fileName: path, sha256, format, focusVersion: plan.version, importedBy: request.actor, surface: request.surface,
+            catalogIndexes: storedCatalogIndexes(plan),
           });
           start = 1;
         }
@@ -130,7 +131,6 @@ export async function importFocusFile(store: Store, request: ImportFocusRequest)
 }
 
 const F = {
-  chargePeriodStart: focusIndexOf('ChargePeriodStart'),
   providerName: focusIndexOf('ProviderName'),
   publisherName: focusIndexOf('PublisherName'),
   invoiceIssuerName: focusIndexOf('InvoiceIssuerName'),
@@ -144,16 +144,14 @@ const F = {
   resourceId: focusIndexOf('ResourceId'),
   chargeDescription: focusIndexOf('ChargeDescription'),
   pricingUnit: focusIndexOf('PricingUnit'),
-  tags: focusIndexOf('Tags'),
 };
 
 /** What attribution reads from a validated line (Tags was checked to be a JSON object). */
 function lineFacts(line: FocusLine): LineFacts {
   const v = line.values;
-  const tags = v[F.tags] ?? null;
   return {
     billingPeriodStartMs: line.billingPeriodStartMs,
-    chargePeriodStartMs: Date.parse(v[F.chargePeriodStart]!),
+    chargePeriodStartMs: line.chargePeriodStartMs,
     providerName: v[F.providerName] ?? null,
     publisherName: v[F.publisherName] ?? null,
     invoiceIssuerName: v[F.invoiceIssuerName] ?? null,
@@ -167,8 +165,15 @@ function lineFacts(line: FocusLine): LineFacts {
     resourceId: v[F.resourceId] ?? null,
     chargeDescription: v[F.chargeDescription] ?? null,
     pricingUnit: v[F.pricingUnit] ?? null,
-    tags: tags ? (JSON.parse(tags) as Record<string, unknown>) : null,
+    tags: line.tags,
   };
+}
+
+/** The catalog columns a line of this file can hold a value in: its FOCUS columns, and ProviderName (filled from ServiceProviderName). */
+function storedCatalogIndexes(plan: FocusHeaderPlan): number[] {
+  const present = new Set(plan.catalogIndex.filter((i) => i >= 0));
+  present.add(F.providerName);
+  return [...present].sort((a, b) => a - b);
 }
 
 function problemsByLine(batch: RecordBatch): Map<number, string> | undefined {

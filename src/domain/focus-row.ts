@@ -87,6 +87,9 @@ export interface FocusLine {
   readonly billingAccountId: string;
   readonly billingPeriodStart: string;
   readonly billingPeriodStartMs: number;
+  readonly chargePeriodStartMs: number;
+  /** The Tags object as parsed while validating it, so nothing parses it twice. */
+  readonly tags: Readonly<Record<string, unknown>> | null;
 }
 
 const I = {
@@ -227,6 +230,8 @@ export function normalizeFocusRow(
       billingAccountId: values[I.billingAccountId]!,
       billingPeriodStart: new Date(billingStart).toISOString(),
       billingPeriodStartMs: billingStart,
+      chargePeriodStartMs: chargeStart,
+      tags: parsedTags,
     },
   };
 }

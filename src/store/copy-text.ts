@@ -45,21 +45,26 @@ function cell(value: string | null, check: boolean): string {
 }
 
 /**
- * Encodes cost lines for `COPY cost_line (batch_id, source_line, <catalog columns>, extra,
+ * Encodes cost lines for `COPY cost_line (batch_id, source_line, <the given catalog columns>, extra,
  * <shared fields>, tag_<shared fields>, tag_keys, <shared field>_source, contract_id,
  * contract_component, gl_account)`: the order of `copyColumns` in focus-load.ts.
  */
 export class CostLineCopyEncoder {
   readonly #out = new CopyBuffer();
 
-  encode(batchId: number, lines: readonly FocusLine[], attributions: readonly LineAttribution[]): Buffer {
+  encode(
+    batchId: number,
+    catalogIndexes: readonly number[],
+    lines: readonly FocusLine[],
+    attributions: readonly LineAttribution[],
+  ): Buffer {
     const prefix = String(batchId);
     for (let n = 0; n < lines.length; n++) {
       const line = lines[n]!;
       const a = attributions[n]!;
       let row = prefix + cell(String(line.sourceLine), false);
       const values = line.values;
-      for (let i = 0; i < values.length; i++) row += cell(values[i]!, catalogNeedsCheck[i]!);
+      for (const i of catalogIndexes) row += cell(values[i]!, catalogNeedsCheck[i]!);
       row += cell(line.extra, true);
       for (const v of a.values) row += cell(v, true);
       for (const v of a.tagValues) row += cell(v, true);

@@ -14,10 +14,17 @@ import { sessionRunner } from './sql-runner.js';
 // (rules, contracts, claims) wait for a running import instead of missing its lines.
 const focusImportLockKey = attributionLockKey;
 
-const copyColumns = [
-  'batch_id',
-  'source_line',
-  ...focusColumns.map((c) => c.dbColumn),
+/** The COPY column list for the catalog columns a file has (the others stay null and are not sent). */
+function copyColumns(catalogIndexes: readonly number[]): string[] {
+  return [
+    'batch_id',
+    'source_line',
+    ...catalogIndexes.map((i) => focusColumns[i]!.dbColumn),
+    ...lineColumns,
+  ];
+}
+
+const lineColumns = [
   'extra',
   ...sharedFields,
   ...sharedFields.map((f) => `tag_${f}`),
@@ -36,6 +43,8 @@ export interface NewFocusBatch {
   readonly focusVersion: string;
   readonly importedBy: string;
   readonly surface: Surface;
+  /** Catalog indexes of the columns the lines can have values in (the file's FOCUS columns). */
+  readonly catalogIndexes: readonly number[];
 }
 
 /** What one (billing account, billing period) slice of the file held once loaded. */
@@ -129,17 +138,28 @@ class SessionFocusLoad implements FocusLoad {
   async add(lines: readonly FocusLine[], attributions: readonly LineAttribution[]): Promise<void> {
     if (attributions.length !== lines.length) throw new Error('FocusLoad.add needs one attribution per line');
     if (this.#batchId === 0) throw new Error('FocusLoad.begin must be called before add');
+    // Lines of one slice come in runs: only look the slice up when the run changes.
+    let current: { rows: number } | undefined;
+    let account: string | undefined;
+    let period = NaN;
     for (const line of lines) {
+      if (current && line.billingAccountId === account && line.billingPeriodStartMs === period) {
+        current.rows++;
+        continue;
+      }
       const key = `${line.billingAccountId}\u0001${line.billingPeriodStart}`;
-      const slice = this.#slices.get(key);
-      if (slice) slice.rows++;
-      else await this.#openSlice(key, line);
+      current = this.#slices.get(key);
+      if (current) current.rows++;
+      else current = await this.#openSlice(key, line);
+      account = line.billingAccountId;
+      period = line.billingPeriodStartMs;
     }
-    this.#copy ??= this.#s.copyIn('cost_line', copyColumns);
-    await this.#copy.write(this.#encoder.encode(this.#batchId, lines, attributions));
+    const catalogIndexes = this.#batch!.catalogIndexes;
+    this.#copy ??= this.#s.copyIn('cost_line', copyColumns(catalogIndexes));
+    await this.#copy.write(this.#encoder.encode(this.#batchId, catalogIndexes, lines, attributions));
   }
 
-  async #openSlice(key: string, line: FocusLine): Promise<void> {
+  async #openSlice(key: string, line: FocusLine): Promise<{ rows: number }> {
     // DDL and DELETE cannot run while a COPY is streaming on this connection: close it first.
     if (this.#copy) {
       await this.#copy.end();
@@ -162,13 +182,15 @@ class SessionFocusLoad implements FocusLoad {
         RETURNING batch_id`,
       [line.billingAccountId, period, this.#batchId],
     );
-    this.#slices.set(key, {
+    const slice = {
       // A copy: the line's value is a slice that would keep its whole CSV chunk in memory.
       accountId: line.billingAccountId.split('').join(''),
       periodStart: period,
       rows: 1,
       replaced: superseded.map((r) => r.batch_id),
-    });
+    };
+    this.#slices.set(key, slice);
+    return slice;
   }
 
   async complete(summary: { rows: number; rejected: number; warnings: readonly string[] }) {
