@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
 import { blockActionsBody, postSlack, slashCommandBody, viewSubmissionBody } from '../support/signed-slack-request.js';
@@ -79,9 +79,15 @@ describe.each(storeKinds)('Slack over HTTP on %s', (kind) => {
     const blocks = JSON.stringify(call!.args.blocks);
     expect(blocks).toContain('whoami');
     expect(blocks).toContain('help');
-    const row = await h.store.db.selectFrom('chat_outbox').selectAll().where('purpose', '=', `command-reply:${triggerId}`).executeTakeFirstOrThrow();
-    expect(row.status).toBe('sent');
-    expect(row.delivered_id).toMatch(/^1700000000\./);
+    // The worker records the delivery just after Slack answers: wait for it rather than race it.
+    await vi.waitFor(
+      async () => {
+        const row = await h.store.db.selectFrom('chat_outbox').selectAll().where('purpose', '=', `command-reply:${triggerId}`).executeTakeFirstOrThrow();
+        expect(row.status).toBe('sent');
+        expect(row.delivered_id).toMatch(/^1700000000\./);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
   });
 
   it('whoami maps a Slack id to the person and lists their roles', async () => {
