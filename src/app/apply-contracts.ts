@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CostbridgeError } from '../domain/costbridge-error.js';
+import { canonicalJson } from '../domain/canonical-json.js';
 import { parseContractFile, type ContractDefinition } from '../domain/contract-document.js';
 import { recordAudit, type Surface } from '../store/audit-log.js';
 import { unknownCostCenters } from '../store/attribution-rules.js';
@@ -82,14 +83,4 @@ export async function applyContractText(
 
 function sameDefinition(a: ContractDefinition, b: ContractDefinition): boolean {
   return canonicalJson(a) === canonicalJson(b);
-}
-
-/** JSON with object keys sorted, so a definition read back from jsonb compares equal to the parsed one. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

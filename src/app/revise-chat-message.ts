@@ -1,3 +1,4 @@
+import { canonicalJson } from '../domain/canonical-json.js';
 import type { Message } from '../messages/message-model.js';
 import type { Store } from '../store/database.js';
 import { lockDeliveredMessage } from '../store/chat-acknowledgements.js';
@@ -43,14 +44,4 @@ export async function reviseChatMessage(store: Store, request: ReviseChatMessage
     });
     return { ok: true, queued: queued.created, outboxId: base.id };
   });
-}
-
-/** JSON with object keys sorted: the stored message comes back from jsonb with its keys reordered. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

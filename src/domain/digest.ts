@@ -114,6 +114,7 @@ export interface DigestNewSpend {
   readonly effective: string;
   readonly billed: string;
   readonly lines: number;
+  /** true: the vendor never billed before this month; false: a governed-category line without a contract. */
   readonly newVendor: boolean;
 }
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { BillingMonth } from '../domain/billing-month.js';
+import type { DigestNewSpend, DigestUnattributedItem } from '../domain/digest.js';
 import type { SharedField } from '../domain/shared-fields.js';
 import type { Database } from './tables.js';
 
@@ -69,19 +70,9 @@ export async function periodTotals(db: Kysely<Database>, period: BillingMonth, r
   }));
 }
 
-/** Unattributed spend of one claimable group (provider, account, sub-account, service). */
-export interface UnattributedGroup {
-  /** The attribution area's item id when it has recorded the group, else null. */
-  readonly itemId: string | null;
+/** Unattributed spend of one claimable group (provider, account, sub-account, service), with the attribution area's status of its item. */
+export interface UnattributedGroup extends DigestUnattributedItem {
   readonly status: 'open' | 'claimed' | 'dismissed';
-  readonly provider: string;
-  readonly billingAccountId: string;
-  readonly subAccountId: string;
-  readonly service: string;
-  readonly currency: string;
-  readonly effective: string;
-  readonly billed: string;
-  readonly lines: number;
 }
 
 /** A month's unattributed spend by group, largest effective cost first. */
@@ -140,17 +131,7 @@ export async function unknownCostCenterValues(db: Kysely<Database>, period: Bill
 }
 
 /** New spend no contract classifies: a vendor first billed in this month, or a governed category (AI) line. */
-export interface UnclassifiedVendor {
-  readonly vendor: string;
-  readonly serviceCategory: string | null;
-  readonly service: string | null;
-  readonly currency: string;
-  readonly effective: string;
-  readonly billed: string;
-  readonly lines: number;
-  /** true: the vendor never billed before this month; false: a governed-category line without a contract. */
-  readonly newVendor: boolean;
-}
+export type UnclassifiedVendor = DigestNewSpend;
 
 /** A month's new vendors and governed-category lines without a contract, largest first. */
 export async function unclassifiedVendors(db: Kysely<Database>, period: BillingMonth, governedCategories: readonly string[], limit: number): Promise<UnclassifiedVendor[]> {

@@ -55,30 +55,33 @@ export async function findCadence(db: Db, name: string): Promise<StoredCadence |
   return r ? toCadence(r) : undefined;
 }
 
+/** Inserts a cadence and its audit row (`action`) in the caller's transaction; false when the name is taken. */
+async function addCadenceRow(trx: Transaction<Database>, c: Omit<Cadence, 'activeSince' | 'paused'>, who: CadenceActor, now: Date, action: string): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('review_cadence')
+    .values({
+      name: c.name,
+      kind: c.kind,
+      cron: c.cron,
+      timezone: c.timezone,
+      channels: [...c.channels],
+      cost_centers: [...c.costCenters],
+      active_since: now,
+      created_by: who.actor,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return false;
+  await recordAudit(trx, { ...who, action, subjectType: 'cadence', subjectId: c.name, after: auditView({ ...c, paused: false, activeSince: now }) });
+  return true;
+}
+
 /** Inserts a cadence and its audit row; false when the name is taken. */
 export async function insertCadence(db: Kysely<Database>, c: Omit<Cadence, 'activeSince' | 'paused'>, who: CadenceActor, now: Date): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('review_cadence')
-      .values({
-        name: c.name,
-        kind: c.kind,
-        cron: c.cron,
-        timezone: c.timezone,
-        channels: [...c.channels],
-        cost_centers: [...c.costCenters],
-        active_since: now,
-        created_by: who.actor,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) return false;
-    await recordAudit(trx, { ...who, action: 'cadence.add', subjectType: 'cadence', subjectId: c.name, after: auditView({ ...c, paused: false, activeSince: now }) });
-    return true;
-  });
+  return db.transaction().execute((trx) => addCadenceRow(trx, c, who, now, 'cadence.add'));
 }
 
 /** Deletes a cadence (its runs stay in the history); false when there is none. */
@@ -137,27 +140,7 @@ export async function ensureDefaultCadence(db: Kysely<Database>, c: Omit<Cadence
       .returning('key')
       .executeTakeFirst();
     if (!marked) return false;
-    const inserted = await trx
-      .insertInto('review_cadence')
-      .values({
-        name: c.name,
-        kind: c.kind,
-        cron: c.cron,
-        timezone: c.timezone,
-        channels: [...c.channels],
-        cost_centers: [...c.costCenters],
-        active_since: now,
-        created_by: who.actor,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) {
-      await recordAudit(trx, { ...who, action: 'cadence.add-default', subjectType: 'cadence', subjectId: c.name, after: auditView({ ...c, paused: false, activeSince: now }) });
-    }
-    return inserted !== undefined;
+    return addCadenceRow(trx, c, who, now, 'cadence.add-default');
   });
 }
 

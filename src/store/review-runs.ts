@@ -84,19 +84,16 @@ export interface RunClaim {
 /** The claim's outcome: this caller runs it, or somebody already did (or is doing) it. */
 export type ClaimOutcome = { readonly claimed: true; readonly run: ReviewRun } | { readonly claimed: false; readonly existing: ReviewRun };
 
-/**
- * Claims (cadence, period) for its first attempt. The unique key decides: exactly one of any number
- * of concurrent claimers inserts the row; the others get the existing run.
- */
-export async function claimRun(db: Kysely<Database>, c: RunClaim): Promise<ClaimOutcome> {
-  const inserted = await db
+/** Inserts attempt `attempt` of (cadence, period), claimed by the caller; undefined when that attempt exists already (the unique key decides). */
+function insertAttempt(db: Kysely<Database>, c: RunClaim, attempt: number, trigger: RunClaim['trigger']) {
+  return db
     .insertInto('review_run')
     .values({
       cadence_name: c.cadenceName,
       kind: c.kind,
       period_key: c.periodKey,
-      attempt: 1,
-      trigger: c.trigger,
+      attempt,
+      trigger,
       scheduled_for: c.scheduledFor,
       claimed_by: c.actor,
       runner: c.runner,
@@ -107,15 +104,28 @@ export async function claimRun(db: Kysely<Database>, c: RunClaim): Promise<Claim
     .onConflict((oc) => oc.columns(['cadence_name', 'period_key', 'attempt']).doNothing())
     .returningAll()
     .executeTakeFirst();
-  if (inserted) return { claimed: true, run: toRun(inserted) };
-  const existing = await db
+}
+
+/** The latest attempt of (cadence, period), which exists. */
+async function latestAttempt(db: Kysely<Database>, c: Pick<RunClaim, 'cadenceName' | 'periodKey'>): Promise<ReviewRun> {
+  const r = await db
     .selectFrom('review_run')
     .selectAll()
     .where('cadence_name', '=', c.cadenceName)
     .where('period_key', '=', c.periodKey)
     .orderBy('attempt', 'desc')
     .executeTakeFirstOrThrow();
-  return { claimed: false, existing: toRun(existing) };
+  return toRun(r);
+}
+
+/**
+ * Claims (cadence, period) for its first attempt. The unique key decides: exactly one of any number
+ * of concurrent claimers inserts the row; the others get the existing run.
+ */
+export async function claimRun(db: Kysely<Database>, c: RunClaim): Promise<ClaimOutcome> {
+  const inserted = await insertAttempt(db, c, 1, c.trigger);
+  if (inserted) return { claimed: true, run: toRun(inserted) };
+  return { claimed: false, existing: await latestAttempt(db, c) };
 }
 
 /**
@@ -132,34 +142,8 @@ export async function claimForcedRun(db: Kysely<Database>, c: RunClaim): Promise
       .orderBy('attempt', 'desc')
       .executeTakeFirst();
     const attempt = (prior?.attempt ?? 0) + 1;
-    const inserted = await trx
-      .insertInto('review_run')
-      .values({
-        cadence_name: c.cadenceName,
-        kind: c.kind,
-        period_key: c.periodKey,
-        attempt,
-        trigger: 'forced',
-        scheduled_for: c.scheduledFor,
-        claimed_by: c.actor,
-        runner: c.runner,
-        surface: c.surface,
-        claimed_at: c.now,
-        lease_until: new Date(c.now.getTime() + c.leaseMs),
-      })
-      .onConflict((oc) => oc.columns(['cadence_name', 'period_key', 'attempt']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (!inserted) {
-      const existing = await trx
-        .selectFrom('review_run')
-        .selectAll()
-        .where('cadence_name', '=', c.cadenceName)
-        .where('period_key', '=', c.periodKey)
-        .orderBy('attempt', 'desc')
-        .executeTakeFirstOrThrow();
-      return { claimed: false, existing: toRun(existing) } as const;
-    }
+    const inserted = await insertAttempt(trx, c, attempt, 'forced');
+    if (!inserted) return { claimed: false, existing: await latestAttempt(trx, c) } as const;
     await recordAudit(trx, {
       actor: c.actor,
       surface: c.surface,

@@ -5,6 +5,7 @@ import { actions, button, context, header, list, message, table, text } from '..
 import type { ContentBlock, Message, MessageBlock } from '../message-model.js';
 import { code, md } from '../rich-text.js';
 import { actionIds } from './interaction-ids.js';
+import { projectionTable } from './projection-table.js';
 
 /** The variance alert: cost centers whose run-rate projection crosses their budget by the materiality thresholds. */
 export function varianceAlertMessage(view: { period: string; asOf: string; rows: readonly DigestBudgetRow[]; demo: boolean }): Message {
@@ -50,17 +51,7 @@ export function unattributedAlertMessage(view: { period: string; items: readonly
 }
 
 /** One cost center of the pre-close handoff as the review message shows it (effective cost). */
-export interface HandoffMessageRow {
-  readonly costCenter: string;
-  readonly currency: string;
-  readonly monthToDate: string;
-  readonly projected: string;
-  readonly budget: string;
-  readonly itfmForecast: string;
-  readonly differenceToBudget: string;
-  readonly differenceToForecast: string;
-  readonly material: boolean;
-}
+export type HandoffMessageRow = Omit<DigestBudgetRow, 'name'>;
 
 /** What the pre-close handoff message shows. */
 export interface HandoffMessageView {
@@ -73,11 +64,6 @@ export interface HandoffMessageView {
   /** Cost centers of an owner's channel (empty: the joint overview). */
   readonly scope: readonly string[];
   readonly demo: boolean;
-}
-
-function signedAmount(amount: string, currency: string): string {
-  const v = new Money(amount);
-  return v.isZero() ? formatMoney('0', currency) : `${v.isNeg() ? '-' : '+'}${formatMoney(v.abs().toFixed(), currency)}`;
 }
 
 /** The pre-close handoff: FinOps' projected period end per cost center against budget and the ITFM forecast, before close. */
@@ -94,28 +80,7 @@ export function preCloseHandoffMessage(view: HandoffMessageView): Message {
   ];
   if (view.rows.length === 0) blocks.push(context('No projection, budget or forecast for this month.'));
   else {
-    blocks.push(
-      table(
-        [
-          { header: 'Cost center' },
-          { header: 'To date', align: 'right' },
-          { header: 'Projected', align: 'right' },
-          { header: 'Budget', align: 'right' },
-          { header: 'vs budget', align: 'right' },
-          { header: 'ITFM forecast', align: 'right' },
-          { header: 'vs forecast', align: 'right' },
-        ],
-        view.rows.map((r) => [
-          `${r.material && new Money(r.differenceToBudget).isPos() ? '⚠ ' : ''}${r.costCenter}`,
-          formatMoney(r.monthToDate, r.currency),
-          formatMoney(r.projected, r.currency),
-          formatMoney(r.budget, r.currency),
-          signedAmount(r.differenceToBudget, r.currency),
-          formatMoney(r.itfmForecast, r.currency),
-          signedAmount(r.differenceToForecast, r.currency),
-        ]),
-      ),
-    );
+    blocks.push(projectionTable(view.rows));
   }
   if (view.assumptions.length > 0) blocks.push(context(`Assumptions: ${view.assumptions.join(' ')}`));
   blocks.push(context('Drivers, planned actions and open variances: ', code(`npx costbridge handoff --period ${view.period} --as-of ${view.asOf}`)));

@@ -5,6 +5,7 @@ import { actions, button, context, divider, field, fields, header, image, list, 
 import type { ContentBlock, Message, MessageBlock } from '../message-model.js';
 import { bold, code, md } from '../rich-text.js';
 import { actionIds } from './interaction-ids.js';
+import { projectionTable, signedAmount } from './projection-table.js';
 
 /** The attachment name the digest's chart is rendered under (adapters resolve it to an upload or a data URI). */
 export const digestChartAttachment = 'digest-chart';
@@ -13,12 +14,6 @@ export const digestChartAttachment = 'digest-chart';
 export interface WeeklyDigestViewOptions {
   /** Include the chart image block (with its text fallback as alt text). */
   readonly chart?: boolean;
-}
-
-function signed(amount: string, currency: string): string {
-  const v = new Money(amount);
-  if (v.isZero()) return formatMoney('0', currency);
-  return `${v.isNeg() ? '-' : '+'}${formatMoney(v.abs().toFixed(), currency)}`;
 }
 
 function percent(share: string | null): string {
@@ -33,7 +28,7 @@ export function digestChartText(d: WeeklyDigest): string {
     (p) => `${p.period}: actual ${formatMoney(p.actual, c)}, budget ${formatMoney(p.budget, c)}${p.projected !== null ? `, projected ${formatMoney(p.projected, c)}` : ''}`,
   );
   const mover = d.movers[0];
-  const waterfall = mover ? ` Largest move: ${mover.costCenter} ${signed(mover.variance, mover.currency)} (${mover.components.map((x) => `${x.component} ${signed(x.amount, mover.currency)}`).join(', ')}).` : '';
+  const waterfall = mover ? ` Largest move: ${mover.costCenter} ${signedAmount(mover.variance, mover.currency)} (${mover.components.map((x) => `${x.component} ${signedAmount(x.amount, mover.currency)}`).join(', ')}).` : '';
   return `Effective cost vs budget by month: ${months.join('; ')}.${waterfall}`;
 }
 
@@ -71,28 +66,7 @@ export function weeklyDigestMessage(d: WeeklyDigest, options: WeeklyDigestViewOp
   blocks.push(divider(), text(md`*Budget and forecast* (effective cost; projection = FinOps run rate with planned actions), worst first`));
   if (d.budgets.length === 0) blocks.push(context('No budgets or projections for this month.'));
   else {
-    blocks.push(
-      table(
-        [
-          { header: 'Cost center' },
-          { header: 'To date', align: 'right' },
-          { header: 'Projected', align: 'right' },
-          { header: 'Budget', align: 'right' },
-          { header: 'vs budget', align: 'right' },
-          { header: 'ITFM forecast', align: 'right' },
-          { header: 'vs forecast', align: 'right' },
-        ],
-        d.budgets.map((b) => [
-          `${b.material && new Money(b.differenceToBudget).isPos() ? '⚠ ' : ''}${b.costCenter}`,
-          formatMoney(b.monthToDate, b.currency),
-          formatMoney(b.projected, b.currency),
-          formatMoney(b.budget, b.currency),
-          signed(b.differenceToBudget, b.currency),
-          formatMoney(b.itfmForecast, b.currency),
-          signed(b.differenceToForecast, b.currency),
-        ]),
-      ),
-    );
+    blocks.push(projectionTable(d.budgets));
   }
 
   // What moved.
@@ -102,7 +76,7 @@ export function weeklyDigestMessage(d: WeeklyDigest, options: WeeklyDigestViewOp
     blocks.push(
       table(
         [{ header: 'Cost center' }, { header: 'Change', align: 'right' }, { header: 'Components' }],
-        d.movers.map((m) => [m.costCenter, signed(m.variance, m.currency), m.components.slice(0, 3).map((c) => `${c.component} ${signed(c.amount, m.currency)}`).join(', ')]),
+        d.movers.map((m) => [m.costCenter, signedAmount(m.variance, m.currency), m.components.slice(0, 3).map((c) => `${c.component} ${signedAmount(c.amount, m.currency)}`).join(', ')]),
       ),
     );
   }
@@ -111,7 +85,7 @@ export function weeklyDigestMessage(d: WeeklyDigest, options: WeeklyDigestViewOp
     blocks.push(
       list(
         d.openVariances.map((v): ContentBlock[] => [
-          text(md`*${v.costCenter}*: `, v.components.map((c) => `${c.component} ${signed(c.amount, v.currency)}`).join(', ')),
+          text(md`*${v.costCenter}*: `, v.components.map((c) => `${c.component} ${signedAmount(c.amount, v.currency)}`).join(', ')),
           actions(
             button(actionIds.explainVariance, 'Explain', { period: d.period, scope: v.costCenter }, {
               style: 'primary',

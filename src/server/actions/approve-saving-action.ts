@@ -1,12 +1,10 @@
-import { showSaving } from '../../app/show-saving.js';
 import { monthAt } from '../../domain/saving-recognition.js';
 import { Money } from '../../domain/money.js';
 import { approveSavingForm } from '../../messages/views/approve-saving-form.js';
 import { actionIds } from '../../messages/views/interaction-ids.js';
 import { formFromMessage } from '../forms/form-origin.js';
 import type { ChatAction } from './chat-action.js';
-import { awaitsSignOff, savingFailureNote, showSavingState, signOffRefusal } from './saving-sign-off-state.js';
-import { errorMessage } from '../../messages/views/error-message.js';
+import { savingForSignOff } from './saving-sign-off-state.js';
 
 /** `YYYY-MM` plus `n` months. */
 export function addMonths(month: string, n: number): string {
@@ -23,15 +21,10 @@ export const approveSavingAction: ChatAction = {
   actionId: actionIds.approveSaving,
   requiresPerson: true,
   async run(payload, request) {
-    const v = await showSaving(request.store, { id: payload.savingId ?? '' });
-    if (!v.ok) return { reply: savingFailureNote(v) };
+    const found = await savingForSignOff(request, payload.savingId, 'approve');
+    if ('reply' in found) return found;
+    const v = found.view;
     const s = v.saving;
-    if (!awaitsSignOff(s)) {
-      await showSavingState(request, request.clicked, s.id);
-      return { reply: errorMessage({ code: 'ALREADY_DECIDED', message: `${s.id} is ${s.status} already.` }) };
-    }
-    const refusal = await signOffRefusal(request, s, request.requester.person!, 'approve');
-    if (refusal) return { reply: refusal };
     const current = monthAt(request.now, request.config.timezone);
     const effective = s.effectiveDate.slice(0, 7);
     const suggested = effective > current ? effective : current;

@@ -1,4 +1,4 @@
-import { showSaving } from '../../app/show-saving.js';
+import { showSaving, type SavingView } from '../../app/show-saving.js';
 import type { SavingFailure } from '../../app/saving-decision.js';
 import { describeGrant, holdsRole, type Person } from '../../domain/people.js';
 import type { Saving } from '../../domain/saving.js';
@@ -52,4 +52,25 @@ export async function showSavingState(request: ChatRequest, origin: ClickedMessa
   const s = v.saving;
   const updated = savingsSignOffRequest(savingSignOffView(v, request.config.timezone));
   await reviseClickedMessage(request, origin, `saving:${s.id}:${s.status}:${s.version}`, () => updated);
+}
+
+/**
+ * The saving an Approve or Reject button was pressed on, or the private reply saying why its form
+ * does not open (unknown saving, decided already — the request is brought up to date — or not this
+ * person's to decide).
+ */
+export async function savingForSignOff(
+  request: ChatRequest & { readonly clicked: ClickedMessage },
+  savingId: string | undefined,
+  action: 'approve' | 'reject',
+): Promise<{ readonly view: SavingView } | { readonly reply: Message }> {
+  const v = await showSaving(request.store, { id: savingId ?? '' });
+  if (!v.ok) return { reply: savingFailureNote(v) };
+  const s = v.saving;
+  if (!awaitsSignOff(s)) {
+    await showSavingState(request, request.clicked, s.id);
+    return { reply: errorMessage({ code: 'ALREADY_DECIDED', message: `${s.id} is ${s.status} already.` }) };
+  }
+  const refusal = await signOffRefusal(request, s, request.requester.person!, action);
+  return refusal ? { reply: refusal } : { view: v };
 }
