@@ -40,9 +40,12 @@ export async function startChatHarness(
   tdb: TestDatabase,
   env: Record<string, string> = {},
   options: ServerOptions = {},
+  /** Runs once the fakes are up and before the server starts (e.g. to point Socket Mode at a WebSocket). */
+  prepare?: (fakes: { slack: FakeSlackApi; connector: FakeBotConnector }) => void,
 ): Promise<ChatHarness> {
   const slack = await new FakeSlackApi(botToken).start();
   const connector = await new FakeBotConnector().start();
+  prepare?.({ slack, connector });
   const config = loadConfig({
     ...tdb.env,
     LOG_LEVEL: 'debug',

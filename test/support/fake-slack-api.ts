@@ -42,6 +42,8 @@ export class FakeSlackApi {
   private server: Server | undefined;
   private tsCounter = 0;
   url = '';
+  /** Where apps.connections.open sends a Socket Mode client, and the app token it accepts. */
+  socket: { appToken: string; url: string } | undefined;
 
   constructor(readonly token: string) {}
 
@@ -78,6 +80,11 @@ export class FakeSlackApi {
           if ('error' in failure) return reply(200, { ok: false, error: failure.error });
           if (failure.status === 429) return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
           return reply(500, { ok: false, error: 'internal_error' });
+        }
+        if (method === 'apps.connections.open') {
+          // Socket Mode: the app-level token asks where to open the WebSocket.
+          if (!this.socket || token !== this.socket.appToken) return reply(200, { ok: false, error: 'invalid_auth' });
+          return reply(200, { ok: true, url: this.socket.url });
         }
         if (token !== this.token) return reply(200, { ok: false, error: 'invalid_auth' });
         switch (method) {
