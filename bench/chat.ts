@@ -12,10 +12,17 @@ import { grantRole } from '../src/store/people.js';
 import { queueChatMessage } from '../src/app/queue-chat-message.js';
 import { deliverPending } from '../src/app/deliver-pending.js';
 import { slackTransport } from '../src/chat/slack/slack-transport.js';
-import { acknowledgeButton } from '../src/server/actions/acknowledge-action.js';
-import { actions, header, message, text } from '../src/messages/message-blocks.js';
+import { header, message, text } from '../src/messages/message-blocks.js';
+import { actionIds, formIds } from '../src/messages/views/interaction-ids.js';
+import { importCostCenters } from '../src/app/import-cost-centers.js';
+import { importFocusFile } from '../src/app/import-focus.js';
+import { listUnattributedSpend } from '../src/app/list-unattributed-spend.js';
+import { parseBillingMonth } from '../src/domain/billing-month.js';
 import { FakeSlackApi } from '../test/support/fake-slack-api.js';
-import { blockActionsBody, postSlack } from '../test/support/signed-slack-request.js';
+import { blockActionsBody, postSlack, viewSubmissionBody } from '../test/support/signed-slack-request.js';
+import { focusCsv, focusRows } from '../test/support/focus-csv.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const botToken = 'xoxb-bench-0000-token';
@@ -23,9 +30,11 @@ const signingSecret = 'bench-signing-secret-0123456789';
 
 /**
  * Starts `costbridge serve` on a fresh Postgres database in a child process, with a local fake Slack
- * API, and fires signed block_actions (Acknowledge clicks: distinct messages plus repeated clicks) at
- * a fixed concurrency. Prints ack latency (HTTP response), decision latency (click sent -> the
- * acknowledgement row's transaction), errors, and checks exactly one decision per message.
+ * API, and fires signed `block_actions` **Claim** clicks at a fixed concurrency: one per distinct
+ * unattributed item, then repeated clicks on items already claimed. Each first click opens the claim
+ * form (views.open), which the benchmark submits (`view_submission`) as a person would. Prints ack
+ * latency of every request (clicks and submissions), decision latency (submission sent -> the claim's
+ * transaction), errors, and checks exactly one claim and one audit row per item.
  */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -43,18 +52,33 @@ export async function run(args: string[]): Promise<void> {
   try {
     await migrate(store);
     const config = loadConfig(env);
-    // 25 people, and `items` delivered messages with an Acknowledge button, each owned by one of them.
+    // 25 people (owners), a cost center, and `items` unattributed items: one untagged service each.
     for (let p = 0; p < 25; p++) {
       await grantRole(store.db, { id: `person-${p}`, details: { slackUserId: `UBENCH${p}` }, role: 'owner', costCenter: null }, { actor: 'bench', surface: 'cli' });
     }
-    for (let i = 0; i < items; i++) {
-      const m = message(`Alert ${i}`, [header(`Alert ${i}`), text('Unowned spend'), actions(acknowledgeButton())]);
-      await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: `bench-alert:${i}`, target: 'CBENCH', payload: m });
+    const dir = await mkdtemp(join(tmpdir(), 'costbridge-chat-bench-'));
+    try {
+      const who = { actor: 'bench', surface: 'cli' as const };
+      await writeFile(join(dir, 'cc.csv'), 'code,name,owner\nCC-BENCH,Bench,bench@example.com\n');
+      await importCostCenters(store, { path: join(dir, 'cc.csv'), ...who });
+      await writeFile(join(dir, 'focus.csv'), focusCsv(focusRows(items, (i) => ({ ServiceName: `service-${i}`, Tags: '' }))));
+      await importFocusFile(store, { path: join(dir, 'focus.csv'), ...who });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
+    const unattributed = await listUnattributedSpend(store, {
+      period: parseBillingMonth('2024-09'),
+      basis: 'effective',
+      requiredFields: config.attribution.requiredFields,
+      thresholds: { minAmount: '0', minShare: '0' },
+    });
+    const itemIds = unattributed.items.map((i) => String(i.id));
+    if (itemIds.length !== items) throw new Error(`seeded ${itemIds.length} unattributed items, expected ${items}`);
+    // The channel message the clicks come from (its ts is the form's origin).
+    await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: 'bench-alert', target: 'CBENCH', payload: message('Unowned spend', [header('Unowned spend'), text('Claim your items')]) });
     const transport = { slack: slackTransport(config.chat.slack!, createLogger(config)) };
     while ((await deliverPending(store, transport, new Date(), { limit: 200 })).claimed > 0);
-    const delivered = (await sql<{ id: number; ts: string }>`SELECT id, delivered_id AS ts FROM chat_outbox WHERE purpose LIKE 'bench-alert:%' ORDER BY id`.execute(store.db)).rows;
-    if (delivered.length !== items) throw new Error(`seeded ${delivered.length} messages, expected ${items}`);
+    const alertTs = (await sql<{ ts: string }>`SELECT delivered_id AS ts FROM chat_outbox WHERE purpose = 'bench-alert'`.execute(store.db)).rows[0]!.ts;
 
     child = spawn(process.execPath, [join(root, 'bin/costbridge.js'), 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     const port = await new Promise<number>((resolve, reject) => {
@@ -68,44 +92,68 @@ export async function run(args: string[]): Promise<void> {
     });
     const url = `http://127.0.0.1:${port}`;
 
-    // Click i acknowledges message i % items as its owner: the clicks past `items` are repeats.
+    // Click i claims item i % items: the clicks past `items` are repeats on items already claimed.
     const ackMs: number[] = [];
-    const firstClick = new Map<number, number>();
+    const submittedAt = new Map<string, number>();
     let errors = 0;
     let next = 0;
+    const formFor = async (triggerId: string): Promise<string | undefined> => {
+      const until = Date.now() + 10_000;
+      while (Date.now() < until) {
+        const call = slack.callsOf('views.open').find((c) => c.ok && c.args.trigger_id === triggerId);
+        if (call) return (call.args.view as { private_metadata: string }).private_metadata;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      return undefined;
+    };
+    const post = async (body: string): Promise<boolean> => {
+      try {
+        const r = await postSlack(url, body, { secret: signingSecret });
+        ackMs.push(r.ms);
+        return r.status === 200;
+      } catch {
+        return false;
+      }
+    };
     const worker = async () => {
       while (next < requests) {
         const i = next++;
-        const item = i % items;
-        const body = blockActionsBody({ actionId: 'acknowledge', value: '{}', userId: `UBENCH${item % 25}`, channelId: 'CBENCH', messageTs: delivered[item]!.ts, triggerId: `bench-${i}` });
-        if (!firstClick.has(item)) firstClick.set(item, Date.now());
-        try {
-          const r = await postSlack(url, body, { secret: signingSecret });
-          ackMs.push(r.ms);
-          if (r.status !== 200) errors++;
-        } catch {
+        const itemId = itemIds[i % items]!;
+        const user = `UBENCH${i % 25}`;
+        const triggerId = `bench-${i}`;
+        if (!(await post(blockActionsBody({ actionId: actionIds.claimItem, value: JSON.stringify({ itemId }), userId: user, channelId: 'CBENCH', messageTs: alertTs, triggerId })))) {
           errors++;
+          continue;
         }
+        if (i >= items) continue; // a repeated click on a claimed item: answered privately, no form
+        const metadata = await formFor(triggerId);
+        if (!metadata) {
+          errors++;
+          continue;
+        }
+        submittedAt.set(itemId, Date.now());
+        const submitted = await post(viewSubmissionBody({ callbackId: formIds.claimItem, privateMetadata: metadata, userId: user, triggerId: `${triggerId}-submit`, values: { costCenter: 'CC-BENCH', scope: 'item' } }));
+        if (!submitted) errors++;
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
 
     const deadline = Date.now() + 60_000;
-    let decisions: { outbox_id: number; at_ms: string }[] = [];
+    let decisions: { id: string; at_ms: string }[] = [];
     while (Date.now() < deadline) {
-      decisions = (await sql<{ outbox_id: number; at_ms: string }>`
-        SELECT outbox_id, (extract(epoch FROM at) * 1000)::text AS at_ms FROM chat_acknowledgement`.execute(store.db)).rows;
+      decisions = (await sql<{ id: string; at_ms: string }>`
+        SELECT id::text AS id, (extract(epoch FROM claimed_at) * 1000)::text AS at_ms FROM unattributed_item WHERE status = 'claimed'`.execute(store.db)).rows;
       if (decisions.length >= items) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const audits = Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_log WHERE action = 'message.acknowledge'`.execute(store.db)).rows[0]!.n);
-    const itemOf = new Map(delivered.map((d, i) => [Number(d.id), i]));
-    const decisionMs = decisions.map((d) => Number(d.at_ms) - firstClick.get(itemOf.get(Number(d.outbox_id))!)!);
+    const audits = Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_log WHERE action = 'unattributed.claim'`.execute(store.db)).rows[0]!.n);
+    const decisionMs = decisions.filter((d) => submittedAt.has(d.id)).map((d) => Number(d.at_ms) - submittedAt.get(d.id)!);
     if (decisions.length !== items || audits !== items) errors += Math.abs(items - decisions.length) + Math.abs(items - audits);
     console.log(
       JSON.stringify({
         bench: 'chat',
         requests,
+        submissions: submittedAt.size,
         concurrency,
         ackP50Ms: round(percentile(ackMs, 50)),
         ackP99Ms: round(percentile(ackMs, 99)),
