@@ -1,3 +1,4 @@
+import { listUnattributedSpend } from './list-unattributed-spend.js';
 import { parseBillingMonth } from '../domain/billing-month.js';
 import { wallClock } from '../domain/cadence.js';
 import {
@@ -109,6 +110,15 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       .map(async (key) => ({ key, totals: key === period.key ? totals : await periodTotals(store.db, parseBillingMonth(key), required, r.scope) })),
   );
   if (!scoped) {
+    // The attribution area gives each unattributed group its stable item id (what Claim acts on);
+    // asking it first means every group the digest lists can be claimed from the digest.
+    await listUnattributedSpend(store, {
+      period,
+      basis: 'effective',
+      requiredFields: r.requiredFields,
+      thresholds: { minAmount: '0', minShare: '0' },
+      topResources: 0,
+    });
     const [groups, unknown] = await Promise.all([unattributedGroups(store.db, period, required, top), unknownCostCenterValues(store.db, period, top)]);
     unattributed = totals.map((t) => ({
       currency: t.currency,
