@@ -3,6 +3,7 @@ import { parseBillingMonth } from '../domain/billing-month.js';
 import { wallClock } from '../domain/cadence.js';
 import {
   isStale,
+  staleAfterDaysFor,
   monthsBefore,
   shareOf,
   significantComponents,
@@ -184,7 +185,8 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       provider: f.provider,
       lastImportAt: f.lastImportAt.toISOString(),
       lastChargeDate: f.lastChargeDate,
-      stale: isStale(f.lastChargeDate, asOf, staleAfterDays),
+      staleAfterDays: staleAfterDaysFor(f.usageBased, staleAfterDays),
+      stale: isStale(f.lastChargeDate, asOf, staleAfterDaysFor(f.usageBased, staleAfterDays)),
     })),
     staleAfterDays,
     headline: totals.map((t) => ({ currency: t.currency, effective: new Money(t.effective).toFixed(), billed: new Money(t.billed).toFixed(), lines: t.lines })),

@@ -12,6 +12,8 @@ export interface DigestFreshness {
   readonly lastImportAt: string;
   /** `YYYY-MM-DD`: the latest day a usage charge is known for. */
   readonly lastChargeDate: string;
+  /** Days behind the review after which it counts as stale: short for usage billing, a month for monthly invoices. */
+  readonly staleAfterDays: number;
   readonly stale: boolean;
 }
 
@@ -186,6 +188,12 @@ export interface AgendaItem {
 }
 
 /** Whether a provider's data is stale: its last charge day is more than `staleAfterDays` days before `asOf`. */
+/** How far behind a provider's data may be: a vendor that invoices by the month (no usage-based charges) is current until a monthly cycle is missed. */
+export function staleAfterDaysFor(usageBased: boolean, usageStaleAfterDays: number): number {
+  return usageBased ? usageStaleAfterDays : 35;
+}
+
+/** Whether the latest charge is more than `staleAfterDays` before the review day. */
 export function isStale(lastChargeDate: string, asOf: string, staleAfterDays: number): boolean {
   const behind = (Date.parse(`${asOf}T00:00:00Z`) - Date.parse(`${lastChargeDate}T00:00:00Z`)) / 86_400_000;
   return behind > staleAfterDays;

@@ -15,17 +15,20 @@ export interface ProviderFreshness {
   readonly lastImportAt: Date;
   /** Latest day a usage charge starts on (any charge when it has no usage), `YYYY-MM-DD`. */
   readonly lastChargeDate: string;
+  /** Whether it bills usage as it happens (ChargeFrequency Usage-Based) rather than by the month. */
+  readonly usageBased: boolean;
 }
 
 /** Per-provider freshness over every stored line. */
 export async function providerFreshness(db: Kysely<Database>): Promise<ProviderFreshness[]> {
-  const r = await sql<{ provider: string | null; last_import: Date; last_charge: Date }>`
+  const r = await sql<{ provider: string | null; last_import: Date; last_charge: Date; usage_based: boolean | null }>`
     SELECT c.provider_name AS provider, max(b.imported_at) AS last_import,
+           bool_or(c.charge_frequency = 'Usage-Based') AS usage_based,
            coalesce(max(c.charge_period_start) FILTER (WHERE c.charge_category = 'Usage'), max(c.charge_period_start)) AS last_charge
       FROM cost_line c JOIN import_batch b ON b.id = c.batch_id
      GROUP BY c.provider_name
      ORDER BY c.provider_name`.execute(db);
-  return r.rows.map((x) => ({ provider: x.provider ?? '(no provider)', lastImportAt: new Date(x.last_import), lastChargeDate: new Date(x.last_charge).toISOString().slice(0, 10) }));
+  return r.rows.map((x) => ({ provider: x.provider ?? '(no provider)', lastImportAt: new Date(x.last_import), lastChargeDate: new Date(x.last_charge).toISOString().slice(0, 10), usageBased: x.usage_based !== false }));
 }
 
 /** A billing month's total on both bases, per currency. */

@@ -17,7 +17,7 @@ function largeDigest(n: number): WeeklyDigest {
     timezone: 'UTC',
     scope: [],
     demo: false,
-    freshness: [{ provider: 'Nimbus Cloud', lastImportAt: '2026-09-13T02:00:00.000Z', lastChargeDate: '2026-09-05', stale: true }],
+    freshness: [{ provider: 'Nimbus Cloud', lastImportAt: '2026-09-13T02:00:00.000Z', lastChargeDate: '2026-09-05', staleAfterDays: 3, stale: true }],
     staleAfterDays: 3,
     headline: [{ currency: 'USD', effective: '123456.789', billed: '120000.5', lines: 5_000_000 }],
     budgets: ccs.map((cc, i) => ({ costCenter: cc, name: `Team ${i}`, currency: 'USD', monthToDate: '1000', projected: '2500', budget: '2000', itfmForecast: '2100', differenceToBudget: '500', differenceToForecast: '400', material: true })),
@@ -76,5 +76,17 @@ describe('weekly digest with 200 cost centers', () => {
     expect(text).toContain('[Claim] npx costbridge claim 1 --cost-center CODE --as YOU');
     expect(text).toContain('[Approve] npx costbridge savings approve SAV-0');
     expect(text).toContain('STALE');
+  });
+});
+
+describe('data freshness', () => {
+  it('gives usage-billed providers the configured days and monthly invoices a monthly cycle', async () => {
+    const { isStale, staleAfterDaysFor } = await import('../../src/domain/digest.js');
+    expect(staleAfterDaysFor(true, 3)).toBe(3);
+    expect(staleAfterDaysFor(false, 3)).toBe(35);
+    // A SaaS invoice dated the 1st is current on the 23rd; usage data from the 1st is not.
+    expect(isStale('2026-11-01', '2026-11-23', staleAfterDaysFor(false, 3))).toBe(false);
+    expect(isStale('2026-11-01', '2026-11-23', staleAfterDaysFor(true, 3))).toBe(true);
+    expect(isStale('2026-10-01', '2026-11-23', staleAfterDaysFor(false, 3))).toBe(true);
   });
 });

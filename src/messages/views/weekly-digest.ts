@@ -49,11 +49,11 @@ export function weeklyDigestMessage(d: WeeklyDigest, options: WeeklyDigestViewOp
     blocks.push(
       table(
         [{ header: 'Provider' }, { header: 'Last import' }, { header: 'Last charge day' }, { header: 'Status' }],
-        d.freshness.map((f) => [f.provider, formatInstant(f.lastImportAt, d.timezone), f.lastChargeDate, f.stale ? `STALE (> ${d.staleAfterDays} days behind)` : 'fresh']),
+        d.freshness.map((f) => [f.provider, formatInstant(f.lastImportAt, d.timezone), f.lastChargeDate, f.stale ? `STALE (> ${f.staleAfterDays} days behind)` : 'fresh']),
       ),
     );
     const stale = d.freshness.filter((f) => f.stale);
-    if (stale.length > 0) blocks.push(text(md`⚠ *Stale data:* `, stale.map((f) => f.provider).join(', '), ` ended more than ${d.staleAfterDays} days before ${d.asOf}; numbers below miss recent spend.`));
+    if (stale.length > 0) blocks.push(text(md`⚠ *Stale data:* `, stale.map((f) => f.provider).join(', '), `: the latest charges are older than that provider's billing rhythm allows before ${d.asOf}; numbers below miss recent spend.`));
   }
 
   // Headline numbers on both bases.
