@@ -6,6 +6,7 @@ import { loadAttributionSetup } from './attribution-setup.js';
 import { auditInsertSql, type Surface } from './audit-log.js';
 import { inTransaction, type CopyIn, type RawSession, type Store } from './database.js';
 import { CostLineCopyEncoder } from './copy-text.js';
+import { ensureCostLinePartition } from './cost-line-partitions.js';
 import { attributionLockKey } from './reattribution.js';
 import { sessionRunner } from './sql-runner.js';
 
@@ -167,9 +168,7 @@ class SessionFocusLoad implements FocusLoad {
     }
     const period = line.billingPeriodStart;
     if (!this.#partitions.has(period)) {
-      await this.#s.exec(
-        `CREATE TABLE IF NOT EXISTS ${partitionName(line.billingPeriodStartMs)} PARTITION OF cost_line FOR VALUES IN ('${period}')`,
-      );
+      await ensureCostLinePartition(this.#s, new Date(line.billingPeriodStartMs));
       this.#partitions.add(period);
     }
     await this.#s.query('DELETE FROM cost_line WHERE billing_period_start = $1 AND billing_account_id = $2', [
@@ -248,10 +247,4 @@ class SessionFocusLoad implements FocusLoad {
       totals: totals.map((t) => ({ currency: t.currency, billedCost: t.billed, effectiveCost: t.effective })),
     };
   }
-}
-
-/** `cost_line_p20240901t0000`: one partition per distinct BillingPeriodStart instant (UTC). */
-function partitionName(epochMs: number): string {
-  const iso = new Date(epochMs).toISOString();
-  return `cost_line_p${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}t${iso.slice(11, 13)}${iso.slice(14, 16)}`;
 }
