@@ -208,22 +208,31 @@ function commitmentDayLines(plan: DemoPlan, c: Common, day: DemoDay): DemoFocusL
       pricingUnit: 'Hours',
       pricingCategory: 'Committed',
       commitment: { ...ref, status: 'Unused' },
-      regionId: r.region.id,
-      regionName: r.region.name,
-      resourceId: cm.id,
-      resourceName: cm.name,
-      resourceType: 'Reserved Instance',
-      serviceCategory: r.sku.serviceCategory,
-      serviceSubcategory: r.sku.serviceSubcategory,
-      serviceName: r.sku.serviceName,
-      skuId: r.sku.skuId,
-      skuPriceId: cm.skuPriceId,
-      subAccountId: 'nb-shared',
-      subAccountName: 'Shared Services',
-      meta: sharedCloudMeta,
+      ...commitmentResource(plan),
     });
   }
   return lines;
+}
+
+/** Where the commitment itself lives: its unused hours and its purchase are charged to it, in the shared sub-account. */
+function commitmentResource(plan: DemoPlan) {
+  const cm = plan.commitment;
+  const r = cm.resource;
+  return {
+    regionId: r.region.id,
+    regionName: r.region.name,
+    resourceId: cm.id,
+    resourceName: cm.name,
+    resourceType: 'Reserved Instance',
+    serviceCategory: r.sku.serviceCategory,
+    serviceSubcategory: r.sku.serviceSubcategory,
+    serviceName: r.sku.serviceName,
+    skuId: r.sku.skuId,
+    skuPriceId: cm.skuPriceId,
+    subAccountId: 'nb-shared',
+    subAccountName: 'Shared Services',
+    meta: sharedCloudMeta,
+  } as const;
 }
 
 function purchaseLine(plan: DemoPlan, c: Common): DemoFocusLine {
@@ -247,19 +256,7 @@ function purchaseLine(plan: DemoPlan, c: Common): DemoFocusLine {
     pricingUnit: 'Hours',
     pricingCategory: 'Standard',
     commitment: { id: cm.id, name: cm.name, category: 'Usage', type: 'Reserved Instance', status: null },
-    regionId: r.region.id,
-    regionName: r.region.name,
-    resourceId: cm.id,
-    resourceName: cm.name,
-    resourceType: 'Reserved Instance',
-    serviceCategory: r.sku.serviceCategory,
-    serviceSubcategory: r.sku.serviceSubcategory,
-    serviceName: r.sku.serviceName,
-    skuId: r.sku.skuId,
-    skuPriceId: cm.skuPriceId,
-    subAccountId: 'nb-shared',
-    subAccountName: 'Shared Services',
-    meta: sharedCloudMeta,
+    ...commitmentResource(plan),
   };
 }
 
