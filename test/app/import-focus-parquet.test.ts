@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { Decimal } from 'decimal.js';
 import { focusColumns } from '../../src/domain/focus-columns.js';
-import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
+import { storeKinds } from '../support/test-stores.js';
 import { cli } from '../support/run-cli.js';
+import { useTestWorkspace } from '../support/test-workspace.js';
 
 const sample = fileURLToPath(new URL('../fixtures/focus-1.0-sample/focus_sample.csv', import.meta.url));
 type SchemaElement = NonNullable<Parameters<typeof parquetWriteFile>[0]['schema']>[number];
@@ -37,21 +37,12 @@ async function sampleAsParquet(path: string): Promise<void> {
 }
 
 describe.each(storeKinds)('import focus from Parquet on %s', (kind) => {
-  let tdb: TestDatabase;
-  let dir: string;
-  beforeAll(async () => {
-    tdb = await createTestDatabase(kind);
-    dir = await mkdtemp(join(tmpdir(), 'costbridge-parquet-'));
-  });
-  afterAll(async () => {
-    await tdb.drop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const ws = useTestWorkspace(kind);
 
   it('imports the sample written as Parquet with the same exact totals as the CSV', async () => {
-    const path = join(dir, 'sample.parquet');
+    const path = join(ws.dir, 'sample.parquet');
     await sampleAsParquet(path);
-    const run = await cli(tdb, 'import', 'focus', path, '--json');
+    const run = await cli(ws.tdb, 'import', 'focus', path, '--json');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out).toMatchObject({ focusVersion: '1.0', rows: 1000, rejected: 0 });
@@ -60,7 +51,7 @@ describe.each(storeKinds)('import focus from Parquet on %s', (kind) => {
   });
 
   it('names the row and column of an invalid Parquet cell', async () => {
-    const path = join(dir, 'bad.parquet');
+    const path = join(ws.dir, 'bad.parquet');
     const header = ['BilledCost', 'BillingAccountId', 'BillingAccountName', 'BillingCurrency', 'BillingPeriodStart', 'BillingPeriodEnd', 'ChargeCategory', 'ChargeClass', 'ChargeDescription', 'ChargePeriodStart', 'ChargePeriodEnd', 'ContractedCost', 'EffectiveCost', 'InvoiceIssuerName', 'ListCost', 'PricingQuantity', 'PricingUnit', 'ProviderName', 'PublisherName', 'ServiceCategory', 'ServiceName'];
     const good = ['1', 'A', 'A', 'USD', '2024-09-01T00:00:00Z', '2024-10-01T00:00:00Z', 'Usage', null, 'x', '2024-09-01T00:00:00Z', '2024-09-02T00:00:00Z', '1', '1', 'P', '1', '1', 'h', 'P', 'P', 'Compute', 'VM'];
     const bad = [...good];
@@ -69,7 +60,7 @@ describe.each(storeKinds)('import focus from Parquet on %s', (kind) => {
       filename: path,
       columnData: header.map((name, i) => ({ name, data: [good[i], bad[i]], type: 'STRING' as const })),
     });
-    const run = await cli(tdb, 'import', 'focus', path);
+    const run = await cli(ws.tdb, 'import', 'focus', path);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${path}: row 2: ChargeCategory: must be one of Usage, Purchase, Tax, Credit, Adjustment; got "Refund"`);
   });

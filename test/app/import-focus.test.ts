@@ -1,43 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { Decimal } from 'decimal.js';
 import { sql } from 'kysely';
-import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
+import { storeKinds } from '../support/test-stores.js';
 import { cli } from '../support/run-cli.js';
+import { useTestWorkspace } from '../support/test-workspace.js';
 import { baseFocusRow, focusCsv, focusRows } from '../support/focus-csv.js';
-import type { Store } from '../../src/store/database.js';
 
 const sample = fileURLToPath(new URL('../fixtures/focus-1.0-sample/focus_sample.csv', import.meta.url));
 
 describe.each(storeKinds)('import focus on %s', (kind) => {
-  let tdb: TestDatabase;
-  let store: Store;
-  let dir: string;
-  const file = async (name: string, content: string | Buffer) => {
-    const path = join(dir, name);
-    await writeFile(path, content);
-    return path;
-  };
+  const ws = useTestWorkspace(kind);
   const lineCount = async () =>
-    Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM cost_line`.execute(store.db)).rows[0]!.n);
+    Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM cost_line`.execute(ws.store.db)).rows[0]!.n);
 
-  beforeAll(async () => {
-    tdb = await createTestDatabase(kind);
-    store = await tdb.shared();
-    dir = await mkdtemp(join(tmpdir(), 'costbridge-focus-'));
-  });
-  afterAll(async () => {
-    await tdb.drop();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('imports the real 1,000-row sample with exactly the totals in its README', async () => {
-    const run = await cli(tdb, 'import', 'focus', sample, '--json');
+    const run = await cli(ws.tdb, 'import', 'focus', sample, '--json');
     expect(run.stderr).toContain('kept 1 non-FOCUS column(s) in extra: Id');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
@@ -54,7 +37,7 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
     const rows = await sql<{ period: string; provider: string; n: number; billed: string; effective: string }>`
       SELECT to_char(billing_period_start, 'YYYY-MM-DD') AS period, provider_name AS provider, count(*)::int AS n,
              sum(billed_cost)::text AS billed, sum(effective_cost)::text AS effective
-        FROM cost_line GROUP BY 1, 2 ORDER BY 1, 2`.execute(store.db);
+        FROM cost_line GROUP BY 1, 2 ORDER BY 1, 2`.execute(ws.store.db);
     const expected = [
       ['2024-09-01', 'AWS', 942, '18.00663861840', '13.00000000000'],
       ['2024-09-01', 'Microsoft', 51, '1.97651418586', '1.97651418586'],
@@ -71,23 +54,23 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
   });
 
   it('keeps the unknown Id column and resolves shared fields from aliased tag keys', async () => {
-    const extra = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cost_line WHERE extra ? 'Id'`.execute(store.db);
+    const extra = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cost_line WHERE extra ? 'Id'`.execute(ws.store.db);
     expect(extra.rows[0]!.n).toBe(1000);
-    const nullTags = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cost_line WHERE tags IS NULL`.execute(store.db);
+    const nullTags = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cost_line WHERE tags IS NULL`.execute(ws.store.db);
     expect(nullTags.rows[0]!.n).toBe(289);
     // CostCenter (priority 10) beats business_unit (40) on the same line; "Cost department" is a cost center too.
     const cc = await sql<{ cost_center: string; n: number }>`
       SELECT cost_center, count(*)::int AS n FROM cost_line
-       WHERE tags ? 'CostCenter' OR tags ? 'Cost department' GROUP BY 1 ORDER BY 1`.execute(store.db);
+       WHERE tags ? 'CostCenter' OR tags ? 'Cost department' GROUP BY 1 ORDER BY 1`.execute(ws.store.db);
     for (const r of cc.rows) expect(['1234', 'Marketing']).toContain(r.cost_center);
     const env = await sql<{ environment: string | null }>`
-      SELECT DISTINCT environment FROM cost_line WHERE tags ? 'env' OR tags ? 'environment'`.execute(store.db);
+      SELECT DISTINCT environment FROM cost_line WHERE tags ? 'env' OR tags ? 'environment'`.execute(ws.store.db);
     expect(env.rows.map((r) => r.environment).sort()).toEqual(['dev', 'prod']);
   });
 
   it('says so and changes nothing when the same file is imported again', async () => {
     const before = await lineCount();
-    const run = await cli(tdb, 'import', 'focus', sample, '--json');
+    const run = await cli(ws.tdb, 'import', 'focus', sample, '--json');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out.skipped).toBe(true);
@@ -96,26 +79,26 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
   });
 
   it('replaces a restated slice atomically and leaves the other slices alone', async () => {
-    const first = await file('restate-1.csv', focusCsv([
+    const first = await ws.file('restate-1.csv', focusCsv([
       ...focusRows(3, { BillingAccountId: 'R-1' }),
       ...focusRows(2, { BillingAccountId: 'R-2' }),
     ]));
-    expect((await cli(tdb, 'import', 'focus', first)).code).toBe(0);
-    const restated = await file('restate-2.csv', focusCsv(focusRows(1, { BillingAccountId: 'R-1', BilledCost: '99.5' })));
-    const run = await cli(tdb, 'import', 'focus', restated, '--json');
+    expect((await cli(ws.tdb, 'import', 'focus', first)).code).toBe(0);
+    const restated = await ws.file('restate-2.csv', focusCsv(focusRows(1, { BillingAccountId: 'R-1', BilledCost: '99.5' })));
+    const run = await cli(ws.tdb, 'import', 'focus', restated, '--json');
     expect(run.code).toBe(0);
     const counts = await sql<{ a: string; n: number; billed: string }>`
       SELECT billing_account_id AS a, count(*)::int AS n, sum(billed_cost)::text AS billed FROM cost_line
-       WHERE billing_account_id IN ('R-1', 'R-2') GROUP BY 1 ORDER BY 1`.execute(store.db);
+       WHERE billing_account_id IN ('R-1', 'R-2') GROUP BY 1 ORDER BY 1`.execute(ws.store.db);
     expect(counts.rows.map((r) => [r.a, r.n, new Decimal(r.billed).toString()])).toEqual([
       ['R-1', 1, '99.5'],
       ['R-2', 2, '20'],
     ]);
     const current = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM import_slice WHERE billing_account_id = 'R-1' AND superseded_by IS NULL`.execute(store.db);
+      SELECT count(*)::int AS n FROM import_slice WHERE billing_account_id = 'R-1' AND superseded_by IS NULL`.execute(ws.store.db);
     expect(current.rows[0]!.n).toBe(1);
     // Importing the first file again is a real restatement now (its slice was superseded), not a skip.
-    const again = JSON.parse((await cli(tdb, 'import', 'focus', first, '--json')).stdout);
+    const again = JSON.parse((await cli(ws.tdb, 'import', 'focus', first, '--json')).stdout);
     expect(again.skipped).toBe(false);
   });
 
@@ -125,8 +108,8 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
       { ...baseFocusRow, BillingAccountId: 'H-1', ChargeDescription: 'NULL', ResourceId: '', BillingPeriodStart: '2024-09-01 00:00:00', BillingPeriodEnd: '2024-10-01 00:00:00', x_Team: 'NULL' },
     ];
     const csv = '\uFEFF' + focusCsv(rows, { columns: [...Object.keys(baseFocusRow), 'ResourceId', 'x_Team'], eol: '\r\n' });
-    const path = await file('hostile.csv', csv);
-    const run = await cli(tdb, 'import', 'focus', path, '--json');
+    const path = await ws.file('hostile.csv', csv);
+    const run = await cli(ws.tdb, 'import', 'focus', path, '--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
@@ -134,7 +117,7 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
     expect(new Decimal(out.totals.billedCost).eq('10.0000001')).toBe(true);
     const stored = await sql<{ source_line: number; charge_description: string | null; resource_id: string | null; extra: unknown; billed: string }>`
       SELECT source_line, charge_description, resource_id, extra, billed_cost::text AS billed FROM cost_line
-       WHERE billing_account_id = 'H-1' ORDER BY source_line`.execute(store.db);
+       WHERE billing_account_id = 'H-1' ORDER BY source_line`.execute(ws.store.db);
     expect(stored.rows[0]).toMatchObject({ source_line: 2, charge_description: 'line one,\r\n"two"', extra: { x_Team: 'platform' } });
     expect(new Decimal(stored.rows[0]!.billed).eq('0.0000001')).toBe(true);
     // The quoted newline makes the second record start on line 4.
@@ -142,8 +125,8 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
   });
 
   it('imports gzip-compressed CSV', async () => {
-    const path = await file('costs.csv.gz', gzipSync(focusCsv(focusRows(4, { BillingAccountId: 'GZ-1' }))));
-    const out = JSON.parse((await cli(tdb, 'import', 'focus', path, '--json')).stdout);
+    const path = await ws.file('costs.csv.gz', gzipSync(focusCsv(focusRows(4, { BillingAccountId: 'GZ-1' }))));
+    const out = JSON.parse((await cli(ws.tdb, 'import', 'focus', path, '--json')).stdout);
     expect(out).toMatchObject({ rows: 4, totals: { billedCost: '40.00' } });
   });
 
@@ -155,8 +138,8 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
     rows[3]!.ChargePeriodStart = '5/1/25';
     rows[4]!.Tags = '["not","an","object"]';
     rows[5]!.Tags = '{"broken": ';
-    const path = await file('bad.csv', focusCsv(rows));
-    const run = await cli(tdb, 'import', 'focus', path);
+    const path = await ws.file('bad.csv', focusCsv(rows));
+    const run = await cli(ws.tdb, 'import', 'focus', path);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${path}: nothing imported, 5 error(s) found`);
     expect(run.stderr).toContain(`${path}:3: BilledCost: is not a number: "twelve"`);
@@ -165,36 +148,36 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
     expect(run.stderr).toContain(`${path}:6: Tags: must be a JSON object, got an array`);
     expect(run.stderr).toContain(`${path}:7: Tags: is not valid JSON`);
     expect(await lineCount()).toBe(before);
-    const batches = await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_batch WHERE file_name = ${path}`.execute(store.db);
+    const batches = await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_batch WHERE file_name = ${path}`.execute(ws.store.db);
     expect(batches.rows[0]!.n).toBe(0);
   });
 
   it('names a missing mandatory column on line 1', async () => {
     const { EffectiveCost: _dropped, ...rest } = baseFocusRow;
-    const path = await file('no-effective.csv', focusCsv([rest]));
-    const run = await cli(tdb, 'import', 'focus', path);
+    const path = await ws.file('no-effective.csv', focusCsv([rest]));
+    const run = await cli(ws.tdb, 'import', 'focus', path);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${path}:1: EffectiveCost: mandatory FOCUS column is missing from the header`);
   });
 
   it('shows the first 20 errors and counts the rest', async () => {
-    const path = await file('many-bad.csv', focusCsv(focusRows(30, { BilledCost: 'x' })));
-    const run = await cli(tdb, 'import', 'focus', path);
+    const path = await ws.file('many-bad.csv', focusCsv(focusRows(30, { BilledCost: 'x' })));
+    const run = await cli(ws.tdb, 'import', 'focus', path);
     expect(run.code).toBe(1);
     expect(run.stderr.match(/BilledCost: is not a number/g)?.length).toBe(20);
     expect(run.stderr).toContain('... and 10 more error(s)');
   });
 
   it('keeps a restated slice intact when the restatement is invalid', async () => {
-    const good = await file('keep-1.csv', focusCsv(focusRows(3, { BillingAccountId: 'K-1' })));
-    expect((await cli(tdb, 'import', 'focus', good)).code).toBe(0);
+    const good = await ws.file('keep-1.csv', focusCsv(focusRows(3, { BillingAccountId: 'K-1' })));
+    expect((await cli(ws.tdb, 'import', 'focus', good)).code).toBe(0);
     const rows = focusRows(3, { BillingAccountId: 'K-1', BilledCost: '1' });
     rows[2]!.EffectiveCost = '';
-    const bad = await file('keep-2.csv', focusCsv(rows));
-    const run = await cli(tdb, 'import', 'focus', bad);
+    const bad = await ws.file('keep-2.csv', focusCsv(rows));
+    const run = await cli(ws.tdb, 'import', 'focus', bad);
     expect(run.stderr).toContain(`${bad}:4: EffectiveCost: is required but empty`);
     const kept = await sql<{ n: number; billed: string }>`
-      SELECT count(*)::int AS n, sum(billed_cost)::text AS billed FROM cost_line WHERE billing_account_id = 'K-1'`.execute(store.db);
+      SELECT count(*)::int AS n, sum(billed_cost)::text AS billed FROM cost_line WHERE billing_account_id = 'K-1'`.execute(ws.store.db);
     expect(kept.rows[0]!.n).toBe(3);
     expect(new Decimal(kept.rows[0]!.billed).eq(30)).toBe(true);
   });
@@ -202,33 +185,33 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
   it('with --skip-invalid stores the valid rows and writes the rejected ones with reasons', async () => {
     const rows = focusRows(4, (i) => ({ BillingAccountId: 'S-1', ChargeDescription: `row ${i}` }));
     rows[2]!.BillingCurrency = 'usd';
-    const path = await file('skip.csv', focusCsv(rows));
-    const run = await cli(tdb, 'import', 'focus', path, '--skip-invalid', '--json');
+    const path = await ws.file('skip.csv', focusCsv(rows));
+    const run = await cli(ws.tdb, 'import', 'focus', path, '--skip-invalid', '--json');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(out).toMatchObject({ rows: 3, rejected: 1, rejectedFile: join(dir, 'skip.rejected.csv') });
-    const rejected = await readFile(join(dir, 'skip.rejected.csv'), 'utf8');
+    expect(out).toMatchObject({ rows: 3, rejected: 1, rejectedFile: join(ws.dir, 'skip.rejected.csv') });
+    const rejected = await readFile(join(ws.dir, 'skip.rejected.csv'), 'utf8');
     const lines = rejected.trim().split('\n');
     expect(lines[0]).toMatch(/^line,errors,BilledCost,/);
     expect(lines[1]).toMatch(/^4,BillingCurrency: is not a three-letter currency code: ""usd""|^4,"BillingCurrency: is not a three-letter currency code: ""usd"""/);
     expect(lines.length).toBe(2);
-    const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cost_line WHERE billing_account_id = 'S-1'`.execute(store.db);
+    const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cost_line WHERE billing_account_id = 'S-1'`.execute(ws.store.db);
     expect(stored.rows[0]!.n).toBe(3);
   });
 
   it('writes an audit row for each import', async () => {
-    const audit = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'import.focus'`.execute(store.db);
-    const batches = await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_batch WHERE kind = 'focus'`.execute(store.db);
+    const audit = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'import.focus'`.execute(ws.store.db);
+    const batches = await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_batch WHERE kind = 'focus'`.execute(ws.store.db);
     expect(audit.rows[0]!.n).toBe(batches.rows[0]!.n);
   });
 
   it('fails clearly for a missing file and an empty file', async () => {
-    const missing = await cli(tdb, 'import', 'focus', join(dir, 'nope.csv'));
+    const missing = await cli(ws.tdb, 'import', 'focus', join(ws.dir, 'nope.csv'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.csv: no such file');
-    const empty = await cli(tdb, 'import', 'focus', await file('empty.csv', ''));
+    const empty = await cli(ws.tdb, 'import', 'focus', await ws.file('empty.csv', ''));
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain('the file is empty');
-    expect(existsSync(join(dir, 'empty.rejected.csv'))).toBe(false);
+    expect(existsSync(join(ws.dir, 'empty.rejected.csv'))).toBe(false);
   });
 });

@@ -1,30 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Decimal } from 'decimal.js';
-import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
+import { storeKinds } from '../support/test-stores.js';
 import { cli } from '../support/run-cli.js';
+import { useTestWorkspace } from '../support/test-workspace.js';
 import { focusCsv, focusRows } from '../support/focus-csv.js';
 
 const sample = fileURLToPath(new URL('../fixtures/focus-1.0-sample/focus_sample.csv', import.meta.url));
 
 describe.each(storeKinds)('report spend on %s', (kind) => {
-  let tdb: TestDatabase;
-  let dir: string;
+  const ws = useTestWorkspace(kind);
   beforeAll(async () => {
-    tdb = await createTestDatabase(kind);
-    dir = await mkdtemp(join(tmpdir(), 'costbridge-report-'));
-    expect((await cli(tdb, 'import', 'focus', sample)).code).toBe(0);
-  });
-  afterAll(async () => {
-    await tdb.drop();
-    await rm(dir, { recursive: true, force: true });
+    expect((await cli(ws.tdb, 'import', 'focus', sample)).code).toBe(0);
   });
 
   const spend = async (...args: string[]) => {
-    const run = await cli(tdb, 'report', 'spend', ...args, '--json');
+    const run = await cli(ws.tdb, 'report', 'spend', ...args, '--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     return JSON.parse(run.stdout);
@@ -58,11 +51,11 @@ describe.each(storeKinds)('report spend on %s', (kind) => {
   });
 
   it('reports several currencies apart and never sums them', async () => {
-    const path = join(dir, 'eur.csv');
+    const path = join(ws.dir, 'eur.csv');
     await writeFile(path, focusCsv(focusRows(2, { BillingAccountId: 'EU-1', BillingCurrency: 'EUR', BillingPeriodStart: '2025-01-01T00:00:00Z', BillingPeriodEnd: '2025-02-01T00:00:00Z', ChargePeriodStart: '2025-01-05T00:00:00Z', ChargePeriodEnd: '2025-01-06T00:00:00Z' })) );
-    const usd = join(dir, 'usd.csv');
+    const usd = join(ws.dir, 'usd.csv');
     await writeFile(usd, focusCsv(focusRows(1, { BillingAccountId: 'US-1', BillingPeriodStart: '2025-01-01T00:00:00Z', BillingPeriodEnd: '2025-02-01T00:00:00Z', ChargePeriodStart: '2025-01-05T00:00:00Z', ChargePeriodEnd: '2025-01-06T00:00:00Z' })));
-    expect((await cli(tdb, 'import', 'focus', path, usd)).code).toBe(0);
+    expect((await cli(ws.tdb, 'import', 'focus', path, usd)).code).toBe(0);
     const out = await spend('--period', '2025-01', '--by', 'billing-account');
     expect(out.currency).toBeNull();
     expect(out.total).toBeNull();
@@ -73,19 +66,19 @@ describe.each(storeKinds)('report spend on %s', (kind) => {
   });
 
   it('prints a readable table with currency and thousands separators', async () => {
-    const run = await cli(tdb, 'report', 'spend', '--period', '2024-09', '--by', 'provider');
+    const run = await cli(ws.tdb, 'report', 'spend', '--period', '2024-09', '--by', 'provider');
     expect(run.stdout).toContain('Spend for 2024-09, EffectiveCost (amortized), USD');
     expect(run.stdout).toMatch(/AWS\s+USD 13\.00/);
     expect(run.stdout).toMatch(/total\s+USD 14\.98/);
   });
 
   it('says what is wrong with bad flags', async () => {
-    const bad = await cli(tdb, 'report', 'spend', '--period', '2024-09', '--by', 'provider,colour');
+    const bad = await cli(ws.tdb, 'report', 'spend', '--period', '2024-09', '--by', 'provider,colour');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--by: unknown field(s) colour; use any of provider, service-category');
-    const basis = await cli(tdb, 'report', 'spend', '--period', '2024-09', '--basis', 'list');
+    const basis = await cli(ws.tdb, 'report', 'spend', '--period', '2024-09', '--basis', 'list');
     expect(basis.stderr).toContain('--basis must be effective or billed, got "list"');
-    const missing = await cli(tdb, 'report', 'spend');
+    const missing = await cli(ws.tdb, 'report', 'spend');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("required option '--period <YYYY-MM>' not specified");
   });

@@ -1,41 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
+import { describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import { storeKinds } from '../support/test-stores.js';
 import { cli } from '../support/run-cli.js';
-import type { Store } from '../../src/store/database.js';
+import { useTestWorkspace } from '../support/test-workspace.js';
 import { auditOfBatch, batchRow, errorDetails, itfmCounts, itfmFixture, sha256Of } from './itfm-fixtures.js';
 
 describe.each(storeKinds)('import cost-centers on %s', (kind) => {
-  let tdb: TestDatabase;
-  let store: Store;
-  let dir: string;
-  const file = async (name: string, content: string) => {
-    const path = join(dir, name);
-    await writeFile(path, content);
-    return path;
-  };
+  const ws = useTestWorkspace(kind);
   const centers = () =>
-    store.db
+    ws.store.db
       .selectFrom('cost_center')
       .select(['code', 'name', 'parent_code', 'owner', 'legal_entity', 'chat_channel'])
       .orderBy('code')
       .execute();
 
-  beforeAll(async () => {
-    tdb = await createTestDatabase(kind);
-    store = await tdb.shared();
-    dir = await mkdtemp(join(tmpdir(), 'costbridge-itfm-'));
-  });
-  afterAll(async () => {
-    await tdb.drop();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('imports a file whose children come before their parents, with a batch and an audit row', async () => {
     const path = itfmFixture('cost-centers.csv');
-    const run = await cli(tdb, 'import', 'cost-centers', path, '--as', 'alice@example.com', '--json');
+    const run = await cli(ws.tdb, 'import', 'cost-centers', path, '--as', 'alice@example.com', '--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
@@ -52,26 +34,26 @@ describe.each(storeKinds)('import cost-centers on %s', (kind) => {
         legal_entity: 'ACME Inc', chat_channel: '#platform',
       },
     ]);
-    expect(await batchRow(store, out.batchId)).toMatchObject({
+    expect(await batchRow(ws.store, out.batchId)).toMatchObject({
       kind: 'cost-centers', file_name: path, sha256: sha256Of(path), format: 'csv', rows: 4,
       imported_by: 'alice@example.com', surface: 'cli',
     });
-    const audit = await auditOfBatch(store, out.batchId);
+    const audit = await auditOfBatch(ws.store, out.batchId);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: 'alice@example.com', surface: 'cli', action: 'import.cost-centers', before: null });
     expect(audit[0]!.after).toMatchObject({ rows: 4, inserted: 4, sha256: sha256Of(path) });
   });
 
   it('says an unchanged file was already imported and changes nothing', async () => {
-    const before = await itfmCounts(store);
-    const run = await cli(tdb, 'import', 'cost-centers', itfmFixture('cost-centers.csv'));
+    const before = await itfmCounts(ws.store);
+    const run = await cli(ws.tdb, 'import', 'cost-centers', itfmFixture('cost-centers.csv'));
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/cost-centers\.csv: skipped, already imported as batch \d+ on .*; nothing changed/);
-    expect(await itfmCounts(store)).toEqual(before);
+    expect(await itfmCounts(ws.store)).toEqual(before);
   });
 
   it('reads a spreadsheet export: byte-order mark, CRLF, quoted commas and quotes, an unknown column', async () => {
-    const run = await cli(tdb, 'import', 'cost-centers', itfmFixture('cost-centers-excel.csv'), '--json');
+    const run = await cli(ws.tdb, 'import', 'cost-centers', itfmFixture('cost-centers-excel.csv'), '--json');
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('warning: ignored column(s) that are not part of the cost-centers format: Notes');
     expect(JSON.parse(run.stdout)).toMatchObject({ rows: 2, inserted: 2 });
@@ -83,8 +65,8 @@ describe.each(storeKinds)('import cost-centers on %s', (kind) => {
   });
 
   it('upserts by code: columns the file lacks keep their values, empty cells clear them', async () => {
-    const path = await file('rename.csv', 'code,name,chat_channel\nENG,Engineering & Product,\nCORP,Corporate,#finance\nNEW,New Team,#new\n');
-    const run = await cli(tdb, 'import', 'cost-centers', path, '--json');
+    const path = await ws.file('rename.csv', 'code,name,chat_channel\nENG,Engineering & Product,\nCORP,Corporate,#finance\nNEW,New Team,#new\n');
+    const run = await cli(ws.tdb, 'import', 'cost-centers', path, '--json');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ rows: 3, inserted: 1, updated: 1, unchanged: 1 });
     const byCode = new Map((await centers()).map((c) => [c.code, c]));
@@ -95,19 +77,19 @@ describe.each(storeKinds)('import cost-centers on %s', (kind) => {
   });
 
   it('renames headers with --map and names the file header in errors', async () => {
-    const path = await file('mapped.csv', 'Cost Centre,Title,Parent CC\nMKT,Marketing,CORP\nMKT-EU,Marketing EU,MKT\nMKT-X,,MKT\n');
+    const path = await ws.file('mapped.csv', 'Cost Centre,Title,Parent CC\nMKT,Marketing,CORP\nMKT-EU,Marketing EU,MKT\nMKT-X,,MKT\n');
     const maps = ['--map', 'Cost Centre=code', '--map', 'title=name', '--map', 'Parent CC=parent'];
-    const bad = await cli(tdb, 'import', 'cost-centers', path, ...maps);
+    const bad = await cli(ws.tdb, 'import', 'cost-centers', path, ...maps);
     expect(bad.code).toBe(1);
     expect(errorDetails(bad.stderr)).toEqual([`${path}:4: Title: is required but empty`]);
 
     await writeFile(path, 'Cost Centre,Title,Parent CC\nMKT,Marketing,CORP\nMKT-EU,Marketing EU,MKT\n');
-    const run = await cli(tdb, 'import', 'cost-centers', path, ...maps, '--json');
+    const run = await cli(ws.tdb, 'import', 'cost-centers', path, ...maps, '--json');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ rows: 2, inserted: 2 });
     expect((await centers()).find((c) => c.code === 'MKT-EU')).toMatchObject({ name: 'Marketing EU', parent_code: 'MKT' });
 
-    const unknown = await cli(tdb, 'import', 'cost-centers', path, '--map', 'Cost Centre=centre');
+    const unknown = await cli(ws.tdb, 'import', 'cost-centers', path, '--map', 'Cost Centre=centre');
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain(`costbridge: ${path}: nothing imported, a --map option is wrong`);
     expect(errorDetails(unknown.stderr)).toEqual([
@@ -116,9 +98,9 @@ describe.each(storeKinds)('import cost-centers on %s', (kind) => {
   });
 
   it('rejects parent cycles and unknown parents, storing nothing', async () => {
-    const before = await itfmCounts(store);
+    const before = await itfmCounts(ws.store);
     const path = itfmFixture('cost-centers-cycle.csv');
-    const run = await cli(tdb, 'import', 'cost-centers', path);
+    const run = await cli(ws.tdb, 'import', 'cost-centers', path);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`costbridge: ${path}: nothing imported, 4 error(s) found`);
     expect(errorDetails(run.stderr)).toEqual([
@@ -127,29 +109,29 @@ describe.each(storeKinds)('import cost-centers on %s', (kind) => {
       `${path}:4: parent: makes a cycle: SELF -> SELF`,
       `${path}:6: parent: unknown cost center "NOWHERE" (not in this file nor stored)`,
     ]);
-    expect(await itfmCounts(store)).toEqual(before);
+    expect(await itfmCounts(ws.store)).toEqual(before);
   });
 
   it('rejects a new parent that closes a cycle through stored cost centers', async () => {
-    const before = await itfmCounts(store);
-    const path = await file('reparent.csv', 'code,name,parent\nCORP,Corporate,PLAT\n');
-    const run = await cli(tdb, 'import', 'cost-centers', path);
+    const before = await itfmCounts(ws.store);
+    const path = await ws.file('reparent.csv', 'code,name,parent\nCORP,Corporate,PLAT\n');
+    const run = await cli(ws.tdb, 'import', 'cost-centers', path);
     expect(run.code).toBe(1);
     expect(errorDetails(run.stderr)).toEqual([`${path}:2: parent: makes a cycle: CORP -> PLAT -> ENG -> CORP`]);
-    expect(await itfmCounts(store)).toEqual(before);
+    expect(await itfmCounts(ws.store)).toEqual(before);
   });
 
   it('rejects a code given twice, and a missing name column', async () => {
-    const before = await itfmCounts(store);
+    const before = await itfmCounts(ws.store);
     const dup = itfmFixture('cost-centers-duplicate.csv');
-    const run = await cli(tdb, 'import', 'cost-centers', dup);
+    const run = await cli(ws.tdb, 'import', 'cost-centers', dup);
     expect(run.code).toBe(1);
     expect(errorDetails(run.stderr)).toEqual([`${dup}:4: code: duplicates line 2 (same code "X1")`]);
 
-    const noName = await file('no-name.csv', 'code,owner\nZ,z@example.com\n');
-    const missing = await cli(tdb, 'import', 'cost-centers', noName);
+    const noName = await ws.file('no-name.csv', 'code,owner\nZ,z@example.com\n');
+    const missing = await cli(ws.tdb, 'import', 'cost-centers', noName);
     expect(missing.code).toBe(1);
     expect(errorDetails(missing.stderr)).toEqual([`${noName}:1: name: required column is missing from the header`]);
-    expect(await itfmCounts(store)).toEqual(before);
+    expect(await itfmCounts(ws.store)).toEqual(before);
   });
 });

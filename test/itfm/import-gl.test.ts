@@ -1,38 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
+import { storeKinds } from '../support/test-stores.js';
 import { cli } from '../support/run-cli.js';
-import type { Store } from '../../src/store/database.js';
+import { useTestWorkspace } from '../support/test-workspace.js';
 import { listGlActuals } from '../../src/store/gl-actuals.js';
 import { auditOfBatch, batchRow, errorDetails, itfmCounts, itfmFixture, sha256Of } from './itfm-fixtures.js';
 
 describe.each(storeKinds)('import gl on %s', (kind) => {
-  let tdb: TestDatabase;
-  let store: Store;
-  let dir: string;
+  const ws = useTestWorkspace(kind);
   const actuals = async (period: string) =>
-    (await listGlActuals(store.db, period)).map(
+    (await listGlActuals(ws.store.db, period)).map(
       (a) => `${a.cost_center_code}|${a.gl_account}|${a.vendor}|${a.invoice_id}|${a.amount}|${a.currency}|${a.description}`,
     );
 
   beforeAll(async () => {
-    tdb = await createTestDatabase(kind);
-    store = await tdb.shared();
-    dir = await mkdtemp(join(tmpdir(), 'costbridge-itfm-'));
-    const setup = await cli(tdb, 'import', 'cost-centers', itfmFixture('cost-centers.csv'));
+    const setup = await cli(ws.tdb, 'import', 'cost-centers', itfmFixture('cost-centers.csv'));
     expect(setup.code).toBe(0);
-  });
-  afterAll(async () => {
-    await tdb.drop();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('imports GL actuals with exact amounts and totals, a batch and an audit row', async () => {
     const path = itfmFixture('gl.csv');
-    const run = await cli(tdb, 'import', 'gl', path, '--as', 'gl-bot', '--json');
+    const run = await cli(ws.tdb, 'import', 'gl', path, '--as', 'gl-bot', '--json');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
@@ -45,10 +35,10 @@ describe.each(storeKinds)('import gl on %s', (kind) => {
       'ENG|6100|AWS|INV-002|-34.5678|EUR|Credit',
     ]);
     expect(await actuals('2025-02-01')).toEqual(['PLAT|6200|null|null|99.99|EUR|null', 'DATA|6300|Snowflake|SF-9|0.01|USD|null']);
-    expect(await batchRow(store, out.batchId)).toMatchObject({
+    expect(await batchRow(ws.store, out.batchId)).toMatchObject({
       kind: 'gl', rows: 4, billing_periods: ['2025-01-01', '2025-02-01'], imported_by: 'gl-bot', surface: 'cli',
     });
-    const audit = await auditOfBatch(store, out.batchId);
+    const audit = await auditOfBatch(ws.store, out.batchId);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actor: 'gl-bot', surface: 'cli', action: 'import.gl', subject_type: 'import_batch' });
     expect(audit[0]!.after).toMatchObject({ rows: 4, periods: ['2025-01', '2025-02'], totals: { EUR: '1299.9900' } });
@@ -56,20 +46,20 @@ describe.each(storeKinds)('import gl on %s', (kind) => {
 
   it('replaces every stored row of the periods in the file and leaves other periods alone', async () => {
     const path = itfmFixture('gl-restated.csv');
-    const run = await cli(tdb, 'import', 'gl', path);
+    const run = await cli(ws.tdb, 'import', 'gl', path);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/gl-restated\.csv: imported 1 GL actual\(s\) as batch \d+, restating period 2025-02 \(2 earlier row\(s\) replaced\)/);
     expect(run.stdout).toContain('  total EUR: 150.00');
     expect(await actuals('2025-01-01')).toHaveLength(2);
     expect(await actuals('2025-02-01')).toEqual(['PLAT|6200|Datadog|DD-77|150.00|EUR|Monitoring']);
 
-    const before = await itfmCounts(store);
-    const again = await cli(tdb, 'import', 'gl', path);
+    const before = await itfmCounts(ws.store);
+    const again = await cli(ws.tdb, 'import', 'gl', path);
     expect(again.stdout).toMatch(/skipped, already imported as batch \d+/);
-    expect(await itfmCounts(store)).toEqual(before);
+    expect(await itfmCounts(ws.store)).toEqual(before);
 
     // Not the latest batch any more: the earlier file restates both periods again.
-    const back = await cli(tdb, 'import', 'gl', itfmFixture('gl.csv'), '--json');
+    const back = await cli(ws.tdb, 'import', 'gl', itfmFixture('gl.csv'), '--json');
     expect(JSON.parse(back.stdout)).toMatchObject({ skipped: false, rows: 4, replaced: 3 });
     expect(await actuals('2025-02-01')).toHaveLength(2);
   });
@@ -77,21 +67,21 @@ describe.each(storeKinds)('import gl on %s', (kind) => {
   it('renames headers with --map, and names the file header in errors', async () => {
     const path = itfmFixture('gl-mapped.csv');
     const maps = ['--map', 'Posting Period=period', '--map', 'Cost Centre=cost_center', '--map', 'Account=gl_account', '--map', 'Supplier=vendor'];
-    const run = await cli(tdb, 'import', 'gl', path, ...maps, '--json');
+    const run = await cli(ws.tdb, 'import', 'gl', path, ...maps, '--json');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ rows: 2, periods: ['2025-03'], totals: { EUR: '2510.10' } });
     expect(await actuals('2025-03-01')).toEqual(['ENG|6100|AWS|null|10.10|EUR|null', 'CORP|6900|Audit LLP|null|2500|EUR|null']);
 
-    const bad = join(dir, 'mapped-bad.csv');
+    const bad = join(ws.dir, 'mapped-bad.csv');
     await writeFile(bad, (await readFile(path, 'utf8')).replace('CORP', 'CORPX').replace('10.10', '10.1.0'));
-    const rejected = await cli(tdb, 'import', 'gl', bad, ...maps);
+    const rejected = await cli(ws.tdb, 'import', 'gl', bad, ...maps);
     expect(rejected.code).toBe(1);
     expect(errorDetails(rejected.stderr)).toEqual([
       `${bad}:2: Amount: is not a decimal number (like 1234.56): "10.1.0"`,
       `${bad}:3: Cost Centre: unknown cost center "CORPX" (import it with costbridge import cost-centers first)`,
     ]);
 
-    const unmapped = await cli(tdb, 'import', 'gl', path, '--map', 'Posting Period=period');
+    const unmapped = await cli(ws.tdb, 'import', 'gl', path, '--map', 'Posting Period=period');
     expect(errorDetails(unmapped.stderr)).toEqual([
       `${path}:1: cost_center: required column is missing from the header`,
       `${path}:1: gl_account: required column is missing from the header`,
@@ -99,9 +89,9 @@ describe.each(storeKinds)('import gl on %s', (kind) => {
   });
 
   it('rejects bad periods, unknown cost centers, bad cells and short rows, storing nothing', async () => {
-    const before = await itfmCounts(store);
+    const before = await itfmCounts(ws.store);
     const path = itfmFixture('gl-hostile.csv');
-    const run = await cli(tdb, 'import', 'gl', path);
+    const run = await cli(ws.tdb, 'import', 'gl', path);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`costbridge: ${path}: nothing imported, 6 error(s) found`);
     expect(errorDetails(run.stderr)).toEqual([
@@ -112,24 +102,24 @@ describe.each(storeKinds)('import gl on %s', (kind) => {
       `${path}:5: currency: is not a three-letter currency code (like EUR): "EURO"`,
       `${path}:6: (row): has 4 cells but the header has 8 columns`,
     ]);
-    expect(await itfmCounts(store)).toEqual(before);
+    expect(await itfmCounts(ws.store)).toEqual(before);
   });
 
   it('reads gzipped CSV, and says when the file is missing or empty', async () => {
-    const gz = join(dir, 'gl-2025-04.csv.gz');
+    const gz = join(ws.dir, 'gl-2025-04.csv.gz');
     await writeFile(gz, gzipSync('period,cost_center,gl_account,amount,currency\r\n2025-04,ENG,6100,"7.000001",EUR\r\n'));
-    const run = await cli(tdb, 'import', 'gl', gz, '--json');
+    const run = await cli(ws.tdb, 'import', 'gl', gz, '--json');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ format: 'csv.gz', sha256: sha256Of(gz), rows: 1, periods: ['2025-04'] });
     expect(await actuals('2025-04-01')).toEqual(['ENG|6100|null|null|7.000001|EUR|null']);
 
-    const missing = await cli(tdb, 'import', 'gl', join(dir, 'nope.csv'));
+    const missing = await cli(ws.tdb, 'import', 'gl', join(ws.dir, 'nope.csv'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.csv: no such file');
 
-    const empty = join(dir, 'empty.csv');
+    const empty = join(ws.dir, 'empty.csv');
     await writeFile(empty, '');
-    const none = await cli(tdb, 'import', 'gl', empty);
+    const none = await cli(ws.tdb, 'import', 'gl', empty);
     expect(none.code).toBe(1);
     expect(errorDetails(none.stderr)).toEqual([
       `${empty}:1: (header): the file is empty; it needs a header row (period,cost_center,gl_account,vendor,invoice_id,amount,currency,description)`,
