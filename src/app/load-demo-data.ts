@@ -14,6 +14,8 @@ export interface LoadDemoDataRequest {
   readonly asOf: string;
   readonly months?: number;
   readonly rows?: number;
+  /** Give the demo cost centers their invented channel ids (off by default: see `DemoParams.channels`). */
+  readonly channels?: boolean;
   readonly actor: string;
   readonly surface: Surface;
 }
@@ -36,6 +38,7 @@ export async function loadDemoData(store: Store, request: LoadDemoDataRequest): 
     months: request.months ?? 3,
     rows: request.rows ?? 5000,
     asOf: request.asOf,
+    ...(request.channels ? { channels: true } : {}),
   });
   const who = { actor: request.actor, surface: request.surface };
   const itfm = (name: string) => join(written.dir, 'itfm', name);

@@ -15,6 +15,8 @@ export interface ReviseChatMessageRequest {
   readonly reason: string;
   /** The new message from the current one; undefined leaves it as it is. */
   readonly revise: (current: Message) => Message | undefined;
+  /** Slack: the click's response_url, for a message that can only be replaced through it (an ephemeral one). */
+  readonly responseUrl?: string;
 }
 
 /** `queued` false: the revision was already queued, or it would not change the message. */
@@ -31,6 +33,8 @@ export async function reviseChatMessage(store: Store, request: ReviseChatMessage
   return store.db.transaction().execute(async (trx): Promise<ReviseChatMessageResult> => {
     const base = await lockDeliveredMessage(trx, { platform: request.platform, target: request.target, deliveredId: request.messageId });
     if (!base) return { ok: false, code: 'NOT_FOUND', message: 'this message was not sent by costbridge, or is no longer known' };
+    // Sent through a response_url (only its reader sees it): it changes from a click on it, not from elsewhere.
+    if (request.messageId.startsWith('response:') && !request.responseUrl) return { ok: true, queued: false, outboxId: base.id };
     const current = (await currentRevision(trx, base)) as Message;
     const revised = request.revise(current);
     if (!revised || canonicalJson(revised) === canonicalJson(current)) return { ok: true, queued: false, outboxId: base.id };
@@ -41,6 +45,7 @@ export async function reviseChatMessage(store: Store, request: ReviseChatMessage
       target: request.target,
       updateOf: base.id,
       payload: revised,
+      ...(request.responseUrl ? { responseUrl: request.responseUrl } : {}),
     });
     return { ok: true, queued: queued.created, outboxId: base.id };
   });

@@ -69,7 +69,7 @@ export class DemoDataSet {
     const gl = glLines(plan, totals);
     const budgets = budgetLines(plan, totals);
     const forecast = forecastLines(plan, totals);
-    yield* this.#emit('itfm/cost-centers.csv', 'cost-centers', [costCentersCsv()], () => demoCostCenters.length);
+    yield* this.#emit('itfm/cost-centers.csv', 'cost-centers', [costCentersCsv(plan.params.channels === true)], () => demoCostCenters.length);
     yield* this.#emit('itfm/budgets.csv', 'budgets', [planCsv(budgets)], () => budgets.length);
     yield* this.#emit('itfm/forecast.csv', 'forecast', [planCsv(forecast)], () => forecast.length);
     yield* this.#emit('itfm/gl.csv', 'gl', [glCsv(gl)], () => gl.length);

@@ -15,10 +15,10 @@ export const costCenterHeader = ['code', 'name', 'parent', 'owner', 'legal_entit
 export const budgetHeader = ['cost_center', 'category', 'month', 'amount', 'currency', 'version'] as const;
 export const glHeader = ['period', 'cost_center', 'gl_account', 'vendor', 'invoice_id', 'amount', 'currency', 'description'] as const;
 
-/** itfm/cost-centers.csv, parents before children. */
-export function costCentersCsv(): string {
+/** itfm/cost-centers.csv, parents before children; `chat_channel` empty unless `channels`. */
+export function costCentersCsv(channels = false): string {
   let out = csvLine(costCenterHeader);
-  for (const c of demoCostCenters) out += csvLine([c.code, c.name, c.parent, c.owner, c.legalEntity, c.chatChannel]);
+  for (const c of demoCostCenters) out += csvLine([c.code, c.name, c.parent, c.owner, c.legalEntity, channels ? c.chatChannel : '']);
   return out;
 }
 

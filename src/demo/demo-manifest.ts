@@ -316,7 +316,7 @@ export function readmeText(core: DemoManifestCore): string {
   lines.push('');
   lines.push('# costbridge demo data set');
   lines.push('');
-  lines.push(`Parameters: seed ${p.seed}, ${p.months} months, ${p.rows} FOCUS rows, as of ${p.asOf}. The same parameters always produce byte-identical files; \`manifest.json\` lists every file with its SHA-256.`);
+  lines.push(`Parameters: seed ${p.seed}, ${p.months} months, ${p.rows} FOCUS rows, as of ${p.asOf}${p.channels ? ', with invented Slack channel ids on the cost centers' : ''}. The same parameters always produce byte-identical files; \`manifest.json\` lists every file with its SHA-256.`);
   lines.push('');
   lines.push('## Months');
   lines.push('');

@@ -33,6 +33,11 @@ export interface DemoParams {
   readonly rows: number;
   /** `YYYY-MM-DD`: data runs up to the day before. */
   readonly asOf: string;
+  /**
+   * Give the cost centers their invented Slack channel ids (`slack:C0DEMO01`...). Off by default:
+   * demo data loaded beside real Slack credentials must not route alerts to channels that do not exist.
+   */
+  readonly channels?: boolean;
 }
 
 export const demoLimits = { minMonths: 2, maxMonths: 36, maxRows: 10_000_000 } as const;

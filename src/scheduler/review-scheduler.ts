@@ -44,10 +44,21 @@ export interface TickReport {
   readonly failed: number;
 }
 
+/** When the scheduler last finished a pass, and how it went (for `GET /healthz`). */
+export interface SchedulerHealth {
+  readonly lastTickAt: Date | undefined;
+  readonly lastTickOk: boolean | undefined;
+  readonly lastError: string | undefined;
+  /** How often it passes when no cron occurrence wakes it first. */
+  readonly pollMs: number;
+}
+
 /** The running scheduler. */
 export interface ReviewScheduler {
   /** One pass now: resume abandoned runs, run what is due (on time or caught up), deliver. */
   tick(): Promise<TickReport>;
+  /** The last pass's time and outcome. */
+  health(): SchedulerHealth;
   /** Cadences the last pass saw. */
   cadences(): readonly StoredCadence[];
   /** Stops the timers and waits for the pass in progress. */
@@ -81,6 +92,7 @@ export function startReviewScheduler(store: Store, options: ReviewSchedulerOptio
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let ensured = false;
+  let last: { at: Date; ok: boolean; error: string | undefined } | undefined;
 
   const syncTimers = () => {
     for (const t of tasks) void t.destroy();
@@ -185,7 +197,11 @@ export function startReviewScheduler(store: Store, options: ReviewSchedulerOptio
           again = false;
           r = await pass();
         }
+        last = { at: new Date(), ok: true, error: undefined };
         return r;
+      } catch (e) {
+        last = { at: new Date(), ok: false, error: (e as Error)?.message ?? String(e) };
+        throw e;
       } finally {
         current = undefined;
       }
@@ -205,6 +221,7 @@ export function startReviewScheduler(store: Store, options: ReviewSchedulerOptio
 
   return {
     tick,
+    health: () => ({ lastTickAt: last?.at, lastTickOk: last?.ok, lastError: last?.error, pollMs }),
     cadences: () => seen,
     async stop() {
       stopped = true;

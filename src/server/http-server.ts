@@ -4,9 +4,10 @@ import type { Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { checkDatabase } from '../store/database-health.js';
+import { outboxBacklog } from '../store/chat-outbox.js';
 import { findTeamsConversation } from '../store/teams-conversations.js';
 import type { DeliveryTransports } from '../app/deliver-pending.js';
-import { createSlackBot, type SlackBot } from '../chat/slack/slack-bot.js';
+import { createSlackBot, type SlackBot, type SlackConnectOptions } from '../chat/slack/slack-bot.js';
 import { slackTransport } from '../chat/slack/slack-transport.js';
 import { createTeamsBot, type TeamsBot } from '../chat/teams/teams-bot.js';
 import { teamsTransport } from '../chat/teams/teams-transport.js';
@@ -19,6 +20,12 @@ import type { OptionsSource } from './forms/options-source.js';
 import { chatForms, optionsSources } from './forms/index.js';
 import { InFlight } from './in-flight.js';
 import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.js';
+import { SurfaceStatus, type SurfaceHealth } from './surface-status.js';
+
+/** What `/healthz` reads from the review scheduler this process runs. */
+export interface SchedulerHealthSource {
+  health(): { lastTickAt: Date | undefined; lastTickOk: boolean | undefined; lastError: string | undefined; pollMs: number };
+}
 
 /** Overrides for tests and benchmarks; production uses the defaults. */
 export interface ServerOptions {
@@ -33,6 +40,12 @@ export interface ServerOptions {
   readonly outbox?: OutboxWorkerOptions | false;
   /** How long shutdown waits for in-flight work before closing anyway. */
   readonly shutdownTimeoutMs?: number;
+  /** The review scheduler running beside the server, so `/healthz` reports its last pass. */
+  readonly scheduler?: SchedulerHealthSource;
+  /** Retry timing of Slack's background connection. */
+  readonly slackConnect?: SlackConnectOptions;
+  /** Called on every change of a surface's state (`serve` prints them). */
+  readonly onSurfaceChange?: (surface: 'slack' | 'teams', health: SurfaceHealth) => void;
 }
 
 /** A running `serve`. */
@@ -43,14 +56,18 @@ export interface RunningServer {
   readonly teams: 'on' | 'unauthenticated' | 'off';
   /** The transports of the platforms that are on (for `deliverPending`). */
   readonly transports: DeliveryTransports;
+  /** Each configured surface's live state (Slack's also names its workspace once `auth.test` answered). */
+  readonly surfaces: { readonly slack?: SurfaceStatus; readonly teams?: SurfaceStatus };
   /** Stops accepting, finishes in-flight requests and their after-ack work, stops the outbox worker. The store stays open. */
   close(): Promise<void>;
 }
 
 /**
  * Starts the chat server as `costbridge serve` runs it: one HTTP server with `POST /slack/events`
- * (Bolt), `POST /api/messages` (Bot Framework), `GET /healthz`, 404 otherwise; Slack over Socket
- * Mode instead when an app token is configured; and the outbox worker.
+ * (Bolt), `POST /api/messages` (Bot Framework), `GET /healthz`, `GET /readyz`, 404 otherwise; Slack
+ * over Socket Mode instead when an app token is configured; and the outbox worker. Nothing waits for
+ * Slack: Teams and the outbox run at once, and Slack connects in the background (see
+ * `createSlackBot`), its deliveries waiting in the outbox until it is ready.
  */
 export async function startServer(config: Config, store: Store, options: ServerOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config);
@@ -65,28 +82,46 @@ export async function startServer(config: Config, store: Store, options: ServerO
   };
   const transports: { slack?: DeliveryTransports['slack']; teams?: DeliveryTransports['teams'] } = {};
 
-  let slack: SlackBot | undefined;
-  if (config.chat.slack) {
-    slack = await createSlackBot(config.chat.slack, {
-      config,
-      store,
-      log,
-      ...handlers,
-      optionsSources: options.optionsSources ?? optionsSources,
-      nudgeOutbox,
-      now,
-      track: (work) => inFlight.track(work),
-    });
-    transports.slack = slackTransport(config.chat.slack, log);
-  }
   let teams: TeamsBot | undefined;
+  let teamsStatus: SurfaceStatus | undefined;
   if (config.chat.teams) {
     teams = createTeamsBot(config.chat.teams, { config, store, log, ...handlers, nudgeOutbox, now });
     transports.teams = teamsTransport(teams.adapter, teams.appId, async (id) => (await findTeamsConversation(store.db, id))?.reference);
+    // Bot Framework needs no connection: Teams is ready as soon as its endpoint is served.
+    teamsStatus = new SurfaceStatus('teams', config.chat.teams.allowUnauthenticated ? 'unauthenticated' : 'bot-framework', 'ok');
     if (config.chat.teams.allowUnauthenticated) {
       log.warn('TEAMS_ALLOW_UNAUTHENTICATED=true: Teams activities are accepted without Bot Framework authentication; use only with local emulators and tests');
     }
   }
+  let slack: SlackBot | undefined;
+  if (config.chat.slack) {
+    slack = createSlackBot(
+      config.chat.slack,
+      {
+        config,
+        store,
+        log,
+        ...handlers,
+        optionsSources: options.optionsSources ?? optionsSources,
+        nudgeOutbox,
+        now,
+        track: (work) => inFlight.track(work),
+      },
+      options.slackConnect,
+    );
+    transports.slack = slackTransport(config.chat.slack, log);
+    if (options.onSurfaceChange) slack.status.onChange((h) => options.onSurfaceChange!('slack', h));
+  }
+  // Slack's rows wait (pending) until its token is verified and while its workspace has uninstalled the app.
+  const deliverableTransports = async (): Promise<DeliveryTransports> => ({
+    ...(transports.teams ? { teams: transports.teams } : {}),
+    ...(transports.slack && slack && (await slack.deliverable()) ? { slack: transports.slack } : {}),
+  });
+
+  const surfaceHealth = (): Record<'slack' | 'teams', SurfaceHealth | { state: 'off'; reason: string }> => ({
+    slack: slack?.status.health() ?? { state: 'off', reason: 'SLACK_BOT_TOKEN is not set' },
+    teams: teamsStatus?.health() ?? { state: 'off', reason: 'MICROSOFT_APP_ID is not set' },
+  });
 
   let closing = false;
   const server: Server = createServer((req, res) => {
@@ -109,13 +144,37 @@ export async function startServer(config: Config, store: Store, options: ServerO
     if (req.method === 'POST' && path === '/api/messages' && teams) return teams.handleRequest(req, res);
     if ((req.method === 'GET' || req.method === 'HEAD') && path === '/healthz') {
       const db = await checkDatabase(store);
-      const status = closing ? 'shutting-down' : db.ok ? 'ok' : 'unavailable';
-      return json(res, status === 'ok' ? 200 : 503, {
+      const surfaces = surfaceHealth();
+      const degraded = Object.values(surfaces).some((s) => s.state !== 'ok' && s.state !== 'off');
+      const status = closing ? 'shutting-down' : !db.ok ? 'unavailable' : degraded ? 'degraded' : 'ok';
+      const backlog = db.ok ? await outboxBacklog(store.db).catch(() => undefined) : undefined;
+      const at = Date.now();
+      const tick = options.scheduler?.health();
+      // 503 only when this process cannot do its job at all: a platform still connecting is reported, not fatal.
+      return json(res, closing || !db.ok ? 503 : 200, {
         status,
         database: db.ok ? 'ok' : db.error,
-        slack: slack?.mode ?? 'off',
-        teams: teams ? (config.chat.teams?.allowUnauthenticated ? 'unauthenticated' : 'on') : 'off',
+        ...surfaces,
+        outbox: backlog
+          ? {
+              pending: backlog.pending,
+              oldestPendingAgeSeconds: backlog.oldestPendingAt ? Math.max(0, Math.round((at - backlog.oldestPendingAt.getTime()) / 1000)) : null,
+              parked: backlog.parked,
+            }
+          : null,
+        scheduler: tick
+          ? { lastTickAt: tick.lastTickAt?.toISOString() ?? null, lastTickOk: tick.lastTickOk ?? null, ...(tick.lastError ? { lastError: tick.lastError } : {}), pollSeconds: tick.pollMs / 1000 }
+          : { state: 'off' },
       });
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && path === '/readyz') {
+      const db = await checkDatabase(store);
+      const waiting = Object.entries(surfaceHealth())
+        .filter(([, s]) => s.state !== 'ok' && s.state !== 'off')
+        .map(([name, s]) => `${name} ${s.state}${'reason' in s && s.reason ? `: ${s.reason}` : ''}`);
+      if (closing) waiting.unshift('shutting down');
+      if (!db.ok) waiting.unshift(`database: ${db.error}`);
+      return json(res, waiting.length === 0 ? 200 : 503, waiting.length === 0 ? { ready: true } : { ready: false, waitingFor: waiting });
     }
     req.resume();
     json(res, 404, { error: 'not found' });
@@ -128,8 +187,8 @@ export async function startServer(config: Config, store: Store, options: ServerO
       resolve();
     });
   });
-  await slack?.start();
-  if (options.outbox !== false) worker = startOutboxWorker(store, transports, log, options.outbox ?? {});
+  if (options.outbox !== false) worker = startOutboxWorker(store, deliverableTransports, log, options.outbox ?? {});
+  slack?.start();
 
   const address = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
@@ -143,6 +202,7 @@ export async function startServer(config: Config, store: Store, options: ServerO
     slack: slackMode,
     teams: teamsMode,
     transports,
+    surfaces: { ...(slack ? { slack: slack.status } : {}), ...(teamsStatus ? { teams: teamsStatus } : {}) },
     close: () =>
       (closed ??= (async () => {
         closing = true;

@@ -18,11 +18,14 @@ export interface OutboxWorkerOptions extends DeliveryOptions {
 
 const inboundKeyRetentionMs = 24 * 3600_000;
 
+/** The transports to deliver with, or a function asked before every pass (a platform still connecting is left out, its rows wait). */
+export type TransportsSource = DeliveryTransports | (() => Promise<DeliveryTransports>);
+
 /**
  * Starts delivering: a pass on every nudge or poll tick, back to back while passes find work. A
  * failing pass (database down) is logged and retried at the next tick; messages wait in the table.
  */
-export function startOutboxWorker(store: Store, transports: DeliveryTransports, log: DeliveryLog, options: OutboxWorkerOptions = {}): OutboxWorker {
+export function startOutboxWorker(store: Store, transports: TransportsSource, log: DeliveryLog, options: OutboxWorkerOptions = {}): OutboxWorker {
   const pollMs = options.pollMs ?? 1000;
   const now = options.now ?? (() => new Date());
   let stopping = false;
@@ -34,7 +37,8 @@ export function startOutboxWorker(store: Store, transports: DeliveryTransports, 
       nudged = false;
       let busy = false;
       try {
-        const report = await deliverPending(store, transports, now(), { ...options, log });
+        const current = typeof transports === 'function' ? await transports() : transports;
+        const report = await deliverPending(store, current, now(), { ...options, log });
         busy = report.claimed > 0 && report.claimed === (options.limit ?? 50);
         if (Date.now() - lastPrune > 3600_000) {
           lastPrune = Date.now();

@@ -15,6 +15,13 @@ export async function reviseClickedMessage(
   revise: (current: Message) => Message | undefined,
 ): Promise<void> {
   if (!origin) return;
-  const r = await reviseChatMessage(request.store, { platform: request.requester.surface, target: origin.target, messageId: origin.messageId, reason, revise });
+  const r = await reviseChatMessage(request.store, {
+    platform: request.requester.surface,
+    target: origin.target,
+    messageId: origin.messageId,
+    reason,
+    revise,
+    ...(origin.responseUrl ? { responseUrl: origin.responseUrl } : {}),
+  });
   if (!r.ok) request.log.info({ target: origin.target, messageId: origin.messageId, reason }, 'decision recorded; the message it came from is not one costbridge delivered, so it is not updated');
 }

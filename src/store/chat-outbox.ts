@@ -22,6 +22,12 @@ export interface OutboxMessage {
   readonly updateOf?: number;
   /** ...or the message's Slack ts / Teams activity id when it was not delivered through the outbox. */
   readonly messageRef?: string;
+  /**
+   * Slack's `response_url` of the interaction this message answers: an ephemeral message is sent
+   * there, an update replaces the clicked ephemeral message through it, a post falls back to it
+   * when Slack refuses the channel.
+   */
+  readonly responseUrl?: string;
   /** JSON-serializable message (the neutral model), rendered per platform at delivery. */
   readonly payload: unknown;
 }
@@ -39,6 +45,7 @@ export async function enqueueOutboxMessage(db: Db, m: OutboxMessage): Promise<{ 
       reply_to: m.replyTo ?? null,
       update_of: m.updateOf ?? null,
       message_ref: m.messageRef ?? null,
+      response_url: m.responseUrl ?? null,
       payload: JSON.stringify(m.payload),
     })
     .onConflict((oc) => oc.columns(['platform', 'target', 'recipient', 'purpose']).doNothing())
@@ -67,6 +74,10 @@ export interface ClaimedDelivery {
   readonly replyTo: string | null;
   /** For updates: the Slack ts / Teams activity id of the message to replace. */
   readonly messageId: string | null;
+  /** For updates: the outbox row of the message replaced. */
+  readonly updateOf: number | null;
+  /** See `OutboxMessage.responseUrl`. */
+  readonly responseUrl: string | null;
   readonly payload: unknown;
   /** This attempt's number (1 for the first); fences the result against a lapsed claim. */
   readonly attempt: number;
@@ -96,6 +107,8 @@ export async function claimDueDeliveries(
     recipient: string;
     reply_to: string | null;
     message_ref: string | null;
+    update_of: number | string | null;
+    response_url: string | null;
     base_delivered_id: string | null;
     payload: unknown;
     attempts: number;
@@ -121,7 +134,7 @@ export async function claimDueDeliveries(
        SET status = 'sending', attempts = c.attempts + 1, lease_until = ${leaseUntil}
       FROM due
      WHERE c.id = due.id
-    RETURNING c.id, c.platform, c.operation, c.purpose, c.target, c.recipient, c.reply_to, c.message_ref, c.payload,
+    RETURNING c.id, c.platform, c.operation, c.purpose, c.target, c.recipient, c.reply_to, c.message_ref, c.update_of, c.response_url, c.payload,
               c.attempts, due.was,
               (SELECT b.delivered_id FROM chat_outbox b WHERE b.id = c.update_of) AS base_delivered_id`.execute(db);
   return rows.rows
@@ -134,6 +147,8 @@ export async function claimDueDeliveries(
       recipient: r.recipient,
       replyTo: r.reply_to,
       messageId: r.operation === 'update' ? (r.base_delivered_id ?? r.message_ref) : null,
+      updateOf: r.update_of === null ? null : Number(r.update_of),
+      responseUrl: r.response_url,
       payload: r.payload,
       attempt: r.attempts,
       resumed: r.was === 'sending',
@@ -145,7 +160,8 @@ export async function claimDueDeliveries(
 export async function markDelivered(db: Db, d: ClaimedDelivery, deliveredId: string, now: Date): Promise<boolean> {
   const r = await db
     .updateTable('chat_outbox')
-    .set({ status: 'sent', delivered_id: deliveredId, sent_at: now, lease_until: null, last_error: null })
+    // A response_url is a capability (valid 30 minutes): nothing keeps it once it has served.
+    .set({ status: 'sent', delivered_id: deliveredId, sent_at: now, lease_until: null, last_error: null, response_url: null })
     .where('id', '=', d.id)
     .where('status', '=', 'sending')
     .where('attempts', '=', d.attempt)
@@ -178,7 +194,7 @@ export async function rescheduleDelivery(
 export async function markFailed(db: Db, d: ClaimedDelivery, error: string): Promise<void> {
   await db
     .updateTable('chat_outbox')
-    .set({ status: 'failed', lease_until: null, last_error: error })
+    .set({ status: 'failed', lease_until: null, last_error: error, response_url: null })
     .where('id', '=', d.id)
     .where('status', '=', 'sending')
     .where('attempts', '=', d.attempt)
@@ -262,4 +278,46 @@ export async function recordAttachmentUpload(db: Db, d: ClaimedDelivery, name: s
        SET payload = jsonb_set(payload, '{uploads}', coalesce(payload->'uploads', '{}'::jsonb) || jsonb_build_object(${name}::text, ${fileId}::text))
      WHERE id = ${d.id} AND status = 'sending' AND attempts = ${d.attempt}`.execute(db);
   return Number(r.numAffectedRows ?? 0n) > 0;
+}
+
+/**
+ * Parks a platform's pending rows: the workspace uninstalled the app, so nothing is sent until it is
+ * authorized again. A row being sent right now finishes (its claim fences the result). Returns how many.
+ */
+export async function parkPlatformDeliveries(db: Db, platform: ChatPlatform, reason: string): Promise<number> {
+  const r = await db
+    .updateTable('chat_outbox')
+    .set({ status: 'parked', lease_until: null, last_error: reason })
+    .where('platform', '=', platform)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** Puts a platform's parked rows back in the queue, due now, oldest first as before. Returns how many. */
+export async function releaseParkedDeliveries(db: Db, platform: ChatPlatform, now: Date): Promise<number> {
+  const r = await db
+    .updateTable('chat_outbox')
+    .set({ status: 'pending', next_attempt_at: now, last_error: null })
+    .where('platform', '=', platform)
+    .where('status', '=', 'parked')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** What waits in the outbox: rows not yet delivered, the oldest one's age, and rows parked. */
+export interface OutboxBacklog {
+  readonly pending: number;
+  /** When the oldest pending or sending row was queued; null when nothing waits. */
+  readonly oldestPendingAt: Date | null;
+  readonly parked: number;
+}
+
+/** The outbox backlog, for `GET /healthz` (both counts read partial indexes, not the delivered history). */
+export async function outboxBacklog(db: Db): Promise<OutboxBacklog> {
+  const waiting = await sql<{ n: string; oldest: Date | string | null }>`
+    SELECT count(*)::text AS n, min(created_at) AS oldest FROM chat_outbox WHERE status IN ('pending', 'sending')`.execute(db);
+  const parked = await sql<{ n: string }>`SELECT count(*)::text AS n FROM chat_outbox WHERE status = 'parked'`.execute(db);
+  const w = waiting.rows[0]!;
+  return { pending: Number(w.n), oldestPendingAt: w.oldest === null ? null : new Date(w.oldest), parked: Number(parked.rows[0]!.n) };
 }

@@ -17,7 +17,7 @@ export interface ChatOutboxTable {
   update_of: number | null;
   message_ref: string | null;
   payload: Json;
-  status: ColumnType<'pending' | 'sending' | 'sent' | 'failed', 'pending' | undefined, 'pending' | 'sending' | 'sent' | 'failed'>;
+  status: ColumnType<OutboxStatus, 'pending' | undefined, OutboxStatus>;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp;
   lease_until: NullableTimestamp;
@@ -25,6 +25,20 @@ export interface ChatOutboxTable {
   delivered_id: string | null;
   created_at: Timestamp;
   sent_at: NullableTimestamp;
+  /** Slack's response_url of the interaction the message answers (migration 20261203T0501). */
+  response_url: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Where an outbox row stands; `parked` while its workspace has uninstalled the app. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'parked';
+
+/** Whether the app is installed in a chat workspace (Slack team). */
+export interface ChatWorkspaceTable {
+  platform: 'slack' | 'teams';
+  workspace: string;
+  state: 'installed' | 'uninstalled';
+  reason: string;
+  changed_at: Timestamp;
 }
 
 /** An inbound request already processed (Slack trigger/event id, Teams activity id). */
@@ -68,4 +82,5 @@ export interface ChatTables {
   chat_platform_pause: ChatPlatformPauseTable;
   teams_conversation: TeamsConversationTable;
   chat_acknowledgement: ChatAcknowledgementTable;
+  chat_workspace: ChatWorkspaceTable;
 }

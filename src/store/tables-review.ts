@@ -62,6 +62,8 @@ export interface ReviewDeliveryTable {
   status: ColumnType<'queued' | 'sent' | 'failed' | 'muted', 'queued' | 'muted' | undefined, 'queued' | 'sent' | 'failed' | 'muted'>;
   message_id: string | null;
   delivered_at: NullableTimestamp;
+  /** When this delivery's failure was reported once (note or log line). */
+  failure_noted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** A channel's mute of an alert kind. */

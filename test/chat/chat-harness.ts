@@ -59,6 +59,9 @@ export async function startChatHarness(
   const log = new CapturedLog();
   const logger = createLogger(config, { destination: log.stream as never });
   const server = await startServer(config, store, { host: '127.0.0.1', log: logger, outbox: { pollMs: 50 }, ...options });
+  // Slack connects in the background (auth.test, Socket Mode): tests start once it is ready.
+  const slackStatus = server.surfaces.slack;
+  if (slackStatus) await eventually(() => slackStatus.state !== 'connecting');
   return {
     config,
     server,

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
 import { FakeSlackApi } from '../support/fake-slack-api.js';
 import { postSlack, slashCommandBody } from '../support/signed-slack-request.js';
-import { botToken, signingSecret } from './chat-harness.js';
+import { botToken, eventually, signingSecret } from './chat-harness.js';
 
 const bin = fileURLToPath(new URL('../../bin/costbridge.js', import.meta.url));
 
@@ -43,9 +43,12 @@ describe.each(storeKinds)('costbridge serve on %s', (kind) => {
     const url = `http://127.0.0.1:${port}`;
     expect(run.stderr()).toContain('Slack: on, HTTP endpoint POST /slack/events');
     expect(run.stderr()).toContain('Teams: off (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)');
+    // Slack connects in the background: ready once auth.test answered.
+    await eventually(async () => (await fetch(`${url}/readyz`)).status === 200);
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', slack: 'http', teams: 'off' });
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'ok', slack: { state: 'ok', mode: 'http' }, teams: { state: 'off' }, scheduler: { lastTickOk: true } });
+    expect(run.stderr()).toContain('costbridge serve: Slack ready (workspace Fake, T0FAKE)');
 
     const bad = await postSlack(url, slashCommandBody({ text: 'help', userId: 'U1', channelId: 'C1', triggerId: 'cli-bad' }), { secret: 'wrong' });
     expect(bad.status).toBe(401);

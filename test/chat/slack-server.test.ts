@@ -190,10 +190,20 @@ describe.each(storeKinds)('Slack over HTTP on %s', (kind) => {
     });
   });
 
-  it('serves /healthz and 404s anything else', async () => {
+  it('serves /healthz (each surface, the outbox backlog) and /readyz, and 404s anything else', async () => {
     const health = await fetch(`${h.server.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', database: 'ok', slack: 'http', teams: 'off' });
+    expect(await health.json()).toEqual({
+      status: 'ok',
+      database: 'ok',
+      slack: { state: 'ok', since: expect.any(String), mode: 'http', workspace: { id: 'T0FAKE', name: 'Fake' } },
+      teams: { state: 'off', reason: 'MICROSOFT_APP_ID is not set' },
+      outbox: { pending: expect.any(Number), oldestPendingAgeSeconds: expect.toSatisfy((v: unknown) => v === null || typeof v === 'number'), parked: 0 },
+      scheduler: { state: 'off' },
+    });
+    const ready = await fetch(`${h.server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true });
     expect((await fetch(`${h.server.url}/nope`)).status).toBe(404);
     expect((await fetch(`${h.server.url}/slack/events`)).status).toBe(404);
     expect((await fetch(`${h.server.url}/api/messages`, { method: 'POST', body: '{}' })).status).toBe(404);
@@ -207,7 +217,8 @@ describe.each(storeKinds)('Slack over HTTP on %s', (kind) => {
       await own.close();
       const r = await fetch(`${server.url}/healthz`);
       expect(r.status).toBe(503);
-      expect(await r.json()).toMatchObject({ status: 'unavailable', slack: 'off', teams: 'off' });
+      expect(await r.json()).toMatchObject({ status: 'unavailable', slack: { state: 'off' }, teams: { state: 'off' }, outbox: null });
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
     } finally {
       await server.close();
     }

@@ -398,9 +398,18 @@ describe('demo-data: ITFM files', () => {
       if (r['parent']) expect(seen, r['code']).toContain(r['parent']);
       seen.add(r['code']!);
       expect(r['owner']).toMatch(/^[^@\s]+@[^@\s]+$/);
-      expect(r['chat_channel']).toMatch(/^(slack:C0DEMO\d+)?$/);
+      // Demo and real never mix: no invented channel id unless asked for (--channels).
+      expect(r['chat_channel']).toBe('');
     }
+  });
+
+  it('with channels (demo-data --channels), gives most cost centers an invented Slack channel id', () => {
+    const { files } = demoDataInMemory({ ...params, channels: true });
+    const { records } = parseCsv(files.get('itfm/cost-centers.csv')!);
+    for (const r of records) expect(r['chat_channel']).toMatch(/^(slack:C0DEMO\d+)?$/);
+    expect(records.filter((r) => r['chat_channel'] !== '').length).toBeGreaterThanOrEqual(5);
     expect(records.some((r) => r['chat_channel'] === '')).toBe(true);
+    expect(files.get('README.md')).toContain('with invented Slack channel ids on the cost centers');
   });
 
   it('budget and forecast cover every cost center and month', () => {

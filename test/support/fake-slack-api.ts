@@ -24,14 +24,30 @@ export interface FakeSlackFile {
   title?: string;
 }
 
+/** A message POSTed to a response_url the fake handed out. */
+export interface FakeResponse {
+  /** The key of the URL (`responseUrl(key)`). */
+  readonly key: string;
+  readonly body: Record<string, unknown>;
+  readonly status: number;
+  readonly at: number;
+}
+
 /**
  * A local fake of the Slack Web API on 127.0.0.1 (auth.test, chat.postMessage, chat.update,
  * chat.postEphemeral, views.open, users.info, files.getUploadURLExternal + the upload URL +
- * files.completeUploadExternal). It checks the bot token, records every call (the upload as method
- * `upload`), and can answer the next N calls with a 429 + Retry-After, a 500, or an `ok: false` error.
+ * files.completeUploadExternal), plus response_url endpoints (`responseUrl(key)`: JSON POSTs are
+ * recorded in `responses`, five per URL as Slack allows, then `used_url`). It checks the bot token,
+ * records every call (the upload as method `upload`), can refuse channels (`channel_not_found`, as
+ * Slack does for a private channel the bot is not in), and can answer the next N calls with a 429 +
+ * Retry-After, a 500, or an `ok: false` error.
  */
 export class FakeSlackApi {
   readonly calls: SlackApiCall[] = [];
+  /** Messages POSTed to response URLs, in order. */
+  readonly responses: FakeResponse[] = [];
+  /** Channels chat.postMessage / chat.postEphemeral / chat.update refuse with `channel_not_found`. */
+  readonly unreachableChannels = new Set<string>();
   /** Files by id, as uploaded. */
   readonly files = new Map<string, FakeSlackFile>();
   private fileCounter = 0;
@@ -52,11 +68,34 @@ export class FakeSlackApi {
     return `${this.url}/api/`;
   }
 
-  async start(): Promise<this> {
+  /** A response_url on this fake (what a slash command or click payload carries). */
+  responseUrl(key: string): string {
+    return `${this.url}/response/${encodeURIComponent(key)}`;
+  }
+
+  /** Messages POSTed to one response URL. */
+  responsesTo(key: string): FakeResponse[] {
+    return this.responses.filter((r) => r.key === key);
+  }
+
+  /** Starts listening, on `port` when given (to come up where a server was told to look before). */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        const response = /^\/response\/([^/?]+)$/.exec(req.url ?? '');
+        if (response) {
+          // A response_url takes JSON without a token, up to five messages (Slack's limit).
+          const key = decodeURIComponent(response[1]!);
+          const body = safeJson(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+          const used = this.responsesTo(key).filter((r) => r.status === 200).length;
+          const status = used >= 5 ? 404 : typeof body !== 'object' || body === null || (!body.text && !body.blocks) ? 400 : 200;
+          this.responses.push({ key, body: typeof body === 'object' && body !== null ? body : {}, status, at: Date.now() });
+          const answer = status === 200 ? { ok: true } : { ok: false, error: status === 404 ? 'used_url' : 'no_text' };
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+          return;
+        }
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
         const upload = /^\/upload\/(F[A-Z0-9]+)$/.exec(req.url ?? '');
         if (upload) {
@@ -87,6 +126,9 @@ export class FakeSlackApi {
           return reply(200, { ok: true, url: this.socket.url });
         }
         if (token !== this.token) return reply(200, { ok: false, error: 'invalid_auth' });
+        if (['chat.postMessage', 'chat.postEphemeral', 'chat.update'].includes(method) && this.unreachableChannels.has(String(args.channel))) {
+          return reply(200, { ok: false, error: 'channel_not_found' });
+        }
         switch (method) {
           case 'auth.test':
             return reply(200, { ok: true, url: 'https://fake.slack.test/', team: 'Fake', user: 'costbridge', team_id: 'T0FAKE', user_id: 'UBOT', bot_id: 'BBOT' });
@@ -128,7 +170,10 @@ export class FakeSlackApi {
         }
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
@@ -148,6 +193,16 @@ export class FakeSlackApi {
   /** Calls of one method. */
   callsOf(method: string): SlackApiCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Waits until a response URL got `n` messages (the outbox delivers asynchronously). */
+  async waitForResponses(key: string, n = 1, timeoutMs = 10_000): Promise<FakeResponse[]> {
+    const until = Date.now() + timeoutMs;
+    while (this.responsesTo(key).filter((r) => r.status === 200).length < n) {
+      if (Date.now() > until) throw new Error(`fake Slack: ${n} responses to ${key} expected; got ${JSON.stringify(this.responsesTo(key).map((r) => r.status))}; calls: ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.responsesTo(key).filter((r) => r.status === 200);
   }
 
   /** Waits until `predicate` holds over the recorded calls (the outbox delivers asynchronously). */

@@ -5,8 +5,8 @@ export function slackSignature(secret: string, timestamp: number, body: string):
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
-/** A slash command as Slack posts it (form-encoded). */
-export function slashCommandBody(fields: { text: string; userId: string; channelId: string; triggerId: string; userName?: string; command?: string }): string {
+/** A slash command as Slack posts it (form-encoded); `responseUrl` defaults to one nothing listens on. */
+export function slashCommandBody(fields: { text: string; userId: string; channelId: string; triggerId: string; userName?: string; command?: string; responseUrl?: string }): string {
   return new URLSearchParams({
     token: 'deprecated-verification-token',
     team_id: 'T0FAKE',
@@ -18,25 +18,39 @@ export function slashCommandBody(fields: { text: string; userId: string; channel
     command: fields.command ?? '/costbridge',
     text: fields.text,
     api_app_id: 'A0FAKE',
-    response_url: 'https://hooks.slack.invalid/commands/1',
+    response_url: fields.responseUrl ?? 'https://hooks.slack.invalid/commands/1',
     trigger_id: fields.triggerId,
   }).toString();
 }
 
-/** A block_actions payload for a button click on a message in a channel. */
-export function blockActionsBody(fields: { actionId: string; value: string; userId: string; channelId: string; messageTs: string; triggerId: string }): string {
+/**
+ * A block_actions payload for a button click on a message in a channel. With `ephemeral`, the click
+ * is on an ephemeral message: Slack sends no `message` then, only the container (and `blockId`, the
+ * clicked actions block's id, is how the app recognizes it).
+ */
+export function blockActionsBody(fields: {
+  actionId: string;
+  value: string;
+  userId: string;
+  channelId: string;
+  messageTs: string;
+  triggerId: string;
+  responseUrl?: string;
+  ephemeral?: boolean;
+  blockId?: string;
+}): string {
   const payload = {
     type: 'block_actions',
     team: { id: 'T0FAKE', domain: 'fake' },
     user: { id: fields.userId, username: 'someone', name: 'someone', team_id: 'T0FAKE' },
     api_app_id: 'A0FAKE',
     token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: false },
+    container: { type: 'message', message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: fields.ephemeral === true },
     trigger_id: fields.triggerId,
     channel: { id: fields.channelId, name: 'finops' },
-    message: { type: 'message', ts: fields.messageTs, text: 'costbridge', blocks: [] },
-    response_url: 'https://hooks.slack.invalid/actions/1',
-    actions: [{ type: 'button', action_id: fields.actionId, block_id: 'b1', value: fields.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1700000000.1' }],
+    ...(fields.ephemeral ? {} : { message: { type: 'message', ts: fields.messageTs, text: 'costbridge', blocks: [] } }),
+    response_url: fields.responseUrl ?? 'https://hooks.slack.invalid/actions/1',
+    actions: [{ type: 'button', action_id: fields.actionId, block_id: fields.blockId ?? 'b1', value: fields.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1700000000.1' }],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }

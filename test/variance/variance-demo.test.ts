@@ -21,7 +21,7 @@ let gl: CsvRecord[];
 
 beforeAll(async () => {
   dir = await tempDir('costbridge-variance-');
-  demo = await writeDemoData(join(dir, 'demo'), { seed: 11, months: 3, rows: 2500, asOf });
+  demo = await writeDemoData(join(dir, 'demo'), { seed: 11, months: 3, rows: 2500, asOf, channels: true });
   const read = (p: string) => parseCsv(readFileSync(join(dir, 'demo', p), 'utf8')).records;
   focus = readdirSync(join(dir, 'demo', 'focus')).flatMap((f) => read(`focus/${f}`));
   budgets = read('itfm/budgets.csv');

@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { OptionsSource } from '../../server/forms/options-source.js';
 import type { ChatAdapterDeps } from '../../server/chat-adapter-deps.js';
 import type { ChatRequest, ChatRequester } from '../../server/chat-request.js';
+import type { SurfaceStatus } from '../../server/surface-status.js';
 import { identifyChatUser } from '../../app/identify-chat-user.js';
 import { slackEmailLookup } from './slack-email-lookup.js';
 
@@ -10,6 +11,8 @@ export interface SlackDeps extends ChatAdapterDeps {
   readonly optionsSources: readonly OptionsSource[];
   /** Counts a request's processing (which goes on after the acknowledgement) for graceful shutdown. */
   readonly track: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Slack's connection state and the workspace `auth.test` named (set by the bot when it registers the listeners). */
+  readonly slackStatus?: SurfaceStatus;
 }
 
 /** The neutral request for a Slack user's interaction, with the costbridge person they map to. */

@@ -10,6 +10,7 @@ interface DemoDataOptions {
   rows: string;
   seed: string;
   asOf?: string;
+  channels?: boolean;
 }
 
 function wholeNumber(flag: string, text: string): number {
@@ -30,6 +31,7 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
     .option('--rows <n>', 'exact number of FOCUS rows over all files', '5000')
     .option('--seed <n>', 'random seed; the same arguments give byte-identical files', '1')
     .option('--as-of <date>', 'YYYY-MM-DD; data runs to the day before (default: today, UTC)')
+    .option('--channels', 'give the cost centers invented Slack channel ids (slack:C0DEMO01 ...) in chat_channel; off by default so demo data never routes alerts to real workspaces')
     .action(async (opts: DemoDataOptions) => {
       if (!opts.out?.trim()) throw new CostbridgeError('INPUT_INVALID', '--out <dir> is required: where to write the demo data');
       const asOf = opts.asOf?.trim() || new Date().toISOString().slice(0, 10);
@@ -38,6 +40,7 @@ export function registerDemoData(program: Command, ctx: CliContext): void {
         months: wholeNumber('--months', opts.months),
         rows: wholeNumber('--rows', opts.rows),
         asOf,
+        ...(opts.channels ? { channels: true } : {}),
       });
       ctx.io.out(summary(result));
     });

@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import type { Config } from '../../config.js';
 import { createLogger } from '../../log.js';
 import { startServer } from '../../server/http-server.js';
+import type { SurfaceHealth } from '../../server/surface-status.js';
 import { ensureDefaultReviewCadence } from '../../app/cadence-default.js';
 import { listCadenceSchedule, type CadenceListing } from '../../app/cadence-list.js';
 import { reviewSettings } from '../../app/review-settings.js';
@@ -35,26 +36,43 @@ export function cadenceLines(listings: readonly CadenceListing[]): string[] {
   });
 }
 
+/**
+ * A printer of surface transitions for the terminal: one line when a surface becomes ready, starts
+ * retrying, or gives up (a rejected credential names its variable); retries in between only go to the log.
+ */
+export function surfaceLines(print: (line: string) => void): (surface: 'slack' | 'teams', health: SurfaceHealth) => void {
+  const last = new Map<string, string>();
+  return (surface, h) => {
+    if (last.get(surface) === h.state) return;
+    last.set(surface, h.state);
+    const name = surface === 'slack' ? 'Slack' : 'Teams';
+    if (h.state === 'ok') print(`${name} ready${h.workspace ? ` (workspace ${h.workspace.name ? `${h.workspace.name}, ` : ''}${h.workspace.id})` : ''}`);
+    else if (h.state === 'connecting') print(`${name} not reachable yet (${h.reason ?? 'connecting'}); retrying in the background, everything else runs`);
+    else print(`${h.reason ?? `${name} is degraded`}; ${name} stays off until that is fixed, everything else keeps running`);
+  };
+}
+
 /** `costbridge serve`: the chat server until SIGINT/SIGTERM, then a graceful shutdown. */
 export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description(
-      'run the Slack and Teams bot: one HTTP server on PORT with POST /slack/events, POST /api/messages and GET /healthz, the outbox delivery worker and the review scheduler (cadences printed at start); stops cleanly on SIGINT/SIGTERM',
+      'run the Slack and Teams bot: one HTTP server on PORT with POST /slack/events, POST /api/messages, GET /healthz and GET /readyz, the outbox delivery worker and the review scheduler (cadences printed at start); Slack connects in the background and is retried while unreachable; stops cleanly on SIGINT/SIGTERM',
     )
     .action(async () => {
       const { config, io } = ctx;
       for (const line of platformStatus(config)) io.err(`costbridge serve: ${line}`);
       const log = createLogger(config);
       const store = await ctx.store();
-      const server = await startServer(config, store, { log });
-      io.err(`costbridge serve: listening on port ${server.port}; GET /healthz for status`);
       const now = new Date();
       await ensureDefaultReviewCadence(store, { timezone: config.timezone, now });
-      for (const line of cadenceLines(await listCadenceSchedule(store, { now }))) io.err(`costbridge serve: ${line}`);
-      // No transports: the scheduler queues each run's messages and the server's outbox worker delivers them.
+      // The scheduler first: a chat platform that cannot be reached must not hold the reviews back.
+      // No transports: it queues each run's messages and the server's outbox worker delivers them.
       const scheduler = startReviewScheduler(store, { settings: reviewSettings(config), log });
       io.err(`costbridge serve: review scheduler running (catch-up window ${config.review.catchupHours} h, COSTBRIDGE_CATCHUP_HOURS)`);
+      const server = await startServer(config, store, { log, scheduler, onSurfaceChange: surfaceLines((line) => io.err(`costbridge serve: ${line}`)) });
+      io.err(`costbridge serve: listening on port ${server.port}; GET /healthz for status, GET /readyz for readiness`);
+      for (const line of cadenceLines(await listCadenceSchedule(store, { now }))) io.err(`costbridge serve: ${line}`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));

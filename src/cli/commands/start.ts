@@ -11,7 +11,7 @@ import { costDataStatus } from '../../store/cost-data-status.js';
 import { listCadences } from '../../store/review-cadences.js';
 import { runnerId, startReviewScheduler } from '../../scheduler/review-scheduler.js';
 import { startServer } from '../../server/http-server.js';
-import { platformStatus } from './serve.js';
+import { platformStatus, surfaceLines } from './serve.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
 
 const connectHelp = [
@@ -23,22 +23,36 @@ const connectHelp = [
   '  and run npm start again: it serves Slack and Teams and posts every scheduled digest there.',
 ];
 
+const importHelp = [
+  'The database is empty and Slack/Teams credentials are set, so no demo data was loaded: its invented',
+  'numbers would reach real people. Import your own data (formats: docs/itfm-formats.md):',
+  '  npx costbridge import cost-centers cost-centers.csv   (with a chat_channel column to route alerts)',
+  '  npx costbridge import budgets budgets.csv',
+  '  npx costbridge import focus EXPORT.csv ...            (FOCUS cost exports, one or many files)',
+  'or try costbridge on the synthetic demo set first: npm start -- --demo (its cost centers carry no channel ids).',
+];
+
 /** `costbridge start` (npm start): the main job. */
 export function registerStart(program: Command, ctx: CliContext): void {
   program
     .command('start')
     .description(
-      'run the main job: load labelled demo data into an empty database, print the weekly digest with the CLI equivalent of each button, then keep the review scheduler running (and the Slack/Teams bot when credentials are set)',
+      'run the main job: load labelled demo data into an empty database (unless Slack/Teams credentials are set), print the weekly digest with the CLI equivalent of each button, then keep the review scheduler running (and the Slack/Teams bot when credentials are set)',
     )
+    .option('--demo', 'load the synthetic demo data set into an empty database even with Slack/Teams credentials set (its cost centers carry no channel ids, so nothing reaches a real channel)')
     .option('--no-demo', 'do not load the demo data set into an empty database')
     .option('--as-of <YYYY-MM-DD>', 'the day the demo data runs up to, and the digest is shown for (default: today)')
     .option('--once', 'print the digest and exit instead of running the scheduler')
-    .action(async (opts: { demo: boolean; asOf?: string; once?: boolean }) => {
+    .action(async (opts: { demo?: boolean; asOf?: string; once?: boolean }) => {
       const { io, config } = ctx;
       const store = await ctx.store();
       let status = await costDataStatus(store.db);
       if (opts.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new CostbridgeError('INPUT_INVALID', `--as-of must be a day like 2026-09-15, got ${JSON.stringify(opts.asOf)}`);
-      if (!status.hasLines && opts.demo) {
+      const chatOn = config.chat.slack !== undefined || config.chat.teams !== undefined;
+      // Demo and real never mix: with real credentials the demo loads only when asked for.
+      const loadDemo = opts.demo ?? !chatOn;
+      if (!status.hasLines && !loadDemo && opts.demo === undefined) io.out(importHelp.join('\n'));
+      if (!status.hasLines && loadDemo) {
         const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
         io.out(`The database is empty: loading the SYNTHETIC DEMO DATA set (invented numbers, never real billing data), as of ${asOf} ...`);
         const loaded = await loadDemoData(store, { dir: join(config.dataDir, 'demo-data'), asOf, actor: ctx.actor(), surface: 'cli' });
@@ -50,8 +64,10 @@ export function registerStart(program: Command, ctx: CliContext): void {
       const settings = reviewSettings(config);
       const cadences = await listCadences(store.db);
       const digestCadence = cadences.find((c) => c.name === 'weekly-digest') ?? cadences.find((c) => c.kind === 'weekly-digest');
-      if (!status.hasLines) io.out('No cost data yet. Import FOCUS exports with: npx costbridge import focus FILE...');
-      else if (!digestCadence) io.out('No weekly-digest cadence (it was removed). Add one with: npx costbridge cadence add --name weekly-digest --kind weekly-digest --cron "0 9 * * 1"');
+      if (!status.hasLines) {
+        // With credentials and no --demo / --no-demo, the import help above already said it.
+        if (!(chatOn && opts.demo === undefined)) io.out('No cost data yet. Import FOCUS exports with: npx costbridge import focus FILE...');
+      } else if (!digestCadence) io.out('No weekly-digest cadence (it was removed). Add one with: npx costbridge cadence add --name weekly-digest --kind weekly-digest --cron "0 9 * * 1"');
       else {
         const at = opts.asOf ? new Date(`${opts.asOf}T23:59:00Z`) : now;
         const preview = await runReview(store, { cadence: digestCadence.name, at, now, trigger: 'manual', dryRun: true, actor: ctx.actor(), surface: 'cli', runner: runnerId(), settings });
@@ -61,7 +77,6 @@ export function registerStart(program: Command, ctx: CliContext): void {
         } else if (!preview.ok) io.err(`costbridge start: could not build the digest: ${preview.message}`);
       }
 
-      const chatOn = config.chat.slack !== undefined || config.chat.teams !== undefined;
       io.out('');
       for (const line of platformStatus(config)) io.out(line);
       if (!chatOn) io.out(connectHelp.join('\n'));
@@ -71,8 +86,6 @@ export function registerStart(program: Command, ctx: CliContext): void {
       if (opts.once) return;
 
       const log = createLogger(config);
-      const server = chatOn ? await startServer(config, store, { log }) : undefined;
-      if (server) io.err(`costbridge start: serving Slack/Teams on port ${server.port}; GET /healthz for status`);
       const scheduler = startReviewScheduler(store, {
         settings,
         log,
@@ -81,6 +94,10 @@ export function registerStart(program: Command, ctx: CliContext): void {
         },
       });
       io.err('costbridge start: the review scheduler is running (Ctrl-C to stop).');
+      const server = chatOn
+        ? await startServer(config, store, { log, scheduler, onSurfaceChange: surfaceLines((line) => io.err(`costbridge start: ${line}`)) })
+        : undefined;
+      if (server) io.err(`costbridge start: serving Slack/Teams on port ${server.port}; GET /healthz for status`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -41,6 +41,7 @@ export const acknowledgeAction: ChatAction = {
         target: request.clicked.target,
         updateOf: state.outboxId,
         payload: acknowledgedMessage(state),
+        ...(request.clicked.responseUrl ? { responseUrl: request.clicked.responseUrl } : {}),
       }),
     });
     if (!result.ok) return { reply: message(result.message, [context(result.message)]) };

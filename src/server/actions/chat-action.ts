@@ -6,6 +6,11 @@ import type { ChatRequest } from '../chat-request.js';
 export interface ClickedMessage {
   readonly target: string;
   readonly messageId: string;
+  /**
+   * Slack: the click's `response_url` when the message clicked is ephemeral. Such a message has no
+   * `ts` that chat.update could take, so a decision replaces it through this URL instead.
+   */
+  readonly responseUrl?: string;
 }
 
 /**

@@ -14,7 +14,8 @@ export interface FormMetadata {
  */
 export function formFromMessage(f: Form, clicked: ClickedMessage): Form {
   const ids = JSON.parse(f.privateMetadata) as Record<string, unknown>;
-  return form({ ...f, privateMetadata: JSON.stringify({ ...ids, origin: { target: clicked.target, messageId: clicked.messageId } }) });
+  const origin = { target: clicked.target, messageId: clicked.messageId, ...(clicked.responseUrl ? { responseUrl: clicked.responseUrl } : {}) };
+  return form({ ...f, privateMetadata: JSON.stringify({ ...ids, origin }) });
 }
 
 /** Reads the metadata written by `formFromMessage`; anything else is an empty, origin-less metadata. */
@@ -27,10 +28,13 @@ export function readFormMetadata(privateMetadata: string): FormMetadata {
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { ids: {}, origin: undefined };
   const { origin, ...ids } = parsed as Record<string, unknown>;
-  const o = origin as { target?: unknown; messageId?: unknown } | undefined;
+  const o = origin as { target?: unknown; messageId?: unknown; responseUrl?: unknown } | undefined;
   return {
     ids,
-    origin: o && typeof o.target === 'string' && typeof o.messageId === 'string' ? { target: o.target, messageId: o.messageId } : undefined,
+    origin:
+      o && typeof o.target === 'string' && typeof o.messageId === 'string'
+        ? { target: o.target, messageId: o.messageId, ...(typeof o.responseUrl === 'string' ? { responseUrl: o.responseUrl } : {}) }
+        : undefined,
   };
 }
 

@@ -5,6 +5,7 @@ import { register as commands } from './commands/index.js';
 import { register as actions } from './actions/index.js';
 import { register as views } from './views/index.js';
 import { register as options } from './options/index.js';
+import { register as events } from './events/index.js';
 
 /** Every Slack listener, grouped by surface; the request dedupe middleware runs before all of them. */
 export function registerListeners(app: App, deps: SlackDeps): void {
@@ -13,4 +14,5 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   actions(app, deps);
   views(app, deps);
   options(app, deps);
+  events(app, deps);
 }

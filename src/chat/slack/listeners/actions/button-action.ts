@@ -2,7 +2,10 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { queueChatMessage } from '../../../../app/queue-chat-message.js';
 import { accessRefusal } from '../../../../server/commands/access-refusal.js';
+import { outboxRow } from '../../../../store/chat-outbox.js';
 import { renderSlackModal } from '../../render.js';
+import { responseDeliveredId, responseMessageOf } from '../../response-message-ref.js';
+import { usableResponseUrl } from '../../response-url.js';
 import { slackRequest, type SlackDeps } from '../../slack-deps.js';
 
 const buttonPayload = z.record(z.string(), z.string());
@@ -10,7 +13,9 @@ const buttonPayload = z.record(z.string(), z.string());
 /**
  * Every button on a costbridge message: acknowledged at once (by the middleware), then handed to the neutral action of
  * the same action id with the button's payload and the clicked message; a reply is shown privately
- * to the clicker, a form opens as a modal.
+ * to the clicker through the click's `response_url`, a form opens as a modal. A click on an
+ * ephemeral message carries that `response_url` on to the decision, which replaces the message
+ * through it (an ephemeral message has no `ts` that chat.update could take).
  */
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ body, action, client }) => {
@@ -23,7 +28,9 @@ export function register(app: App, deps: SlackDeps): void {
     const parsed = buttonPayload.safeParse(action.value ? JSON.parse(action.value) : {});
     if (!parsed.success) throw new Error(`button ${action.action_id}: payload is not an object of strings`);
     const channel = body.channel?.id ?? body.container?.channel_id;
-    const messageTs = body.message?.ts ?? body.container?.message_ts;
+    const responseUrl = deps.config.chat.slack ? usableResponseUrl(body.response_url, deps.config.chat.slack.apiUrl) : undefined;
+    const ephemeral = body.container?.is_ephemeral === true;
+    const messageTs = (await sentThroughResponseUrl(deps, action.block_id, channel, body.user.id)) ?? body.message?.ts ?? body.container?.message_ts;
     const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, body.trigger_id);
     const replyTo = async (payload: Parameters<typeof queueChatMessage>[1]['payload']) => {
       if (!channel) return;
@@ -34,14 +41,28 @@ export function register(app: App, deps: SlackDeps): void {
         target: channel,
         recipient: body.user.id,
         payload,
+        ...(responseUrl ? { responseUrl } : {}),
       });
       deps.nudgeOutbox();
     };
     if (handler.requiresPerson && !request.requester.person) return replyTo(accessRefusal(request.requester));
     if (!channel || !messageTs) throw new Error(`button ${action.action_id}: the click carries no channel or message`);
-    const outcome = await handler.run(parsed.data, { ...request, clicked: { target: channel, messageId: messageTs } });
+    const clicked = { target: channel, messageId: messageTs, ...(ephemeral && responseUrl ? { responseUrl } : {}) };
+    const outcome = await handler.run(parsed.data, { ...request, clicked });
     if (outcome.openForm) await client.views.open({ trigger_id: body.trigger_id, view: renderSlackModal(outcome.openForm) as never });
     if (outcome.reply) await replyTo(outcome.reply);
     deps.nudgeOutbox();
   });
+}
+
+/**
+ * The delivered id of the message clicked when costbridge sent it through a response_url (its block
+ * ids name the outbox row): only when that row went to this channel and, being private, to this user.
+ */
+async function sentThroughResponseUrl(deps: SlackDeps, blockId: string | undefined, channel: string | undefined, user: string): Promise<string | undefined> {
+  const id = responseMessageOf(blockId);
+  if (id === undefined || !channel) return undefined;
+  const row = await outboxRow(deps.store.db, id);
+  if (!row || row.platform !== 'slack' || row.target !== channel || row.recipient !== user || row.delivered_id !== responseDeliveredId(id)) return undefined;
+  return row.delivered_id;
 }

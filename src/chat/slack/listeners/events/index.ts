@@ -1,0 +1,8 @@
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from '../../slack-deps.js';
+import { register as registerWorkspaceUninstalled } from './workspace-uninstalled.js';
+
+/** Events API listeners (event_callback). */
+export function register(app: App, deps: SlackDeps): void {
+  registerWorkspaceUninstalled(app, deps);
+}
