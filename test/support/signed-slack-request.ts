@@ -78,18 +78,32 @@ export function viewSubmissionBody(fields: { callbackId: string; privateMetadata
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
+/** An Events API callback (JSON, as Slack posts events) for `event` in workspace T0FAKE. */
+export function eventCallbackBody(eventId: string, event: Record<string, unknown>): string {
+  return JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: 'T0FAKE',
+    api_app_id: 'A0FAKE',
+    event: { event_ts: '1700000000.000100', ...event },
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: 1700000000,
+    authorizations: [{ enterprise_id: null, team_id: 'T0FAKE', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+  });
+}
+
 /** Posts a body to /slack/events signed with `secret` (a wrong secret or an old timestamp to test refusals). */
 export async function postSlack(
   serverUrl: string,
   body: string,
-  options: { secret: string; timestamp?: number; retryNum?: number; signature?: string },
+  options: { secret: string; timestamp?: number; retryNum?: number; signature?: string; json?: boolean },
 ): Promise<{ status: number; text: string; ms: number }> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const started = performance.now();
   const res = await fetch(`${serverUrl}/slack/events`, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': options.json ? 'application/json' : 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': options.signature ?? slackSignature(options.secret, timestamp, body),
       ...(options.retryNum !== undefined ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {}),
