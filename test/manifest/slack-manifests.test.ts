@@ -12,7 +12,7 @@ function load(path: string): SlackManifest {
   return parsed.data;
 }
 
-const minimalBotScopes = ['commands', 'chat:write', 'chat:write.public', 'users:read', 'users:read.email', 'im:write', 'files:write'];
+const minimalBotScopes = ['commands', 'chat:write', 'chat:write.public', 'users:read', 'users:read.email', 'files:write'];
 // Events that need no OAuth scope of their own: subscribing to them cannot widen what the bot may read.
 const scopeFreeEvents = ['app_home_opened', 'app_uninstalled', 'tokens_revoked'];
 const subcommands = ['help', 'unattributed', 'savings', 'variance', 'define', 'subscribe', 'unsubscribe', 'whoami', 'mute', 'cadence'];

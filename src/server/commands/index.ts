@@ -8,12 +8,11 @@ import { defineCommand } from './define-command.js';
 import { subscribeCommand } from './subscribe-command.js';
 import { unsubscribeCommand } from './unsubscribe-command.js';
 import { muteCommand } from './mute-command.js';
+import { cadenceCommand } from './cadence-command.js';
 
 /**
- * Every chat subcommand, in the order `help` lists them. Registration points for the commands the
- * use cases of issues 3-5 back: add `unattributed [period]`, `savings [status]`,
- * `variance [cost-center] [period]`, `define <term>`, `subscribe <cost-center|all>`, `unsubscribe`,
- * `mute <kind> <duration>` and `cadence ...` here as `ChatCommand`s (one file each in this folder).
+ * Every chat subcommand, in the order `help` lists them (one file each in this folder). The Slack
+ * manifests' usage hint and the Teams manifest's command list name exactly these (a test checks it).
  */
 export const chatCommands: readonly ChatCommand[] = [
   helpCommand(() => chatCommands),
@@ -24,5 +23,6 @@ export const chatCommands: readonly ChatCommand[] = [
   subscribeCommand,
   unsubscribeCommand,
   muteCommand,
+  cadenceCommand,
   whoamiCommand,
 ];
