@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig } from './config.js';
 import { CostbridgeError } from './domain/costbridge-error.js';
 import type { CliContext, CliIo } from './cli/cli-context.js';
+import { ExitStatus } from './cli/exit-status.js';
 import { openConfiguredStore } from './cli/open-store.js';
 import type { Store } from './store/database.js';
 import { commands } from './cli/commands/index.js';
@@ -20,7 +21,8 @@ const processIo: CliIo = {
 
 /**
  * Runs the costbridge command line and returns the exit code: 0 on success, 1 when the command
- * failed, 2 for a usage error. Results go to stdout, everything else to stderr.
+ * failed, 2 for a usage error, and a command's own status (`review run`: 3 when a delivery failed).
+ * Results go to stdout, everything else to stderr.
  */
 export async function runCli(
   argv: readonly string[],
@@ -58,6 +60,7 @@ export async function runCli(
 }
 
 function reportFailure(e: unknown, io: CliIo): number {
+  if (e instanceof ExitStatus) return e.code;
   if (e instanceof CommanderError) {
     // Commander has printed its own message; --help and --version end here with code 0.
     return e.exitCode === 0 ? 0 : 2;

@@ -42,12 +42,14 @@ export interface DeliveryLog {
   error(obj: object, msg: string): void;
 }
 
-/** Retry timing: exponential backoff on transient failures, capped. */
+/** Retry timing: exponential backoff on transient failures, capped, given up after `maxAttempts`. */
 export interface DeliveryOptions {
   readonly limit?: number;
   readonly leaseMs?: number;
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
+  /** Attempts before a row failing transiently is given up as failed (default 20: about two hours with the default backoff). */
+  readonly maxAttempts?: number;
   readonly log?: DeliveryLog;
 }
 
@@ -61,7 +63,7 @@ export interface DeliveryReport {
   readonly rateLimited: Partial<Record<ChatPlatform, Date>>;
 }
 
-const defaults = { limit: 50, leaseMs: 5 * 60_000, backoffBaseMs: 2_000, backoffMaxMs: 10 * 60_000 };
+const defaults = { limit: 50, leaseMs: 5 * 60_000, backoffBaseMs: 2_000, backoffMaxMs: 10 * 60_000, maxAttempts: 20 };
 
 /** Delay before attempt `attempt + 1` after `attempt` transient failures: base x 2^(attempt-1), capped. */
 export function backoffDelayMs(attempt: number, baseMs = defaults.backoffBaseMs, maxMs = defaults.backoffMaxMs): number {
@@ -72,7 +74,8 @@ export function backoffDelayMs(attempt: number, baseMs = defaults.backoffBaseMs,
  * One pass of the outbox: claims the due messages and sends them, each platform in order, recording
  * the Slack ts / Teams activity id of every delivery. A 429 pauses that platform for its Retry-After
  * (the row and everything due before then waits); a transient failure backs the row off
- * exponentially; a permanent one marks it failed. Nothing is ever dropped, and a row with a
+ * exponentially, until `maxAttempts` have failed and it is given up; a permanent one marks it
+ * failed. A failed row keeps its reason for people to see, and a row with a
  * recorded delivery is never sent again. The only window for a duplicate is a crash after the
  * platform accepted a message and before its id was recorded: that row's lease lapses and it is
  * sent again (logged as `resumed`).
@@ -124,6 +127,13 @@ export async function deliverPending(
             break;
           }
           case 'transient': {
+            if (d.attempt >= o.maxAttempts) {
+              const error = `gave up after ${d.attempt} attempts: ${outcome.error}`;
+              await markFailed(store.db, d, error);
+              counts.failed++;
+              o.log?.error({ outboxId: d.id, platform, purpose: d.purpose, attempts: d.attempt, error: outcome.error }, 'delivery given up after its retries');
+              break;
+            }
             const delay = backoffDelayMs(d.attempt, o.backoffBaseMs, o.backoffMaxMs);
             await rescheduleDelivery(store.db, d, { nextAttemptAt: new Date(now.getTime() + delay), error: outcome.error, attempted: true });
             counts.retrying++;

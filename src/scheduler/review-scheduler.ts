@@ -6,6 +6,7 @@ import type { DeliveryLog, DeliveryTransports } from '../app/deliver-pending.js'
 import { ensureDefaultReviewCadence } from '../app/cadence-default.js';
 import { deliverReviewRuns } from '../app/review-deliver.js';
 import { completeRun, runReview, type RunReviewResult } from '../app/review-run.js';
+import { reportFailedReviewDeliveries } from '../app/review-delivery-failures.js';
 import type { ReviewSettings } from '../app/review-settings.js';
 import type { Store } from '../store/database.js';
 import { cadencesVersion, findCadence, listCadences, type StoredCadence } from '../store/review-cadences.js';
@@ -181,6 +182,7 @@ export function startReviewScheduler(store: Store, options: ReviewSchedulerOptio
       }
     }
     await settleRunDeliveries(store.db, now());
+    await reportFailedReviewDeliveries(store, { now: now(), log });
     return report;
   };
 

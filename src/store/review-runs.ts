@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { enqueueOutboxMessage, type ChatPlatform } from './chat-outbox.js';
 import { recordAudit, type Surface } from './audit-log.js';
 import type { Database } from './tables.js';
@@ -34,7 +34,7 @@ export interface ReviewDelivery {
   readonly status: 'queued' | 'sent' | 'failed' | 'muted';
   readonly messageId: string | null;
   readonly deliveredAt: Date | null;
-  /** The outbox's last error while it is not delivered. */
+  /** The platform's reason while it is not delivered, and why it failed once it has (`channel_not_found`). */
   readonly lastError: string | null;
 }
 
@@ -275,7 +275,7 @@ export async function runDeliveries(db: Kysely<Database>, runIds: readonly numbe
     status: r.status,
     messageId: r.message_id,
     deliveredAt: r.delivered_at ? new Date(r.delivered_at) : null,
-    lastError: r.status === 'queued' ? (r.last_error ?? null) : null,
+    lastError: r.status === 'queued' || r.status === 'failed' ? (r.last_error ?? null) : null,
   }));
 }
 
@@ -311,4 +311,61 @@ export async function queuedOutboxIds(db: Kysely<Database>, runIds: readonly num
   if (runIds.length === 0) return [];
   const rows = await db.selectFrom('review_delivery').select('outbox_id').where('run_id', 'in', [...runIds]).where('status', '=', 'queued').execute();
   return rows.flatMap((r) => (r.outbox_id === null ? [] : [Number(r.outbox_id)]));
+}
+
+/** A failed review delivery whose failure has not been reported yet, with where its run's overview went. */
+export interface UnreportedFailure {
+  readonly runId: number;
+  readonly cadenceName: string;
+  readonly kind: string;
+  readonly periodKey: string;
+  readonly channel: string;
+  readonly error: string | null;
+  /** The run's overview deliveries (its joint channels), with the message each produced. */
+  readonly jointChannels: readonly { readonly channel: string; readonly status: string; readonly messageId: string | null }[];
+}
+
+/** Failed review deliveries not reported yet (`failure_noted_at` unset), oldest run first. */
+export async function unreportedDeliveryFailures(db: Kysely<Database>, limit = 50): Promise<UnreportedFailure[]> {
+  const failed = await db
+    .selectFrom('review_delivery as d')
+    .innerJoin('review_run as r', 'r.id', 'd.run_id')
+    .leftJoin('chat_outbox as o', 'o.id', 'd.outbox_id')
+    .select(['d.run_id', 'd.channel', 'r.cadence_name', 'r.kind', 'r.period_key', 'o.last_error'])
+    .where('d.status', '=', 'failed')
+    .where('d.failure_noted_at', 'is', null)
+    .orderBy('d.run_id')
+    .orderBy('d.channel')
+    .limit(limit)
+    .execute();
+  if (failed.length === 0) return [];
+  const runIds = [...new Set(failed.map((f) => Number(f.run_id)))];
+  const joint = await db
+    .selectFrom('review_delivery')
+    .select(['run_id', 'channel', 'status', 'message_id'])
+    .where('run_id', 'in', runIds)
+    .where(sql<boolean>`cardinality(scope) = 0`)
+    .orderBy('channel')
+    .execute();
+  return failed.map((f) => ({
+    runId: Number(f.run_id),
+    cadenceName: f.cadence_name,
+    kind: f.kind,
+    periodKey: f.period_key,
+    channel: f.channel,
+    error: f.last_error,
+    jointChannels: joint.filter((j) => Number(j.run_id) === Number(f.run_id)).map((j) => ({ channel: j.channel, status: j.status, messageId: j.message_id })),
+  }));
+}
+
+/** Records that a failed delivery was reported; false when someone else reported it first. */
+export async function markFailureReported(db: Kysely<Database> | Transaction<Database>, runId: number, channel: string, now: Date): Promise<boolean> {
+  const r = await db
+    .updateTable('review_delivery')
+    .set({ failure_noted_at: now })
+    .where('run_id', '=', runId)
+    .where('channel', '=', channel)
+    .where('failure_noted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }

@@ -83,6 +83,20 @@ describe.each(storeKinds)('outbox delivery on %s', (kind) => {
     expect(log.lines.filter((l) => l.msg.includes('will retry'))).toHaveLength(2);
   });
 
+  it('gives a row up after its retries, as failed with the last reason', async () => {
+    const t0 = new Date(Date.now() + 1000);
+    const { id } = await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: purpose(), target: 'C5', payload: note('never') });
+    h.slack.failNext(3, { status: 500 });
+    const log = new MemoryLog();
+    const o = { log, maxAttempts: 3, backoffBaseMs: 1000 };
+    expect(await deliverPending(store, h.server.transports, t0, o)).toMatchObject({ retrying: 1 });
+    expect(await deliverPending(store, h.server.transports, at(t0, 1), o)).toMatchObject({ retrying: 1 });
+    expect(await deliverPending(store, h.server.transports, at(t0, 3), o)).toMatchObject({ failed: 1 });
+    expect(await outboxRow(store.db, id)).toMatchObject({ status: 'failed', attempts: 3, last_error: 'gave up after 3 attempts: HTTP 500' });
+    expect(log.lines.filter((l) => l.msg === 'delivery given up after its retries')).toHaveLength(1);
+    expect((await deliverPending(store, h.server.transports, at(t0, 86400), o)).claimed).toBe(0);
+  });
+
   it('keeps a message Slack refuses for good as failed, with the reason, and does not retry it', async () => {
     const t0 = new Date(Date.now() + 1000);
     const { id } = await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: purpose(), target: 'CGONE', payload: note('lost channel') });

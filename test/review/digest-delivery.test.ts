@@ -24,6 +24,9 @@ import { runDeliveries } from '../../src/store/review-runs.js';
 import { saveTeamsConversation } from '../../src/store/teams-conversations.js';
 import { startReviewScheduler, type SchedulerLog } from '../../src/scheduler/review-scheduler.js';
 import { startChatHarness, type ChatHarness } from '../chat/chat-harness.js';
+import { reportFailedReviewDeliveries } from '../../src/app/review-delivery-failures.js';
+import { deliverReviewRuns } from '../../src/app/review-deliver.js';
+import { cli } from '../support/run-cli.js';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../support/test-stores.js';
 
 const quiet: SchedulerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -237,5 +240,46 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     const row = await outboxRow(store.db, id);
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
     expect((row!.payload as { uploads: Record<string, string> }).uploads).toEqual({ 'digest-chart': fileIds[0] });
+  });
+  it('review run to a channel Slack refuses exits 3 and prints channel_not_found; history --json carries it; the joint channel gets one note in the digest\'s thread', async () => {
+    h.slack.unreachableChannels.add('CGONE');
+    await addCadence(store, { name: 'e2e-gone', kind: 'weekly-digest', cron: '0 9 * * 1', timezone: 'UTC', channels: ['slack:CJOINTOK', 'slack:CGONE'], costCenters: [], ...who, now: new Date('2026-09-01T00:00:00Z') });
+    const r = await reviewRun('e2e-gone', '--at', '2026-09-14T10:00:00Z');
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toMatch(/slack:CGONE +failed +channel_not_found/);
+    expect(r.stdout).toMatch(/slack:CJOINTOK +delivered +1700000000\.\d{6}/);
+    expect(r.stderr).toContain('1 of 2 deliveries failed: slack:CGONE (channel_not_found)');
+
+    const history = await cli(tdb, 'review', 'history', '--cadence', 'e2e-gone', '--json');
+    expect(history.code).toBe(0);
+    const [run] = (JSON.parse(history.stdout) as { runs: { status: string; deliveries: { channel: string; status: string; error: string | null; messageId: string | null }[] }[] }).runs;
+    expect(run!.status).toBe('partial');
+    expect(run!.deliveries).toEqual([
+      expect.objectContaining({ channel: 'slack:CGONE', status: 'failed', error: 'channel_not_found', messageId: null }),
+      expect.objectContaining({ channel: 'slack:CJOINTOK', status: 'sent', error: null }),
+    ]);
+    expect((await cli(tdb, 'review', 'history', '--cadence', 'e2e-gone')).stdout).toContain('slack:CGONE failed (channel_not_found)');
+
+    // One note, in the thread of the digest the joint channel did get.
+    const joint = run!.deliveries.find((d) => d.channel === 'slack:CJOINTOK')!;
+    const notes = h.slack.callsOf('chat.postMessage').filter((c) => c.ok && c.args.channel === 'CJOINTOK' && String(c.args.text).includes('could not deliver'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.args.thread_ts).toBe(joint.messageId);
+    expect(String(notes[0]!.args.text)).toBe('costbridge could not deliver the e2e-gone review for 2026-09-14T09:00 to slack:CGONE: channel_not_found.');
+    expect(await reportFailedReviewDeliveries(store, { now: new Date(), log: quiet })).toEqual({ noted: 0, logged: 0 });
+  });
+
+  it('a delivery failing in the joint channel itself is told to the log, once', async () => {
+    await addCadence(store, { name: 'e2e-alone', kind: 'weekly-digest', cron: '0 9 * * 1', timezone: 'UTC', channels: ['slack:CGONE'], costCenters: [], ...who, now: new Date('2026-09-01T00:00:00Z') });
+    const r = await runReview(store, { cadence: 'e2e-alone', at: new Date('2026-09-14T10:00:00Z'), now: new Date(), trigger: 'manual', ...who, runner: 't', settings });
+    if (!r.ok) throw new Error(r.message);
+    const delivered = await deliverReviewRuns(store, h.server.transports, [r.run!.id], { log: quiet });
+    expect(delivered.deliveries.map((d) => [d.status, d.lastError])).toEqual([['failed', 'channel_not_found']]);
+    const errors: { obj: object; msg: string }[] = [];
+    const log: SchedulerLog = { ...quiet, error: (obj, msg) => void errors.push({ obj, msg }) };
+    expect(await reportFailedReviewDeliveries(store, { now: new Date(), log })).toEqual({ noted: 0, logged: 1 });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.msg).toContain('review delivery of e2e-alone 2026-09-14T09:00 to slack:CGONE failed (channel_not_found), and that is the joint channel');
+    expect(await reportFailedReviewDeliveries(store, { now: new Date(), log })).toEqual({ noted: 0, logged: 0 });
   });
 });

@@ -3,6 +3,8 @@ import type { CliContext } from '../cli-context.js';
 import { ensureDefaultReviewCadence } from '../../app/cadence-default.js';
 import { deliverReviewRuns } from '../../app/review-deliver.js';
 import { reviewHistory, type ReviewHistoryEntry } from '../../app/review-history.js';
+import { reportFailedReviewDeliveries } from '../../app/review-delivery-failures.js';
+import { deliverPending } from '../../app/deliver-pending.js';
 import { runReview, type RunReviewResult } from '../../app/review-run.js';
 import { reviewSettings } from '../../app/review-settings.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
@@ -12,6 +14,7 @@ import type { ReviewDelivery, ReviewRun } from '../../store/review-runs.js';
 import { chatTransports } from '../../scheduler/chat-transports.js';
 import { runnerId } from '../../scheduler/review-scheduler.js';
 import { textTable } from '../text-table.js';
+import { ExitStatus } from '../exit-status.js';
 
 /** The JSON of a run. */
 export function runJson(run: ReviewRun) {
@@ -35,9 +38,23 @@ export function runJson(run: ReviewRun) {
   };
 }
 
-/** The JSON of a delivery. */
+/** The JSON of a delivery; `error` is the platform's reason for a failed one (`channel_not_found`), or the last retry's while it waits. */
 export function deliveryJson(d: ReviewDelivery) {
   return { channel: d.channel, scope: d.scope, status: d.status, messageId: d.messageId, deliveredAt: d.deliveredAt?.toISOString() ?? null, error: d.lastError };
+}
+
+/** One delivery for people: `delivered`, `failed` with the platform's reason, `waiting`, or `muted`. */
+export function deliveryLine(d: ReviewDelivery): [string, string, string] {
+  switch (d.status) {
+    case 'sent':
+      return [d.channel, 'delivered', d.messageId ?? ''];
+    case 'failed':
+      return [d.channel, 'failed', d.lastError ?? 'no reason given'];
+    case 'muted':
+      return [d.channel, 'muted', 'the channel muted this kind of review'];
+    default:
+      return [d.channel, 'waiting', d.lastError ? `retrying: ${d.lastError}` : 'in the outbox'];
+  }
 }
 
 function parseAt(text: string | undefined): Date | undefined {
@@ -57,7 +74,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
 
   review
     .command('run <cadence>')
-    .description('run a cadence\'s review for its latest occurrence (at or before --at) and deliver its messages before exiting; a period already run is not posted again')
+    .description('run a cadence\'s review for its latest occurrence (at or before --at) and deliver its messages before exiting, printing each channel as delivered or failed with the platform\'s reason; exits 3 when a delivery failed; a period already run is not posted again')
     .option('--at <iso-time>', 'run the occurrence at or before this time (default: now)')
     .option('--dry-run', 'print what would be posted: no claim, no post, no record')
     .option('--force', 're-post a period that already ran (a new attempt, recorded in the audit log)')
@@ -115,22 +132,33 @@ export function registerReview(program: Command, ctx: CliContext): void {
       const run = r.run!;
       const transports = chatTransports(ctx.config, store, log);
       const delivered = await deliverReviewRuns(store, transports, [run.id], { log });
-      log.info({ cadence: r.cadence.name, periodKey: r.periodKey, runId: run.id, channels: delivered.deliveries.map((d) => d.channel), outcome: delivered.waiting > 0 ? 'waiting' : 'done' }, 'review run by hand');
+      const failed = delivered.deliveries.filter((d) => d.status === 'failed');
+      if (failed.length > 0) {
+        // The joint channel hears about an owner's channel that did not get its message; send that note now too.
+        const reported = await reportFailedReviewDeliveries(store, { now: new Date(), log });
+        if (reported.noted > 0) await deliverPending(store, transports, new Date(), { log }).catch((e: unknown) => log.warn({ err: e }, 'could not deliver the failure notes now; serve will'));
+      }
+      log.info({ cadence: r.cadence.name, periodKey: r.periodKey, runId: run.id, channels: delivered.deliveries.map((d) => d.channel), outcome: failed.length > 0 ? 'failed' : delivered.waiting > 0 ? 'waiting' : 'done' }, 'review run by hand');
       log.flush();
       const off = [...new Set(delivered.deliveries.filter((d) => d.status === 'queued').map((d) => d.channel.split(':')[0]!))];
       if (o.json) {
-        ctx.io.out(JSON.stringify({ outcome: 'posted', run: runJson(run), deliveries: delivered.deliveries.map(deliveryJson), waiting: delivered.waiting, quiet: r.quiet ?? false }));
-        return;
+        ctx.io.out(JSON.stringify({ outcome: 'posted', run: runJson(run), deliveries: delivered.deliveries.map(deliveryJson), waiting: delivered.waiting, failed: failed.length, quiet: r.quiet ?? false }));
+      } else {
+        if (overviewText) ctx.io.out(overviewText);
+        ctx.io.out(
+          `\nRun #${run.id} of ${r.cadence.name} for ${r.periodKey}${r.quiet ? `: ${r.quietReason ?? 'nothing crossed a threshold: no message'}` : ''}.` +
+            (delivered.deliveries.length === 0 ? ' No channel to post to.' : ''),
+        );
+        if (delivered.deliveries.length > 0) ctx.io.out(textTable(['channel', 'result', 'message id or reason'], delivered.deliveries.map(deliveryLine)));
+        if (off.length > 0) ctx.io.err(`Deliveries to ${off.join(', ')} wait in the outbox: that platform has no credentials here, or is retrying; costbridge serve delivers them.`);
       }
-      if (overviewText) ctx.io.out(overviewText);
-      ctx.io.out(
-        `\nRun #${run.id} of ${r.cadence.name} for ${r.periodKey}${r.quiet ? `: ${r.quietReason ?? 'nothing crossed a threshold: no message'}` : ''}.` +
-          (delivered.deliveries.length === 0 ? ' No channel to post to.' : ''),
-      );
-      if (delivered.deliveries.length > 0) {
-        ctx.io.out(textTable(['channel', 'status', 'message id', 'note'], delivered.deliveries.map((d) => [d.channel, d.status, d.messageId ?? '', d.lastError ?? ''])));
+      if (failed.length > 0) {
+        ctx.io.err(
+          `costbridge: ${failed.length} of ${delivered.deliveries.length} deliveries failed: ${failed.map((d) => `${d.channel} (${d.lastError ?? 'no reason given'})`).join(', ')}. ` +
+            'Invite the bot to those channels or change where the cadence posts (npx costbridge cadence list); review run --force posts the period again.',
+        );
+        throw new ExitStatus(3);
       }
-      if (off.length > 0) ctx.io.err(`Deliveries to ${off.join(', ')} wait in the outbox: that platform has no credentials here, or is retrying; costbridge serve delivers them.`);
     });
 
   review
@@ -138,7 +166,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .description('past review runs and their outcomes, newest first: the minutes of the joint review')
     .option('--cadence <name>', 'only this cadence')
     .option('--limit <n>', 'how many runs', '20')
-    .option('--json', 'print JSON on stdout: {"runs":[{"id","cadence","periodKey","attempt","trigger","status","agenda",...,"deliveries":[{"channel","status","messageId"}]}]}')
+    .option('--json', 'print JSON on stdout: {"runs":[{"id","cadence","periodKey","attempt","trigger","status","agenda",...,"deliveries":[{"channel","status","messageId","error"}]}]}')
     .action(async (o: { cadence?: string; limit: string; json?: boolean }) => {
       if (!/^\d{1,4}$/.test(o.limit) || Number(o.limit) === 0) throw new CostbridgeError('INPUT_INVALID', `--limit must be a whole number from 1, got ${JSON.stringify(o.limit)}`);
       const entries = await reviewHistory(await ctx.store(), { cadence: o.cadence, limit: Number(o.limit), now: new Date() });
@@ -163,7 +191,7 @@ function historyText(entries: readonly ReviewHistoryEntry[]): string {
       e.run.claimedAt.toISOString(),
       e.run.outcome ? `${e.run.status} (${e.run.outcome})` : e.run.status,
       String(Array.isArray(e.run.agenda) ? e.run.agenda.length : 0),
-      e.deliveries.map((d) => `${d.channel} ${d.status}${d.messageId ? ` ${d.messageId}` : ''}`).join('; ') || '-',
+      e.deliveries.map((d) => `${d.channel} ${d.status}${d.messageId ? ` ${d.messageId}` : ''}${d.status === 'failed' && d.lastError ? ` (${d.lastError})` : ''}`).join('; ') || '-',
     ]),
   );
 }
