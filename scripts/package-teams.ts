@@ -7,8 +7,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { zipSync } from 'fflate';
 import { CostbridgeError } from '../src/domain/costbridge-error.js';
-import { writeZip } from './zip-archive.js';
 
 /** The app id committed in manifest/teams/manifest.json; a package must never carry it. */
 export const appIdPlaceholder = '00000000-0000-0000-0000-000000000000';
@@ -79,7 +79,10 @@ export function fillTeamsManifest(template: Record<string, unknown>, options: Te
   return manifest;
 }
 
-/** Builds the app package zip bytes from the committed manifest and icons. */
+// Every entry gets this modification time, so the same inputs always give the same bytes.
+const fixedMtime = new Date('2026-01-01T00:00:00Z');
+
+/** Builds the app package zip bytes from the committed manifest and icons (fflate, deflate level 9). */
 export function buildTeamsPackage(options: TeamsPackageOptions): Buffer {
   const dir = options.manifestDir ?? teamsManifestDir;
   const manifestPath = join(dir, 'manifest.json');
@@ -90,11 +93,12 @@ export function buildTeamsPackage(options: TeamsPackageOptions): Buffer {
     throw new CostbridgeError('INPUT_INVALID', `Cannot read ${manifestPath}: ${(err as Error).message}`);
   }
   const manifest = fillTeamsManifest(template, options);
-  return writeZip([
-    { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8') },
-    { name: 'color.png', data: readFileSync(join(dir, 'color.png')) },
-    { name: 'outline.png', data: readFileSync(join(dir, 'outline.png')) },
-  ]);
+  const files: Record<string, Uint8Array> = {
+    'manifest.json': Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8'),
+    'color.png': readFileSync(join(dir, 'color.png')),
+    'outline.png': readFileSync(join(dir, 'outline.png')),
+  };
+  return Buffer.from(zipSync(Object.fromEntries(teamsPackageFiles.map((name) => [name, [files[name]!, { level: 9, mtime: fixedMtime }]]))));
 }
 
 /** The command line: parses flags, builds the package, writes it; returns the exit code. */

@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appIdPlaceholder, buildTeamsPackage, teamsPackageFiles } from '../../scripts/package-teams.js';
 import { teamsManifestSchema } from './teams-manifest-schema.js';
+import { unzipSync } from 'fflate';
 import { readZip } from './zip-reader.js';
 
 const root = new URL('../../', import.meta.url);
@@ -40,6 +41,28 @@ describe('buildTeamsPackage', () => {
       developer: undefined,
     });
     expect(manifest.bots?.[0]?.commandLists).toEqual(template.bots[0].commandLists);
+  });
+
+  it('is a well-formed, compressed, reproducible archive: an independent reader, the library and Info-ZIP agree', () => {
+    const zip = buildTeamsPackage({ appId, host: 'costbridge.corp.example' });
+    expect(buildTeamsPackage({ appId, host: 'costbridge.corp.example' }).equals(zip)).toBe(true);
+    const entries = readZip(zip);
+    expect(entries[0]!.method).toBe(8);
+    const viaLibrary = unzipSync(zip);
+    expect(Object.keys(viaLibrary)).toEqual(['manifest.json', 'color.png', 'outline.png']);
+    for (const e of entries) expect(Buffer.from(viaLibrary[e.name]!).equals(e.data)).toBe(true);
+    let hasUnzip = true;
+    try {
+      execFileSync('unzip', ['-v'], { stdio: 'ignore' });
+    } catch {
+      hasUnzip = false;
+    }
+    // A third opinion where Info-ZIP is installed (it is on the project's CI image).
+    if (hasUnzip) {
+      const file = join(tmp, 'check.zip');
+      writeFileSync(file, zip);
+      expect(execFileSync('unzip', ['-t', file], { encoding: 'utf8' })).toContain('No errors detected');
+    }
   });
 
   it('takes explicit developer pages and then needs no host (the placeholder domain is dropped)', () => {
