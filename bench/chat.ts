@@ -91,6 +91,11 @@ export async function run(args: string[]): Promise<void> {
       child!.on('exit', () => reject(new Error(`serve exited:\n${err}`)));
     });
     const url = `http://127.0.0.1:${port}`;
+    // Slack connects in the background (auth.test): measure from the moment serve is ready.
+    for (const until = Date.now() + 30_000; (await fetch(`${url}/readyz`).then((r) => r.status).catch(() => 0)) !== 200; ) {
+      if (Date.now() > until) throw new Error('serve did not become ready within 30 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
 
     // Click i claims item i % items: the clicks past `items` are repeats on items already claimed.
     const ackMs: number[] = [];

@@ -72,4 +72,46 @@ describe.each(storeKinds)('Slack over Socket Mode on %s', (kind) => {
     expect(reply!.args).toMatchObject({ channel: 'C1', user: 'UANA' });
     expect(JSON.stringify(reply!.args.blocks)).toContain('whoami');
   });
+  it('reconnects by itself when the connection drops (auth.test again, then a new WebSocket), and answers again', async () => {
+    const opens = h.slack.callsOf('apps.connections.open').length;
+    const auths = h.slack.callsOf('auth.test').length;
+    const first = connected!;
+    first.close();
+    await eventually(() => connected !== first && h.server.surfaces.slack!.state === 'ok', 15_000);
+    expect(h.slack.callsOf('apps.connections.open').length).toBe(opens + 1);
+    expect(h.slack.callsOf('auth.test').length).toBe(auths + 1);
+    expect(h.log.text).toContain('Slack Socket Mode connection closed; reconnecting');
+    const before = h.slack.callsOf('chat.postEphemeral').length;
+    connected!.send(
+      JSON.stringify({
+        envelope_id: 'env-2',
+        type: 'slash_commands',
+        accepts_response_payload: true,
+        payload: { team_id: 'T0FAKE', channel_id: 'C1', user_id: 'UANA', user_name: 'ana', command: '/costbridge', text: 'help', response_url: 'https://hooks.invalid/commands/2', trigger_id: 'trig-socket-2', api_app_id: 'A0FAKE' },
+      }),
+    );
+    await eventually(() => acks.includes('env-2'));
+    await eventually(() => h.slack.callsOf('chat.postEphemeral').filter((c) => c.ok).length > before);
+  });
+});
+
+describe.each(storeKinds)('Slack over Socket Mode with an app token Slack refuses on %s', (kind) => {
+  let tdb: TestDatabase;
+  let h: ChatHarness;
+  beforeAll(async () => {
+    tdb = await createTestDatabase(kind);
+    h = await startChatHarness(tdb, { SLACK_APP_TOKEN: 'xapp-1-A0FAKE-9999-not-the-one', SLACK_SIGNING_SECRET: '' }, {}, ({ slack }) => {
+      slack.socket = { appToken, url: 'ws://127.0.0.1:9/never' };
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await tdb.drop();
+  });
+
+  it('names SLACK_APP_TOKEN in one line and leaves Slack degraded', async () => {
+    expect(h.server.surfaces.slack!.health()).toMatchObject({ state: 'degraded', reason: 'Slack rejected SLACK_APP_TOKEN: invalid_auth', mode: 'socket' });
+    expect(h.log.lines.filter((l) => l.includes('Slack rejected SLACK_APP_TOKEN: invalid_auth'))).toHaveLength(1);
+    expect(h.slack.callsOf('apps.connections.open')).toHaveLength(1);
+  });
 });

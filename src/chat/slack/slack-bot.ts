@@ -193,7 +193,8 @@ export function createSlackBot(config: SlackConfig, deps: SlackDeps, options: Sl
         if (stopped) return;
         const refused = rejectedCredential(e);
         if (refused) {
-          authorized = false;
+          // A refused app token only stops Socket Mode: the bot token still delivers scheduled messages.
+          if (variable === 'SLACK_BOT_TOKEN') authorized = false;
           const line = `Slack rejected ${variable}: ${refused}`;
           status.set('degraded', line);
           log.error({ variable, error: refused }, `${line} (Slack stays off until the credential is fixed and serve restarted; Teams, the scheduler and the outbox keep running)`);
