@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
@@ -9,9 +9,12 @@ import { botToken, eventually, signingSecret } from './chat-harness.js';
 
 const bin = fileURLToPath(new URL('../../bin/costbridge.js', import.meta.url));
 
-/** `costbridge serve` in a child process, as an operator runs it. */
+const started: ChildProcess[] = [];
+
+/** `costbridge serve` in a child process, as an operator runs it (stopped after each test, even a failed one). */
 function serve(env: Record<string, string>): { child: ChildProcess; stderr: () => string; port: Promise<number>; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [bin, 'serve'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
   let err = '';
   const port = new Promise<number>((resolve, reject) => {
     child.stderr!.on('data', (d: Buffer) => {
@@ -24,6 +27,10 @@ function serve(env: Record<string, string>): { child: ChildProcess; stderr: () =
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, stderr: () => err, port, exit };
 }
+
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 describe.each(storeKinds)('costbridge serve on %s', (kind) => {
   let tdb: TestDatabase;
