@@ -7,6 +7,9 @@ import type { Person, PersonRole, RoleGrant } from '../domain/people.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** The database or an open transaction: what the people functions read and write through. */
+export type PeopleDb = Db;
+
 /** The identities a chat front end or the CLI knows a person by; any one is enough. */
 export interface PersonKey {
   readonly id?: string;

@@ -219,10 +219,14 @@ export interface SavingChange {
   readonly recognizedBy?: string;
   readonly closedBy?: string;
   readonly rejectReason?: string;
+  /** Undo the recognition: recognized from / at / by are cleared (the saving stays validated). */
+  readonly clearRecognition?: boolean;
 }
 
 /** The operations a decision on one saving makes, all inside one transaction. */
 export interface SavingDecisionTx {
+  /** The transaction itself, for the people and policy functions (authorization, refusal audit rows). */
+  readonly db: Transaction<Database>;
   /** The saving, locked until the transaction ends (concurrent decisions wait and see its new state). */
   lock(id: string): Promise<Saving | undefined>;
   /** The person an actor names, with roles. */
@@ -244,6 +248,7 @@ export interface SavingDecisionTx {
 export async function withSavingDecision<T>(store: Store, fn: (tx: SavingDecisionTx) => Promise<T>): Promise<T> {
   return store.db.transaction().execute(async (trx) => {
     const tx: SavingDecisionTx = {
+      db: trx,
       async lock(id) {
         const row = await trx.selectFrom('saving').selectAll().where('id', '=', id.trim().toUpperCase()).forUpdate().executeTakeFirst();
         return row ? toSaving(row) : undefined;
@@ -262,6 +267,7 @@ export async function withSavingDecision<T>(store: Store, fn: (tx: SavingDecisio
             ...(c.recognizedBy !== undefined ? { recognized_by: c.recognizedBy } : {}),
             ...(c.closedBy !== undefined ? { closed_by: c.closedBy, closed_at: now as never } : {}),
             ...(c.rejectReason !== undefined ? { reject_reason: c.rejectReason } : {}),
+            ...(c.clearRecognition ? { recognized_from: null, recognized_at: null, recognized_by: null } : {}),
             version: sql<number>`version + 1` as never,
             updated_at: now as never,
           })

@@ -61,6 +61,24 @@ export interface ChatPlatformPauseTable {
   until: Timestamp;
 }
 
+/** A form opened from a button, kept server-side (the platform form carries only its id). */
+export interface ChatFormSessionTable {
+  id: string;
+  kind: string;
+  platform: 'slack' | 'teams';
+  subject: Json;
+  subject_version: string | null;
+  origin_target: string;
+  origin_message_id: string;
+  person_id: string;
+  platform_user_id: string;
+  opened_at: Timestamp;
+  expires_at: Timestamp;
+  submitted_at: NullableTimestamp;
+  submitted_request: string | null;
+  outcome: string | null;
+}
+
 /** The chat area's tables, by table name. */
 export interface ChatTables {
   chat_outbox: ChatOutboxTable;
@@ -68,4 +86,5 @@ export interface ChatTables {
   chat_platform_pause: ChatPlatformPauseTable;
   teams_conversation: TeamsConversationTable;
   chat_acknowledgement: ChatAcknowledgementTable;
+  chat_form_session: ChatFormSessionTable;
 }

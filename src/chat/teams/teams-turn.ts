@@ -4,7 +4,8 @@ import { identifyChatUser } from '../../app/identify-chat-user.js';
 import { queueChatMessage } from '../../app/queue-chat-message.js';
 import { rememberTeamsConversation, type TeamsConversationReference } from '../../app/remember-teams-conversation.js';
 import { claimInboundRequest } from '../../store/chat-inbound.js';
-import { accessRefusal } from '../../server/commands/access-refusal.js';
+import { runChatAction } from '../../server/actions/run-action.js';
+import { submitChatForm } from '../../server/forms/submit-form.js';
 import { dispatchCommandAnswer } from '../../server/commands/dispatch-command.js';
 import type { ChatRequest } from '../../server/chat-request.js';
 import type { Message } from '../../messages/message-model.js';
@@ -91,11 +92,10 @@ async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void
   const request = await teamsRequest(context, deps);
   const action = deps.actions.find((x) => x.actionId === verb);
   if (action) {
-    if (action.requiresPerson && !request.requester.person) return invokeMessage(context, accessRefusal(request.requester));
     const replyToId = context.activity.replyToId;
     if (!replyToId) return invokeError(context, 400, 'BadRequest', 'the card action carries no message id');
     const payload = Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const outcome = await action.run(payload, { ...request, clicked: { target: context.activity.conversation.id, messageId: replyToId } });
+    const outcome = await runChatAction(action, payload, { ...request, clicked: { target: context.activity.conversation.id, messageId: replyToId } });
     deps.nudgeOutbox();
     if (outcome.openForm) return invokeCard(context, renderTeamsForm(outcome.openForm));
     return invokeMessage(context, outcome.reply);
@@ -110,8 +110,7 @@ async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void
     const submission = { values, privateMetadata: typeof data.metadata === 'string' ? data.metadata : '' };
     const errors = form.validate(submission);
     if (errors) return invokeError(context, 400, 'BadRequest', Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; '));
-    if (form.requiresPerson && !request.requester.person) return invokeMessage(context, accessRefusal(request.requester));
-    const outcome = await form.submit(submission, request);
+    const outcome = await submitChatForm(form, submission, request);
     deps.nudgeOutbox();
     return invokeMessage(context, outcome.reply);
   }

@@ -1,7 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { queueChatMessage } from '../../../../app/queue-chat-message.js';
-import { accessRefusal } from '../../../../server/commands/access-refusal.js';
+import { runChatAction } from '../../../../server/actions/run-action.js';
 import { renderSlackModal } from '../../render.js';
 import { slackRequest, type SlackDeps } from '../../slack-deps.js';
 
@@ -37,9 +37,8 @@ export function register(app: App, deps: SlackDeps): void {
       });
       deps.nudgeOutbox();
     };
-    if (handler.requiresPerson && !request.requester.person) return replyTo(accessRefusal(request.requester));
     if (!channel || !messageTs) throw new Error(`button ${action.action_id}: the click carries no channel or message`);
-    const outcome = await handler.run(parsed.data, { ...request, clicked: { target: channel, messageId: messageTs } });
+    const outcome = await runChatAction(handler, parsed.data, { ...request, clicked: { target: channel, messageId: messageTs } });
     if (outcome.openForm) await client.views.open({ trigger_id: body.trigger_id, view: renderSlackModal(outcome.openForm) as never });
     if (outcome.reply) await replyTo(outcome.reply);
     deps.nudgeOutbox();

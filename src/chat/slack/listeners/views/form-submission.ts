@@ -1,7 +1,7 @@
 import type { App, ViewStateValue } from '@slack/bolt';
 import { queueChatMessage } from '../../../../app/queue-chat-message.js';
-import { accessRefusal } from '../../../../server/commands/access-refusal.js';
 import type { FormSubmission } from '../../../../server/forms/chat-form.js';
+import { submitChatForm } from '../../../../server/forms/submit-form.js';
 import { slackRequest, type SlackDeps } from '../../slack-deps.js';
 
 /** A modal's state as input id -> value; the renderer makes each input's block_id and action_id its id. */
@@ -19,7 +19,8 @@ export function submittedValues(state: Record<string, Record<string, ViewStateVa
 
 /**
  * Every costbridge modal's submission: validated at once (errors are shown beside the inputs), then
- * acknowledged, then submitted to the neutral form handler; its reply goes to the user's DM.
+ * acknowledged, then submitted through its form session to the neutral form handler; its reply is
+ * shown privately in the channel the form was opened from (else in the user's DM).
  */
 export function register(app: App, deps: SlackDeps): void {
   app.view({ callback_id: /.*/, type: 'view_submission' }, async ({ ack, body, view, client }) => {
@@ -39,7 +40,7 @@ export function register(app: App, deps: SlackDeps): void {
     // A view submission carries a trigger_id (Slack's docs); the view id is the fallback key.
     const requestKey = (body as { trigger_id?: string }).trigger_id ?? view.id;
     const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, requestKey);
-    const outcome = form.requiresPerson && !request.requester.person ? { reply: accessRefusal(request.requester) } : await form.submit(submission, request);
+    const outcome = await submitChatForm(form, submission, request);
     if (outcome.reply) {
       const purpose = `form-reply:${requestKey}`;
       await queueChatMessage(
