@@ -7,11 +7,13 @@ import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
 import { slackRequestKey } from './listeners/middleware/once-per-request.js';
 import type { SlackDeps } from './slack-deps.js';
+import { timestampRefusal } from './request-timestamp.js';
+import { registerWorkspaceGate, SlackWorkspaceGate, type SlackTokenOwner } from './workspace-gate.js';
 
 /** The Slack side of `serve`: Bolt over our HTTP server, or over Socket Mode. */
 export interface SlackBot {
   readonly mode: 'http' | 'socket';
-  /** Handles `POST /slack/events` (HTTP mode only): signature and timestamp checked by Bolt. */
+  /** Handles `POST /slack/events` (HTTP mode only): timestamp (±5 minutes) checked here, signature by Bolt. */
   readonly handleRequest: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   /** Connects Socket Mode (no-op in HTTP mode). */
   start(): Promise<void>;
@@ -19,9 +21,11 @@ export interface SlackBot {
 }
 
 /**
- * Builds the Bolt app: verifies the bot token (auth.test), registers the listeners and the one
- * error handler. In HTTP mode requests are verified by Bolt (v0 HMAC-SHA256 signature, 5-minute
- * timestamp window) and answered as soon as a listener acknowledges (slow work continues after).
+ * Builds the Bolt app: verifies the bot token (auth.test, which also names the workspace requests
+ * are accepted from), registers the workspace gate, the listeners and the one error handler. In HTTP
+ * mode a request whose timestamp is more than 5 minutes off either way gets 401, then Bolt verifies
+ * the v0 HMAC-SHA256 signature; requests are answered as soon as a listener acknowledges (slow work
+ * continues after).
  */
 export async function createSlackBot(config: SlackConfig, deps: SlackDeps): Promise<SlackBot> {
   const logger = boltLogger(deps.log);
@@ -38,6 +42,8 @@ export async function createSlackBot(config: SlackConfig, deps: SlackDeps): Prom
     deferInitialization: true,
     extendedErrorHandler: true,
   });
+  const gate = new SlackWorkspaceGate(config.allowedTeamIds, deps.log);
+  registerWorkspaceGate(app, gate, deps.log);
   registerListeners(app, deps);
   const onError = async ({ error, body, context: ctx }: { error: Error; body: unknown; context?: { retryNum?: number } }) => {
     const b = (body ?? {}) as Record<string, unknown>;
@@ -48,9 +54,21 @@ export async function createSlackBot(config: SlackConfig, deps: SlackDeps): Prom
   // extendedErrorHandler: true makes Bolt call it with { error, logger, body, context }.
   app.error(onError as unknown as Parameters<typeof app.error>[0]);
   await app.init();
+  await gate.learnIfNeeded(() => app.client.auth.test() as Promise<SlackTokenOwner>);
   return {
     mode: socket ? 'socket' : 'http',
-    handleRequest: receiver ? (req, res) => receiver.requestListener(req, res) : undefined,
+    handleRequest: receiver
+      ? (req, res) => {
+          const refused = timestampRefusal(req, deps.now().getTime());
+          if (refused) {
+            deps.log.warn({ reason: refused }, 'slack request refused: timestamp outside the 5-minute window');
+            req.resume();
+            res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'request timestamp outside the 5-minute window' }));
+            return;
+          }
+          receiver.requestListener(req, res);
+        }
+      : undefined,
     start: async () => {
       if (socket) await app.start();
     },

@@ -7,6 +7,8 @@ import { ensureDefaultReviewCadence } from '../../app/cadence-default.js';
 import { listCadenceSchedule, type CadenceListing } from '../../app/cadence-list.js';
 import { reviewSettings } from '../../app/review-settings.js';
 import { startReviewScheduler } from '../../scheduler/review-scheduler.js';
+import { needsFirstAdmin } from '../../app/authorization-policy.js';
+import { firstAdminCommand } from '../../app/add-person-role.js';
 
 /** One line per platform saying whether it is on, and if not, what turns it on. */
 export function platformStatus(config: Config): string[] {
@@ -47,8 +49,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
       for (const line of platformStatus(config)) io.err(`costbridge serve: ${line}`);
       const log = createLogger(config);
       const store = await ctx.store();
+      if (await needsFirstAdmin(store.db)) io.err(`costbridge serve: nobody is admin yet; make the first admin with: ${firstAdminCommand}`);
       const server = await startServer(config, store, { log });
-      io.err(`costbridge serve: listening on port ${server.port}; GET /healthz for status`);
+      io.err(`costbridge serve: listening on port ${server.port} of ${server.host}${config.chat.teams?.allowUnauthenticated ? ' (loopback only: Teams authentication is off)' : ''}; GET /healthz for status`);
       const now = new Date();
       await ensureDefaultReviewCadence(store, { timezone: config.timezone, now });
       for (const line of cadenceLines(await listCadenceSchedule(store, { now }))) io.err(`costbridge serve: ${line}`);

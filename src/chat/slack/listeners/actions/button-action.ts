@@ -4,6 +4,7 @@ import { queueChatMessage } from '../../../../app/queue-chat-message.js';
 import { runChatAction } from '../../../../server/actions/run-action.js';
 import { renderSlackModal } from '../../render.js';
 import { slackRequest, type SlackDeps } from '../../slack-deps.js';
+import { requestTeamIds } from '../../workspace-gate.js';
 
 const buttonPayload = z.record(z.string(), z.string());
 
@@ -24,7 +25,7 @@ export function register(app: App, deps: SlackDeps): void {
     if (!parsed.success) throw new Error(`button ${action.action_id}: payload is not an object of strings`);
     const channel = body.channel?.id ?? body.container?.channel_id;
     const messageTs = body.message?.ts ?? body.container?.message_ts;
-    const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, body.trigger_id);
+    const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, body.trigger_id, requestTeamIds(body as never)[0]);
     const replyTo = async (payload: Parameters<typeof queueChatMessage>[1]['payload']) => {
       if (!channel) return;
       await queueChatMessage(deps.store, {

@@ -10,7 +10,7 @@ export const slashCommand = '/costbridge';
 export function register(app: App, deps: SlackDeps): void {
   app.command(slashCommand, async ({ command, client }) => {
     // Already acknowledged by the once-per-request middleware.
-    const request = { ...(await slackRequest(deps, client, { id: command.user_id, name: command.user_name }, command.trigger_id)), channel: command.channel_id };
+    const request = { ...(await slackRequest(deps, client, { id: command.user_id, name: command.user_name }, command.trigger_id, command.team_id)), channel: command.channel_id };
     const answer = await dispatchCommandAnswer(deps.commands, command.text ?? '', request);
     // Alerts with decision buttons are posted for everyone: only a posted message can be updated in place.
     for (const [i, post] of answer.posts.entries()) {

@@ -3,6 +3,7 @@ import { queueChatMessage } from '../../../../app/queue-chat-message.js';
 import type { FormSubmission } from '../../../../server/forms/chat-form.js';
 import { submitChatForm } from '../../../../server/forms/submit-form.js';
 import { slackRequest, type SlackDeps } from '../../slack-deps.js';
+import { requestTeamIds } from '../../workspace-gate.js';
 
 /** A modal's state as input id -> value; the renderer makes each input's block_id and action_id its id. */
 export function submittedValues(state: Record<string, Record<string, ViewStateValue>>): FormSubmission['values'] {
@@ -39,7 +40,7 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
     // A view submission carries a trigger_id (Slack's docs); the view id is the fallback key.
     const requestKey = (body as { trigger_id?: string }).trigger_id ?? view.id;
-    const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, requestKey);
+    const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, requestKey, requestTeamIds(body as never)[0]);
     const outcome = await submitChatForm(form, submission, request);
     if (outcome.reply) {
       const purpose = `form-reply:${requestKey}`;
