@@ -47,6 +47,8 @@ export interface FormSessionRefusal {
   readonly ok: false;
   readonly code: 'FORM_UNKNOWN' | 'FORM_NOT_YOURS' | 'FORM_EXPIRED' | 'ALREADY_SUBMITTED';
   readonly message: string;
+  /** Where the session's form was opened (known only when the session is ours): where to answer. */
+  readonly origin?: { readonly target: string; readonly messageId: string };
 }
 
 function minute(d: Date): string {
@@ -78,7 +80,7 @@ export async function submitFormSession(
         attempt: { kind: k.kind, platformUserId: k.platformUserId },
       });
     }
-    return { ok: false, code, message };
+    return found && code !== 'FORM_UNKNOWN' ? { ok: false, code, message, origin: found.origin } : { ok: false, code, message };
   };
   if (!found || found.kind !== k.kind || found.platform !== k.platform) {
     return refuse('FORM_UNKNOWN', 'This form was not opened by costbridge for this action (or it is more than a week old): click the button on the message again.', true);

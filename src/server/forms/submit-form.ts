@@ -24,7 +24,8 @@ export async function submitChatForm(form: ChatForm, submission: FormSubmission,
   });
   if (!taken.ok) {
     request.log.info({ code: taken.code, callbackId: form.callbackId, user: request.requester.userId }, 'form submission not accepted');
-    return { reply: errorMessage({ code: taken.code === 'ALREADY_SUBMITTED' ? 'CONFLICT' : taken.code === 'FORM_NOT_YOURS' ? 'FORBIDDEN' : 'NOT_FOUND', message: taken.message, details: [taken.code] }), decision: 'refused' };
+    const reply = errorMessage({ code: taken.code === 'ALREADY_SUBMITTED' ? 'CONFLICT' : taken.code === 'FORM_NOT_YOURS' ? 'FORBIDDEN' : 'NOT_FOUND', message: taken.message, details: [taken.code] });
+    return { reply, decision: 'refused', ...(taken.origin ? { replyIn: taken.origin.target } : {}) };
   }
   const s = taken.session;
   let outcome: FormOutcome;
