@@ -198,13 +198,14 @@ export async function originalBudget(
   return rows.map((r) => ({ month: dateText(r.month)!.slice(0, 7), amount: normalizeDecimal(r.amount), currency: r.currency }));
 }
 
-/** Who did what to a saving, oldest first (from the audit log). */
+/** Who did what to a saving, oldest first (from the audit log; refused attempts are not its history). */
 export async function savingHistory(db: Db, id: string): Promise<Array<{ at: string; actor: string; surface: string; action: string; before: unknown; after: unknown }>> {
   const rows = await db
     .selectFrom('audit_log')
     .select(['at', 'actor', 'surface', 'action', 'before', 'after'])
     .where('subject_type', '=', 'saving')
     .where('subject_id', '=', id)
+    .where('outcome', '=', 'recorded')
     .orderBy('id')
     .execute();
   return rows.map((r) => ({ at: iso(r.at)!, actor: r.actor, surface: r.surface, action: r.action, before: r.before, after: r.after }));
