@@ -32,3 +32,8 @@ CREATE TABLE chat_form_session (
   outcome           text
 );
 CREATE INDEX chat_form_session_expires ON chat_form_session (expires_at);
+
+-- A reversed recognition (savings reverse) leaves its rows, linked to their reversals; the saving may
+-- be recognized again, so "one recognition row per saving and month" counts standing rows only.
+DROP INDEX budget_revision_once;
+CREATE UNIQUE INDEX budget_revision_once ON budget_revision (saving_id, month) WHERE reverses IS NULL AND reversed_by IS NULL;

@@ -160,6 +160,18 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
     expect(states[0]!.after.reason).toBe('the fleet grew back');
   });
 
+  it('a reversed recognition can be recognized again; only the standing rows revise the budget', async () => {
+    const { saving } = await propose({ estimateMonthly: '500' });
+    const first = await approveSaving(store, { id: saving.id, actor: 'ita@example.com', surface: 'cli', now, from: '2026-10' });
+    if (!first.ok) throw new Error(first.message);
+    expect((await reverseSaving(store, { id: saving.id, reason: 'measured too early', actor: 'itb@example.com', surface: 'cli' })).ok).toBe(true);
+    const again = await recognizeSaving(store, { id: saving.id, from: '2026-11', actor: 'itb@example.com', surface: 'cli', expectedVersion: 4 });
+    expect(again).toMatchObject({ ok: true, saving: { status: 'recognized', recognizedFrom: '2026-11', recognizedBy: 'itb@example.com', version: 5 } });
+    expect(await revised('PLAT', 'Cloud', '2026-10-01')).toEqual({ original: '10000', revised: '10000' });
+    expect(await revised('PLAT', 'Cloud', '2026-11-01')).toEqual({ original: '10000', revised: '9500' });
+    await cleanUp(saving.id);
+  });
+
   it('segregation of duties: nobody approves their own proposal, even holding both roles', async () => {
     const { saving } = await propose({ actor: 'both@example.com' });
     for (const attempt of [
