@@ -12,7 +12,8 @@ import { grantRole } from '../src/store/people.js';
 import { queueChatMessage } from '../src/app/queue-chat-message.js';
 import { deliverPending } from '../src/app/deliver-pending.js';
 import { slackTransport } from '../src/chat/slack/slack-transport.js';
-import { header, message, text } from '../src/messages/message-blocks.js';
+import { unattributedSpendAlert } from '../src/messages/views/unattributed-spend-alert.js';
+import { unattributedAlertView } from '../src/server/view-inputs/unattributed-alert-view.js';
 import { actionIds, formIds } from '../src/messages/views/interaction-ids.js';
 import { importCostCenters } from '../src/app/import-cost-centers.js';
 import { importFocusFile } from '../src/app/import-focus.js';
@@ -74,8 +75,9 @@ export async function run(args: string[]): Promise<void> {
     });
     const itemIds = unattributed.items.map((i) => String(i.id));
     if (itemIds.length !== items) throw new Error(`seeded ${itemIds.length} unattributed items, expected ${items}`);
-    // The channel message the clicks come from (its ts is the form's origin).
-    await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: 'bench-alert', target: 'CBENCH', payload: message('Unowned spend', [header('Unowned spend'), text('Claim your items')]) });
+    // The channel message the clicks come from (its ts is the form's origin): the alert with every
+    // item's Claim button, since a click is accepted only for a button costbridge put on that message.
+    await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: 'bench-alert', target: 'CBENCH', payload: unattributedSpendAlert(unattributedAlertView(unattributed)) });
     const transport = { slack: slackTransport(config.chat.slack!, createLogger(config)) };
     while ((await deliverPending(store, transport, new Date(), { limit: 200 })).claimed > 0);
     const alertTs = (await sql<{ ts: string }>`SELECT delivered_id AS ts FROM chat_outbox WHERE purpose = 'bench-alert'`.execute(store.db)).rows[0]!.ts;

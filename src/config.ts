@@ -63,6 +63,21 @@ const schema = z.object({
   COSTBRIDGE_HANDOFF_BUSINESS_DAYS: wholeNumber(3, 20),
   COSTBRIDGE_CATCHUP_HOURS: z.coerce.number().int().min(1).max(720).default(24),
   PORT: wholeNumber(3000, 65535),
+  HOST: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || /^[A-Za-z0-9.:%-]+$/.test(v), 'must be an interface address such as 0.0.0.0, 127.0.0.1 or ::'),
+  SLACK_ALLOWED_TEAM_IDS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean)))
+    .refine((v) => v === undefined || v.every((t) => /^[TE][A-Z0-9]{2,}$/.test(t)), 'must list Slack team ids such as T0123ABCD (comma-separated)'),
+  TEAMS_ALLOWED_TENANT_IDS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))),
   SLACK_BOT_TOKEN: optionalSecret.pipe(z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalSecret,
   SLACK_APP_TOKEN: optionalSecret.pipe(z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional()),
@@ -134,6 +149,8 @@ export interface Config {
 /** Slack and Teams settings; `slack` / `teams` are undefined when that platform is off. */
 export interface ChatConfig {
   readonly port: number;
+  /** The interface `serve` listens on (`HOST`; loopback only while Teams authentication is off). */
+  readonly host: string;
   readonly slack: SlackConfig | undefined;
   readonly teams: TeamsConfig | undefined;
 }
@@ -145,6 +162,8 @@ export interface SlackConfig {
   readonly appToken: string | undefined;
   /** Base URL of the Slack Web API, ending in `/`. */
   readonly apiUrl: string;
+  /** Workspaces whose requests are accepted (`SLACK_ALLOWED_TEAM_IDS`); undefined: the bot token's own team, from auth.test. */
+  readonly allowedTeamIds: readonly string[] | undefined;
 }
 
 /** Microsoft Teams (Bot Framework) credentials; `allowUnauthenticated` disables JWT checks (local emulators only). */
@@ -154,6 +173,12 @@ export interface TeamsConfig {
   readonly tenantId: string | undefined;
   readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   readonly allowUnauthenticated: boolean;
+  /**
+   * Tenants whose activities are accepted (`TEAMS_ALLOWED_TENANT_IDS`, lower case; the app's own
+   * tenant by default for SingleTenant and UserAssignedMSI). Undefined only without authentication
+   * (local emulators): any tenant.
+   */
+  readonly allowedTenantIds: readonly string[] | undefined;
 }
 
 
@@ -209,6 +234,7 @@ function chatConfig(e: z.infer<typeof schema>): ChatConfig {
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
+      allowedTeamIds: e.SLACK_ALLOWED_TEAM_IDS && e.SLACK_ALLOWED_TEAM_IDS.length > 0 ? Object.freeze(e.SLACK_ALLOWED_TEAM_IDS) : undefined,
     });
   } else if (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN) {
     problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
@@ -221,7 +247,8 @@ function chatConfig(e: z.infer<typeof schema>): ChatConfig {
         'TEAMS_ALLOW_UNAUTHENTICATED: only for local emulators without credentials; unset it or the MICROSOFT_APP_* settings',
       );
     }
-    teams = Object.freeze({ appId: undefined, appPassword: undefined, tenantId: undefined, appType: e.MICROSOFT_APP_TYPE, allowUnauthenticated: true });
+    const tenants = e.TEAMS_ALLOWED_TENANT_IDS && e.TEAMS_ALLOWED_TENANT_IDS.length > 0 ? Object.freeze(e.TEAMS_ALLOWED_TENANT_IDS) : undefined;
+    teams = Object.freeze({ appId: undefined, appPassword: undefined, tenantId: undefined, appType: e.MICROSOFT_APP_TYPE, allowUnauthenticated: true, allowedTenantIds: tenants });
   } else if (anyTeamsCredential) {
     if (!e.MICROSOFT_APP_ID) problems.push('MICROSOFT_APP_ID: required with the other MICROSOFT_APP_* settings');
     if (e.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !e.MICROSOFT_APP_PASSWORD) {
@@ -230,16 +257,27 @@ function chatConfig(e: z.infer<typeof schema>): ChatConfig {
     if (e.MICROSOFT_APP_TYPE !== 'MultiTenant' && !e.MICROSOFT_APP_TENANT_ID) {
       problems.push(`MICROSOFT_APP_TENANT_ID: required for MICROSOFT_APP_TYPE=${e.MICROSOFT_APP_TYPE}`);
     }
+    const listed = e.TEAMS_ALLOWED_TENANT_IDS && e.TEAMS_ALLOWED_TENANT_IDS.length > 0 ? e.TEAMS_ALLOWED_TENANT_IDS : undefined;
+    const ownTenant = e.MICROSOFT_APP_TENANT_ID?.toLowerCase();
+    if (!listed && e.MICROSOFT_APP_TYPE === 'MultiTenant') {
+      problems.push('TEAMS_ALLOWED_TENANT_IDS: required for MICROSOFT_APP_TYPE=MultiTenant: list the Microsoft Entra tenant ids whose users may use the bot (comma-separated)');
+    }
     teams = Object.freeze({
       appId: e.MICROSOFT_APP_ID,
       appPassword: e.MICROSOFT_APP_PASSWORD,
       tenantId: e.MICROSOFT_APP_TENANT_ID,
       appType: e.MICROSOFT_APP_TYPE,
       allowUnauthenticated: false,
+      allowedTenantIds: Object.freeze(listed ?? (ownTenant ? [ownTenant] : [])),
     });
   }
+  const loopback = (h: string) => h === '127.0.0.1' || h === '::1' || h === 'localhost';
+  if (e.TEAMS_ALLOW_UNAUTHENTICATED && e.HOST !== undefined && !loopback(e.HOST)) {
+    problems.push(`HOST: with TEAMS_ALLOW_UNAUTHENTICATED=true serve listens on 127.0.0.1 only; got ${e.HOST}`);
+  }
+  const host = e.HOST ?? (e.TEAMS_ALLOW_UNAUTHENTICATED ? '127.0.0.1' : '0.0.0.0');
   if (problems.length > 0) {
     throw new CostbridgeError('CONFIG_INVALID', `invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
-  return Object.freeze({ port: e.PORT, slack, teams });
+  return Object.freeze({ port: e.PORT, host, slack, teams });
 }

@@ -2,7 +2,8 @@ import type { Store } from '../store/database.js';
 import type { Surface } from '../store/audit-log.js';
 import { anyAdmin, costCenterChain, grantRole, resolveActor } from '../store/people.js';
 import { CostbridgeError } from '../domain/costbridge-error.js';
-import { holdsRoleAnywhere, type Person, type PersonRole } from '../domain/people.js';
+import type { Person, PersonRole } from '../domain/people.js';
+import { authorize, recordRefusal } from './authorization-policy.js';
 
 /** Who to add (or update) and which role to grant. */
 export interface AddPersonRoleRequest {
@@ -26,15 +27,35 @@ export interface PeopleFailure {
   readonly message: string;
 }
 
+/** The command that makes the first admin of a database that has none. */
+export const firstAdminCommand = 'npx costbridge people add YOUR-EMAIL --role admin --as YOUR-EMAIL';
+
 /**
- * Refuses anyone but an admin once somebody holds the admin role (until then people can be set
- * up freely, so a fresh install can name its first admin).
+ * Only an admin changes people (the `manage-people` policy row), with one exception: on a database
+ * with no admin yet, anyone may make the first admin (`firstAdmin`: the change grants admin). Any
+ * other change waits for that first admin. A refusal leaves a `refused` audit row.
  */
-export async function checkPeopleAdmin(store: Store, actor: string): Promise<PeopleFailure | undefined> {
-  if (!(await anyAdmin(store.db))) return undefined;
-  const person = await resolveActor(store, actor);
-  if (person && holdsRoleAnywhere(person, 'admin')) return undefined;
-  return { ok: false, code: 'FORBIDDEN', message: `only an admin may change people; ${JSON.stringify(actor)} is not one` };
+export async function checkPeopleAdmin(
+  store: Store,
+  actor: string,
+  change: { surface: Surface; subjectId: string; firstAdmin: boolean; attempt?: unknown },
+): Promise<PeopleFailure | undefined> {
+  if (!(await anyAdmin(store.db))) {
+    if (change.firstAdmin) return undefined;
+    const reason = `nobody is admin yet, so people cannot be changed: make the first admin with ${firstAdminCommand}`;
+    await recordRefusal(store.db, { actor, surface: change.surface, action: 'person.change', subjectType: 'person', subjectId: change.subjectId, reason, attempt: change.attempt });
+    return { ok: false, code: 'FORBIDDEN', message: reason };
+  }
+  const allowed = await authorize(store.db, {
+    action: 'manage-people',
+    actor,
+    surface: change.surface,
+    auditAction: 'person.change',
+    subjectType: 'person',
+    subjectId: change.subjectId,
+    ...(change.attempt !== undefined ? { attempt: change.attempt } : {}),
+  });
+  return allowed.ok ? undefined : { ok: false, code: 'FORBIDDEN', message: allowed.message };
 }
 
 /** Adds a person or updates their identities, and grants a role; an audit row records the change. */
@@ -44,7 +65,12 @@ export async function addPersonRole(
 ): Promise<{ ok: true; person: Person; created: boolean; granted: boolean } | PeopleFailure> {
   const user = r.user.trim();
   if (user === '') return { ok: false, code: 'INPUT_INVALID', message: 'the user is empty' };
-  const denied = await checkPeopleAdmin(store, r.actor);
+  const denied = await checkPeopleAdmin(store, r.actor, {
+    surface: r.surface,
+    subjectId: user,
+    firstAdmin: r.role === 'admin' && r.costCenter === undefined,
+    attempt: { role: r.role, costCenter: r.costCenter ?? null },
+  });
   if (denied) return denied;
   let costCenter: string | null = null;
   if (r.costCenter !== undefined) {

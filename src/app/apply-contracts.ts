@@ -4,7 +4,7 @@ import { canonicalJson } from '../domain/canonical-json.js';
 import { parseContractFile, type ContractDefinition } from '../domain/contract-document.js';
 import { recordAudit, type Surface } from '../store/audit-log.js';
 import { unknownCostCenters } from '../store/attribution-rules.js';
-import { upsertContract } from '../store/contracts.js';
+import { contractExists, upsertContract } from '../store/contracts.js';
 import type { Store } from '../store/database.js';
 import { contractScope, lockAttribution, reattribute } from '../store/reattribution.js';
 
@@ -39,7 +39,7 @@ export async function applyContracts(
  */
 export async function applyContractText(
   store: Store,
-  request: { text: string; origin: string; actor: string; surface: Surface },
+  request: { text: string; origin: string; actor: string; surface: Surface; /** Refuse (CONFLICT) when a contract with the same id exists: a decision made once. */ onlyNew?: boolean },
 ): Promise<{ file: string; contracts: AppliedContract[] }> {
   const source = request.text;
   const origin = request.origin;
@@ -63,6 +63,7 @@ export async function applyContractText(
     }
     const applied: AppliedContract[] = [];
     for (const c of parsed.contracts) {
+      if (request.onlyNew && (await contractExists(trx, c.id))) throw new CostbridgeError('CONFLICT', `contract ${c.id} exists already`);
       const before = await upsertContract(trx, c, { sourceFile: origin, appliedBy: request.actor });
       const change = !before ? 'added' : sameDefinition(before, c) ? 'unchanged' : 'changed';
       const linesChanged = await reattribute(trx, contractScope(c.id));

@@ -36,6 +36,7 @@ export function approveSaving(store: Store, request: ApproveSavingRequest): Prom
   return decide(
     store,
     request,
+    { action: 'sign-off-saving', verb: 'approve', attempt: { amount: request.amount ?? null, from: request.from ?? null } },
     (s, p) =>
       s.status === 'recognized' &&
       s.approver === p.id &&
@@ -43,7 +44,7 @@ export function approveSaving(store: Store, request: ApproveSavingRequest): Prom
       (request.amount === undefined || sameAmount(s.recognizedMonthly, request.amount)) &&
       (request.from === undefined || s.recognizedFrom === request.from),
     async ({ tx, saving, person }) => {
-      const refusal = await checkApprover(tx, saving, person, 'approve', true);
+      const refusal = await checkApprover(tx, saving, person, 'approve', true, request.surface);
       if (refusal) return refusal;
       if (saving.status !== 'proposed') {
         const notRecognizable = checkTransition(saving, 'recognize');

@@ -6,6 +6,7 @@ import { insertRule } from '../store/attribution-rules.js';
 import type { Store } from '../store/database.js';
 import { lockAttribution, reattribute, ruleScope } from '../store/reattribution.js';
 import { itemForUpdate, markItemClaimed } from '../store/unattributed-items.js';
+import { authorize } from './authorization-policy.js';
 
 /**
  * Claim rules are the weakest: they fill only what tags, contracts and other rules leave empty, so
@@ -32,12 +33,14 @@ export interface ClaimRequest {
 /** The outcome of a claim; the chat front end renders exactly this. */
 export type ClaimResult =
   | { ok: true; itemId: number; ruleId: number; linesChanged: number; claimedBy: string; claimedAt: string; assigned: SharedFieldValues }
-  | { ok: false; code: 'ALREADY_CLAIMED' | 'UNKNOWN_COST_CENTER' | 'NOT_FOUND'; message: string; claimedBy?: string; claimedAt?: string };
+  | { ok: false; code: 'ALREADY_CLAIMED' | 'UNKNOWN_COST_CENTER' | 'NOT_FOUND' | 'FORBIDDEN'; message: string; claimedBy?: string; claimedAt?: string };
 
 /**
  * Claims an unattributed item: records who claimed it, creates a claim rule for the item's grouping
  * (origin `claim`), re-attributes the lines and writes the audit row, all in one transaction. The
- * item row is locked first, so of two concurrent claims exactly one wins.
+ * item row is locked first, so of two concurrent claims exactly one wins. Only an owner of the cost
+ * center (or of one above it), finops or admin may claim; `scope: future` (a permanent rule) needs
+ * finops, admin or an owner of that cost center itself (the `claim` / `claim-future` policy rows).
  */
 export async function claimUnattributedItem(store: Store, request: ClaimRequest): Promise<ClaimResult> {
   return store.db.transaction().execute(async (trx): Promise<ClaimResult> => {
@@ -58,6 +61,18 @@ export async function claimUnattributedItem(store: Store, request: ClaimRequest)
     if (!center) {
       return { ok: false, code: 'UNKNOWN_COST_CENTER', message: `unknown cost center ${JSON.stringify(request.costCenter)}: it is not in the cost-center master data` };
     }
+    const allowed = await authorize(trx, {
+      action: request.scope === 'future' ? 'claim-future' : 'claim',
+      actor: request.actor,
+      surface: request.surface,
+      costCenter: center.code,
+      auditAction: 'unattributed.claim',
+      subjectType: 'unattributed_item',
+      subjectId: String(item.id),
+      attempt: { costCenter: center.code, scope: request.scope },
+    });
+    if (!allowed.ok) return allowed;
+    const actor = allowed.person.id;
     const assigned: SharedFieldValues = { cost_center: center.code };
     if (request.application) assigned.application = request.application;
     if (request.environment) assigned.environment = request.environment;
@@ -80,12 +95,12 @@ export async function claimUnattributedItem(store: Store, request: ClaimRequest)
       effectiveFrom: period.start,
       effectiveUntil: request.scope === 'item' ? period.end : null,
       origin: 'claim',
-      author: request.actor,
+      author: actor,
     });
-    const claimedAt = await markItemClaimed(trx, item.id, { by: request.actor, costCenter: center.code, scope: request.scope, ruleId });
+    const claimedAt = await markItemClaimed(trx, item.id, { by: actor, costCenter: center.code, scope: request.scope, ruleId });
     const linesChanged = await reattribute(trx, ruleScope(ruleId));
     await recordAudit(trx, {
-      actor: request.actor,
+      actor,
       surface: request.surface,
       action: 'unattributed.claim',
       subjectType: 'unattributed_item',
@@ -93,6 +108,6 @@ export async function claimUnattributedItem(store: Store, request: ClaimRequest)
       before: { status: item.status, dismissReason: item.dismiss_reason, sharedPool: item.shared_pool },
       after: { status: 'claimed', ruleId, scope: request.scope, assigned, linesChanged },
     });
-    return { ok: true, itemId: item.id, ruleId, linesChanged, claimedBy: request.actor, claimedAt: claimedAt.toISOString(), assigned };
+    return { ok: true, itemId: item.id, ruleId, linesChanged, claimedBy: actor, claimedAt: claimedAt.toISOString(), assigned };
   });
 }

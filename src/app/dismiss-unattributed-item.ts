@@ -2,6 +2,7 @@ import { CostbridgeError } from '../domain/costbridge-error.js';
 import { recordAudit, type Surface } from '../store/audit-log.js';
 import type { Store } from '../store/database.js';
 import { itemForUpdate, markItemDismissed } from '../store/unattributed-items.js';
+import { authorize } from './authorization-policy.js';
 
 /** Why an item is set aside, and optionally the shared-cost pool that allocates it. */
 export interface DismissRequest {
@@ -15,12 +16,12 @@ export interface DismissRequest {
 /** The outcome of a dismissal; the chat front end renders exactly this. */
 export type DismissResult =
   | { ok: true; itemId: number; dismissedBy: string; dismissedAt: string; sharedPool: string | null }
-  | { ok: false; code: 'ALREADY_CLAIMED' | 'ALREADY_DISMISSED' | 'NOT_FOUND'; message: string; claimedBy?: string; claimedAt?: string };
+  | { ok: false; code: 'ALREADY_CLAIMED' | 'ALREADY_DISMISSED' | 'NOT_FOUND' | 'FORBIDDEN'; message: string; claimedBy?: string; claimedAt?: string };
 
 /**
  * Dismisses an unattributed item with a reason (for example shared platform cost, into a
  * shared-cost pool that showback allocates), with an audit row, in one transaction. Its lines stay
- * unattributed; a claimed item cannot be dismissed.
+ * unattributed; a claimed item cannot be dismissed. Only finops or admin may dismiss (the `dismiss` policy row).
  */
 export async function dismissUnattributedItem(store: Store, request: DismissRequest): Promise<DismissResult> {
   const reason = request.reason.trim();
@@ -28,6 +29,17 @@ export async function dismissUnattributedItem(store: Store, request: DismissRequ
   return store.db.transaction().execute(async (trx): Promise<DismissResult> => {
     const item = await itemForUpdate(trx, request.itemId);
     if (!item) return { ok: false, code: 'NOT_FOUND', message: `no unattributed item ${request.itemId}` };
+    const allowed = await authorize(trx, {
+      action: 'dismiss',
+      actor: request.actor,
+      surface: request.surface,
+      auditAction: 'unattributed.dismiss',
+      subjectType: 'unattributed_item',
+      subjectId: String(item.id),
+      attempt: { reason, sharedPool: request.sharedPool ?? null },
+    });
+    if (!allowed.ok) return allowed;
+    const actor = allowed.person.id;
     if (item.status === 'claimed') {
       const at = item.claimed_at!.toISOString();
       return {
@@ -46,9 +58,9 @@ export async function dismissUnattributedItem(store: Store, request: DismissRequ
       };
     }
     const sharedPool = request.sharedPool?.trim() || null;
-    const at = await markItemDismissed(trx, item.id, { by: request.actor, reason, sharedPool });
+    const at = await markItemDismissed(trx, item.id, { by: actor, reason, sharedPool });
     await recordAudit(trx, {
-      actor: request.actor,
+      actor,
       surface: request.surface,
       action: 'unattributed.dismiss',
       subjectType: 'unattributed_item',
@@ -56,6 +68,6 @@ export async function dismissUnattributedItem(store: Store, request: DismissRequ
       before: { status: item.status },
       after: { status: 'dismissed', reason, sharedPool },
     });
-    return { ok: true, itemId: item.id, dismissedBy: request.actor, dismissedAt: at.toISOString(), sharedPool };
+    return { ok: true, itemId: item.id, dismissedBy: actor, dismissedAt: at.toISOString(), sharedPool };
   });
 }

@@ -1,8 +1,7 @@
 import type { Store } from '../store/database.js';
 import type { Surface } from '../store/audit-log.js';
-import { costCenterChain, resolveActor } from '../store/people.js';
+import { costCenterChain } from '../store/people.js';
 import { budgetCurrencies, insertSaving } from '../store/savings.js';
-import { holdsRole } from '../domain/people.js';
 import {
   defaultReferenceCost,
   isPositiveDecimal,
@@ -18,6 +17,7 @@ import {
 } from '../domain/saving.js';
 import { defaultBaseline } from '../domain/saving-measurement.js';
 import { overlapsOf, refuse, type SavingFailure } from './saving-decision.js';
+import { authorize } from './authorization-policy.js';
 
 /** A saving as FinOps proposes it. Dates `YYYY-MM-DD`, amounts exact decimal strings. */
 export interface ProposeSavingRequest {
@@ -60,13 +60,20 @@ export interface ProposeSavingResult {
 
 /** FinOps (or the cost center's owner) proposes a saving; it starts `proposed`. */
 export async function proposeSaving(store: Store, r: ProposeSavingRequest): Promise<ProposeSavingResult | SavingFailure> {
-  const person = await resolveActor(store, r.actor);
-  if (!person) return refuse('FORBIDDEN', `${JSON.stringify(r.actor)} is not in the people table; add them with costbridge people add USER --role finops`);
   const chain = await costCenterChain(store.db, r.costCenter);
   if (chain.length === 0) return refuse('NOT_FOUND', `unknown cost center ${JSON.stringify(r.costCenter)} (import it with costbridge import cost-centers)`);
-  if (!holdsRole(person, 'finops', chain) && !holdsRole(person, 'owner', chain)) {
-    return refuse('FORBIDDEN', `only finops, or the owner of ${r.costCenter}, may propose a saving for it; ${person.id} may not`);
-  }
+  const allowed = await authorize(store.db, {
+    action: 'propose-saving',
+    actor: r.actor,
+    surface: r.surface,
+    costCenter: chain[0]!,
+    auditAction: 'saving.propose',
+    subjectType: 'saving',
+    subjectId: r.requestKey ?? '(new)',
+    attempt: { title: r.title, costCenter: r.costCenter, estimateMonthly: r.estimateMonthly },
+  });
+  if (!allowed.ok) return refuse('FORBIDDEN', allowed.message);
+  const person = allowed.person;
   const title = r.title.trim();
   if (title === '') return refuse('INPUT_INVALID', 'the title is empty');
   if (!isPositiveDecimal(r.estimateMonthly)) return refuse('INPUT_INVALID', `the monthly estimate must be a positive decimal, got ${JSON.stringify(r.estimateMonthly)}`);

@@ -12,9 +12,10 @@ export function recognizeSaving(store: Store, request: RecognizeSavingRequest): 
   return decide(
     store,
     request,
+    { action: 'sign-off-saving', verb: 'recognize', attempt: { from: request.from } },
     (s, p) => s.status === 'recognized' && s.recognizedBy === p.id && s.recognizedFrom === request.from,
     async ({ tx, saving, person }) => {
-      const refusal = (await checkApprover(tx, saving, person, 'recognize', true)) ?? checkTransition(saving, 'recognize');
+      const refusal = (await checkApprover(tx, saving, person, 'recognize', true, request.surface)) ?? checkTransition(saving, 'recognize');
       if (refusal) return refusal;
       return recognizeStep(tx, saving, person, request.from, request.surface);
     },

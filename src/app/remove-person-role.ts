@@ -10,7 +10,7 @@ export async function removePersonRole(
   store: Store,
   r: { user: string; role: PersonRole; costCenter?: string; actor: string; surface: Surface },
 ): Promise<{ ok: true; person: Person; removed: number } | PeopleFailure> {
-  const denied = await checkPeopleAdmin(store, r.actor);
+  const denied = await checkPeopleAdmin(store, r.actor, { surface: r.surface, subjectId: r.user.trim(), firstAdmin: false, attempt: { remove: r.role, costCenter: r.costCenter ?? null } });
   if (denied) return denied;
   const person = await resolveActor(store, r.user);
   if (!person) return { ok: false, code: 'NOT_FOUND', message: `no person ${JSON.stringify(r.user)}; see costbridge people list` };

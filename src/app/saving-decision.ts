@@ -1,12 +1,13 @@
 import type { Store } from '../store/database.js';
 import type { Surface } from '../store/audit-log.js';
 import { listSavings, withSavingDecision, type BudgetRevision, type SavingDecisionTx } from '../store/savings.js';
-import { describeGrant, holdsRole, type Person } from '../domain/people.js';
+import type { Person } from '../domain/people.js';
 import { Money } from '../domain/money.js';
 import { isPositiveDecimal, type Saving } from '../domain/saving.js';
 import { illegalTransition, type SavingAction } from '../domain/saving-lifecycle.js';
 import { savingOverlaps, type SavingScope } from '../domain/saving-overlap.js';
 import { plannedRevisions } from '../domain/saving-recognition.js';
+import { authorize, recordRefusal, unknownActorText } from './authorization-policy.js';
 
 /** Why a savings use case refused; stable codes the chat front end turns into friendly text. */
 export type SavingFailureCode =
@@ -68,29 +69,71 @@ export function sameAmount(a: string | null, b: string | null): boolean {
 /** The part of a decision that runs under the saving's row lock. */
 export type DecisionStep = (ctx: { tx: SavingDecisionTx; saving: Saving; person: Person }) => Promise<SavingFailure | Omit<SavingDecision, 'overlaps'>>;
 
+/** Which policy row governs a decision (none for withdraw: only the proposer may) and its audit verb. */
+export interface DecisionPolicy {
+  readonly action: 'sign-off-saving' | 'reverse-saving' | undefined;
+  /** `approve`, `reject` ...: the refusal's audit action is `saving.<verb>`. */
+  readonly verb: SavingAction | 'approve';
+  /** What was asked (kept in a refusal's audit row). */
+  readonly attempt?: unknown;
+}
+
+/** `2026-10-02 10:02 UTC`. */
+function minute(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** A saving's state in words, for a CONFLICT: `approved by ana at 2026-10-02 10:02 UTC (recognized, version 3)`. */
+export function describeSavingState(s: Saving): string {
+  const at = minute(s.updatedAt);
+  const what =
+    s.status === 'recognized'
+      ? `approved by ${s.recognizedBy ?? s.approver ?? '?'} at ${at}`
+      : s.status === 'validated'
+        ? `validated by ${s.approver ?? '?'} (last change ${at})`
+        : s.status === 'rejected'
+          ? `rejected by ${s.closedBy ?? '?'} at ${at}${s.rejectReason ? `: ${s.rejectReason}` : ''}`
+          : s.status === 'withdrawn'
+            ? `withdrawn by ${s.closedBy ?? '?'} at ${at}`
+            : `proposed by ${s.proposer} (last change ${at})`;
+  return `${what} (${s.status}, version ${s.version})`;
+}
+
 /**
- * Runs a decision in one transaction with the saving locked: finds it and the person, returns
- * `alreadyDone` when the same decision is already recorded, enforces the expected version, then
- * runs `step`. Overlaps are added for the approver to see.
+ * Runs a decision in one transaction with the saving locked: finds it, checks the policy (an
+ * unknown actor or a missing role is refused, with a `refused` audit row), returns `alreadyDone`
+ * when the same decision is already recorded, enforces the expected version (CONFLICT with the
+ * current state), then runs `step`. Overlaps are added for the approver to see.
  */
 export async function decide(
   store: Store,
   request: DecisionRequest,
+  policy: DecisionPolicy,
   alreadyDone: (saving: Saving, person: Person) => boolean,
   step: DecisionStep,
 ): Promise<SavingFailure | SavingDecision> {
   const result = await withSavingDecision(store, async (tx) => {
     const saving = await tx.lock(request.id);
     if (!saving) return refuse('NOT_FOUND', `no saving ${JSON.stringify(request.id)}; see costbridge savings list`);
-    const person = await tx.person(request.actor);
-    if (!person) {
-      return refuse('FORBIDDEN', `${JSON.stringify(request.actor)} is not in the people table; add them with costbridge people add`, saving);
+    const audit = { auditAction: `saving.${policy.verb}`, subjectType: 'saving', subjectId: saving.id, ...(policy.attempt !== undefined ? { attempt: policy.attempt } : {}) };
+    let person: Person | undefined;
+    if (policy.action) {
+      const allowed = await authorize(tx.db, { action: policy.action, actor: request.actor, surface: request.surface, costCenter: saving.costCenter, ...audit });
+      if (!allowed.ok) return refuse('FORBIDDEN', allowed.message, saving);
+      person = allowed.person;
+    } else {
+      person = await tx.person(request.actor);
+      if (!person) {
+        const reason = await unknownActorText(tx.db, request.actor);
+        await recordRefusal(tx.db, { actor: request.actor, surface: request.surface, action: audit.auditAction, subjectType: 'saving', subjectId: saving.id, reason, attempt: policy.attempt });
+        return refuse('FORBIDDEN', reason, saving);
+      }
     }
     if (alreadyDone(saving, person)) return { ok: true as const, saving, alreadyDone: true, revisions: [], warnings: [] };
     if (request.expectedVersion !== undefined && request.expectedVersion !== saving.version) {
       return refuse(
         'CONFLICT',
-        `${saving.id} changed since version ${request.expectedVersion}: it is now ${saving.status} (version ${saving.version}); look at it again before deciding`,
+        `${saving.id} changed since you looked at it (version ${request.expectedVersion}): it was ${describeSavingState(saving)}; nothing was changed`,
         saving,
       );
     }
@@ -106,21 +149,22 @@ export async function overlapsOf(store: Store, saving: SavingScope): Promise<str
   return savingOverlaps(saving, decided);
 }
 
-/** Refuses anyone without the itfm role for the saving's cost center, and anyone approving their own proposal. */
+/**
+ * Refuses anyone approving their own proposal (segregation of duties: even holding itfm), with a
+ * `refused` audit row. Roles are checked by `decide` through the policy.
+ */
 export async function checkApprover(
   tx: SavingDecisionTx,
   saving: Saving,
   person: Person,
   action: SavingAction | 'approve',
   approving: boolean,
+  surface: Surface,
 ): Promise<SavingFailure | undefined> {
-  const chain = await tx.costCenterChain(saving.costCenter);
-  if (!holdsRole(person, 'itfm', chain)) {
-    const held = person.roles.length > 0 ? person.roles.map(describeGrant).join(', ') : 'no role';
-    return refuse('FORBIDDEN', `only itfm may ${action} a saving of ${saving.costCenter}; ${person.id} holds ${held}`, saving);
-  }
   if (approving && person.id === saving.proposer) {
-    return refuse('SEGREGATION_OF_DUTIES', `${person.id} proposed ${saving.id} and may not ${action} it (segregation of duties): another itfm person must`, saving);
+    const reason = `${person.id} proposed ${saving.id} and may not ${action} it (segregation of duties): another itfm person must`;
+    await recordRefusal(tx.db, { actor: person.id, surface, action: `saving.${action}`, subjectType: 'saving', subjectId: saving.id, reason });
+    return refuse('SEGREGATION_OF_DUTIES', reason, saving);
   }
   return undefined;
 }
@@ -193,7 +237,7 @@ export async function recognizeStep(
   return { ok: true, saving: after, alreadyDone: false, revisions, warnings };
 }
 
-/** → rejected or withdrawn; a recognized saving's budget revisions are reversed in the same transaction. */
+/** → rejected or withdrawn (never from recognized: see `reverseStep`). */
 export async function closeStep(
   tx: SavingDecisionTx,
   saving: Saving,
@@ -216,6 +260,23 @@ export async function closeStep(
     subjectId: saving.id,
     before: saving,
     after: { ...after, reversedRevisions: revisions.map((r) => ({ id: r.id, reverses: r.reverses, month: r.month, amount: r.amount })) },
+  });
+  const warnings = revisions.length > 0 ? [`reversed ${revisions.length} budget revision(s): the budget is back to its original amounts`] : [];
+  return { ok: true, saving: after, alreadyDone: false, revisions, warnings };
+}
+
+/** recognized → validated: the recognition is undone, its budget revisions reversed, with the reason in the audit row. */
+export async function reverseStep(tx: SavingDecisionTx, saving: Saving, person: Person, reason: string, surface: Surface): Promise<Omit<SavingDecision, 'overlaps'>> {
+  const after = await tx.change(saving, { status: 'validated', clearRecognition: true });
+  const revisions = await tx.reverseRevisions(saving, person.id);
+  await tx.audit({
+    actor: person.id,
+    surface,
+    action: 'saving.reverse',
+    subjectType: 'saving',
+    subjectId: saving.id,
+    before: saving,
+    after: { ...after, reason, reversedRevisions: revisions.map((r) => ({ id: r.id, reverses: r.reverses, month: r.month, amount: r.amount })) },
   });
   const warnings = revisions.length > 0 ? [`reversed ${revisions.length} budget revision(s): the budget is back to its original amounts`] : [];
   return { ok: true, saving: after, alreadyDone: false, revisions, warnings };

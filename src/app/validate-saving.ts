@@ -13,9 +13,10 @@ export function validateSaving(store: Store, request: ValidateSavingRequest): Pr
   return decide(
     store,
     request,
+    { action: 'sign-off-saving', verb: 'validate', attempt: { amount: request.amount } },
     (s, p) => (s.status === 'validated' || s.status === 'recognized') && s.approver === p.id && sameAmount(s.recognizedMonthly, request.amount),
     async ({ tx, saving, person }) => {
-      const refusal = (await checkApprover(tx, saving, person, 'validate', true)) ?? checkTransition(saving, 'validate');
+      const refusal = (await checkApprover(tx, saving, person, 'validate', true, request.surface)) ?? checkTransition(saving, 'validate');
       if (refusal) return refusal;
       if (!isPositiveDecimal(request.amount)) {
         return refuse('INPUT_INVALID', `the validated amount must be a positive decimal, got ${JSON.stringify(request.amount)}`, saving);

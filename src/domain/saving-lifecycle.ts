@@ -1,7 +1,7 @@
 import type { SavingStatus } from './saving.js';
 
 /** A decision that moves a saving to another state. */
-export type SavingAction = 'validate' | 'recognize' | 'reject' | 'withdraw';
+export type SavingAction = 'validate' | 'recognize' | 'reject' | 'withdraw' | 'reverse';
 
 /** The state each action leads to. */
 export const actionTarget: Readonly<Record<SavingAction, SavingStatus>> = {
@@ -9,15 +9,19 @@ export const actionTarget: Readonly<Record<SavingAction, SavingStatus>> = {
   recognize: 'recognized',
   reject: 'rejected',
   withdraw: 'withdrawn',
+  // Undoing a recognition takes the saving back to validated (its budget revisions reversed).
+  reverse: 'validated',
 };
 
 /** The states each action may start from. */
 export const actionSources: Readonly<Record<SavingAction, readonly SavingStatus[]>> = {
   validate: ['proposed'],
   recognize: ['validated'],
-  // After recognition both still apply: they reverse the budget revision.
-  reject: ['proposed', 'validated', 'recognized'],
-  withdraw: ['proposed', 'validated', 'recognized'],
+  // Never from recognized: a decision must not silently undo a recognition (a stale Reject racing an
+  // approval would); undoing one is its own decision, `reverse`, and then reject or withdraw apply.
+  reject: ['proposed', 'validated'],
+  withdraw: ['proposed', 'validated'],
+  reverse: ['recognized'],
 };
 
 
@@ -25,7 +29,8 @@ export const actionSources: Readonly<Record<SavingAction, readonly SavingStatus[
 export function illegalTransition(id: string, status: SavingStatus, action: SavingAction): string | undefined {
   const sources = actionSources[action];
   if (sources.includes(status)) return undefined;
-  const verb = actionTarget[action];
+  const verb = action === 'reverse' ? 'reversed' : actionTarget[action];
   const terminal = status === 'rejected' || status === 'withdrawn' ? ` (${status} is final)` : '';
-  return `${id} is ${status}${terminal}; only a saving that is ${sources.join(' or ')} can be ${verb}`;
+  const undo = status === 'recognized' ? `; to undo its recognition: costbridge savings reverse ${id} --reason "..." (itfm)` : '';
+  return `${id} is ${status}${terminal}; only a saving that is ${sources.join(' or ')} can be ${verb}${undo}`;
 }

@@ -30,7 +30,7 @@ export interface SchedulerHealthSource {
 /** Overrides for tests and benchmarks; production uses the defaults. */
 export interface ServerOptions {
   readonly log?: Logger;
-  /** Interface to listen on (default: all). */
+  /** Interface to listen on (default: `HOST` from the configuration). */
   readonly host?: string;
   readonly commands?: readonly ChatCommand[];
   readonly actions?: readonly ChatAction[];
@@ -52,6 +52,8 @@ export interface ServerOptions {
 export interface RunningServer {
   readonly url: string;
   readonly port: number;
+  /** The interface it listens on. */
+  readonly host: string;
   readonly slack: 'http' | 'socket' | 'off';
   readonly teams: 'on' | 'unauthenticated' | 'off';
   /** The transports of the platforms that are on (for `deliverPending`). */
@@ -180,9 +182,10 @@ export async function startServer(config: Config, store: Store, options: ServerO
     json(res, 404, { error: 'not found' });
   }
 
+  const listenHost = options.host ?? config.chat.host;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port: config.chat.port, ...(options.host ? { host: options.host } : {}) }, () => {
+    server.listen({ port: config.chat.port, host: listenHost }, () => {
       server.off('error', reject);
       resolve();
     });
@@ -191,14 +194,15 @@ export async function startServer(config: Config, store: Store, options: ServerO
   slack?.start();
 
   const address = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
+  const host = listenHost === '0.0.0.0' || listenHost === '::' ? '127.0.0.1' : listenHost;
   const slackMode = slack?.mode ?? 'off';
   const teamsMode = teams ? (config.chat.teams?.allowUnauthenticated ? 'unauthenticated' : 'on') : 'off';
-  log.info({ port: address.port, slack: slackMode, teams: teamsMode, database: store.description }, 'costbridge serve listening');
+  log.info({ host: address.address, port: address.port, slack: slackMode, teams: teamsMode, database: store.description }, 'costbridge serve listening');
   let closed: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     port: address.port,
+    host: address.address,
     slack: slackMode,
     teams: teamsMode,
     transports,

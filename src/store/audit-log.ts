@@ -13,6 +13,8 @@ export interface AuditEntry {
   readonly subjectId: string;
   readonly before?: unknown;
   readonly after?: unknown;
+  /** Default `recorded`; `refused` for an attempt that was turned down (nothing else changed). */
+  readonly outcome?: 'recorded' | 'refused';
 }
 
 /** Appends an audit row; call it inside the transaction that makes the change. */
@@ -27,6 +29,7 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
       subject_id: entry.subjectId,
       before: entry.before === undefined ? null : JSON.stringify(entry.before),
       after: entry.after === undefined ? null : JSON.stringify(entry.after),
+      outcome: entry.outcome ?? 'recorded',
     })
     .execute();
 }
@@ -34,8 +37,8 @@ export async function recordAudit(db: Kysely<Database> | Transaction<Database>, 
 /** The SQL and parameters of an audit insert, for raw sessions (COPY imports) that cannot use kysely. */
 export function auditInsertSql(entry: AuditEntry): { sql: string; params: unknown[] } {
   return {
-    sql: `INSERT INTO audit_log (actor, surface, action, subject_type, subject_id, before, after)
-          VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
+    sql: `INSERT INTO audit_log (actor, surface, action, subject_type, subject_id, before, after, outcome)
+          VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)`,
     params: [
       entry.actor,
       entry.surface,
@@ -44,6 +47,7 @@ export function auditInsertSql(entry: AuditEntry): { sql: string; params: unknow
       entry.subjectId,
       entry.before === undefined ? null : JSON.stringify(entry.before),
       entry.after === undefined ? null : JSON.stringify(entry.after),
+      entry.outcome ?? 'recorded',
     ],
   };
 }

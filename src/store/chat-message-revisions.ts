@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './tables.js';
 
 /**
@@ -15,4 +15,26 @@ export async function currentRevision(trx: Transaction<Database>, base: { id: nu
     .limit(1)
     .executeTakeFirst();
   return latest ? latest.payload : base.payload;
+}
+
+/**
+ * Every version of a message costbridge delivered: as first sent and each in-place update queued
+ * for it, oldest first. Empty when no outbox delivery produced this platform message.
+ */
+export async function deliveredMessageVersions(
+  db: Kysely<Database>,
+  key: { platform: 'slack' | 'teams'; target: string; deliveredId: string },
+): Promise<unknown[]> {
+  const base = await db
+    .selectFrom('chat_outbox')
+    .select(['id', 'payload'])
+    .where('platform', '=', key.platform)
+    .where('target', '=', key.target)
+    .where('delivered_id', '=', key.deliveredId)
+    .where('operation', '<>', 'update')
+    .orderBy('id')
+    .executeTakeFirst();
+  if (!base) return [];
+  const updates = await db.selectFrom('chat_outbox').select('payload').where('update_of', '=', base.id).orderBy('id').execute();
+  return [base.payload, ...updates.map((u) => u.payload)];
 }

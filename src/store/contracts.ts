@@ -79,6 +79,11 @@ export async function upsertContract(
   return previous ? (previous.document as ContractDefinition) : undefined;
 }
 
+/** Whether a contract id is stored (inside the transaction that would add it). */
+export async function contractExists(db: Kysely<Database> | Transaction<Database>, id: string): Promise<boolean> {
+  return (await db.selectFrom('contract').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
 /** Every contract, by id. */
 export async function listContracts(db: Kysely<Database>): Promise<StoredContract[]> {
   const rows = await db.selectFrom('contract').select(['document', 'source_file', 'applied_by', 'applied_at']).orderBy('id').execute();

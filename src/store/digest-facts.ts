@@ -186,7 +186,7 @@ export interface RecordedDecision {
 /** Decisions people made after `since` and up to `until` (imports and schedule bookkeeping excluded), oldest first. */
 export async function decisionsBetween(db: Kysely<Database>, since: Date | null, until: Date, limit: number): Promise<{ total: number; decisions: RecordedDecision[] }> {
   const where = (q: ReturnType<typeof base>) => {
-    let x = q.where('at', '<=', until).where('surface', '<>', 'schedule').where('action', 'not like', 'import%').where('action', 'not like', 'cadence.%');
+    let x = q.where('at', '<=', until).where('outcome', '=', 'recorded').where('surface', '<>', 'schedule').where('action', 'not like', 'import%').where('action', 'not like', 'cadence.%');
     if (since) x = x.where('at', '>', since);
     return x;
   };

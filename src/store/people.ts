@@ -7,6 +7,9 @@ import type { Person, PersonRole, RoleGrant } from '../domain/people.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
+/** The database or an open transaction: what the people functions read and write through. */
+export type PeopleDb = Db;
+
 /** The identities a chat front end or the CLI knows a person by; any one is enough. */
 export interface PersonKey {
   readonly id?: string;
@@ -201,4 +204,78 @@ export async function revokeRole(
     }
     return { person, removed };
   });
+}
+
+/** The cost centers whose master-data owner is this email (case-insensitive), by code. */
+export async function costCentersOwnedBy(db: Db, email: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('cost_center')
+    .select('code')
+    .where(sql`lower(btrim(owner))`, '=', email.trim().toLowerCase())
+    .orderBy('code')
+    .execute();
+  return rows.map((r) => r.code);
+}
+
+/** A chat user to bind: platform, their id there, and the workspace (Slack team / Teams tenant) it came from. */
+export interface ChatBinding {
+  readonly surface: 'slack' | 'teams';
+  readonly userId: string;
+  readonly workspace: string | undefined;
+}
+
+/**
+ * Binds a chat id to a person who has none on that platform yet, and grants them the owner role for
+ * `ownerOf` (the cost centers their email owns in master data), in one transaction with an audit
+ * row. A person created here gets `id` = their email. Returns undefined when the person meanwhile got
+ * another id bound (a bound id is never overridden) or the chat id belongs to someone else.
+ */
+export async function bindChatIdentity(
+  db: Kysely<Database>,
+  r: { binding: ChatBinding; email: string; existing: string | undefined; ownerOf: readonly string[] },
+): Promise<Person | undefined> {
+  const idColumn = r.binding.surface === 'slack' ? 'slack_user_id' : 'teams_aad_id';
+  const wsColumn = r.binding.surface === 'slack' ? 'slack_team_id' : 'teams_tenant_id';
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const taken = await trx.selectFrom('person').select('id').where(idColumn, '=', r.binding.userId).executeTakeFirst();
+      if (taken) return undefined;
+      let id = r.existing;
+      const before = id ? await resolvePerson(trx, { id }) : undefined;
+      if (id) {
+        const updated = await trx
+          .updateTable('person')
+          .set({ [idColumn]: r.binding.userId, [wsColumn]: r.binding.workspace ?? null, updated_at: sql`now()` as never })
+          .where('id', '=', id)
+          .where(idColumn, 'is', null)
+          .executeTakeFirst();
+        if (Number(updated.numUpdatedRows ?? 0n) === 0) return undefined;
+      } else {
+        id = r.email.trim();
+        await trx.insertInto('person').values({ id, email: id, [idColumn]: r.binding.userId, [wsColumn]: r.binding.workspace ?? null }).execute();
+      }
+      for (const code of r.ownerOf) {
+        await trx
+          .insertInto('person_role')
+          .values({ person_id: id, role: 'owner', cost_center_code: code, created_by: `${r.binding.surface}:onboarding` })
+          .onConflict((oc) => oc.columns(['person_id', 'role', 'cost_center_code']).doNothing())
+          .execute();
+      }
+      const after = (await resolvePerson(trx, { id }))!;
+      await recordAudit(trx, {
+        actor: id,
+        surface: r.binding.surface,
+        action: before ? 'person.bind' : 'person.onboard',
+        subjectType: 'person',
+        subjectId: id,
+        before: before ?? null,
+        after: { ...after, boundBy: 'email', workspace: r.binding.workspace ?? null, ownerFromMasterData: r.ownerOf },
+      });
+      return after;
+    });
+  } catch (e) {
+    // A concurrent first contact of the same user bound them first (unique email / chat id).
+    if ((e as { code?: string }).code === '23505') return undefined;
+    throw e;
+  }
 }

@@ -198,13 +198,14 @@ export async function originalBudget(
   return rows.map((r) => ({ month: dateText(r.month)!.slice(0, 7), amount: normalizeDecimal(r.amount), currency: r.currency }));
 }
 
-/** Who did what to a saving, oldest first (from the audit log). */
+/** Who did what to a saving, oldest first (from the audit log; refused attempts are not its history). */
 export async function savingHistory(db: Db, id: string): Promise<Array<{ at: string; actor: string; surface: string; action: string; before: unknown; after: unknown }>> {
   const rows = await db
     .selectFrom('audit_log')
     .select(['at', 'actor', 'surface', 'action', 'before', 'after'])
     .where('subject_type', '=', 'saving')
     .where('subject_id', '=', id)
+    .where('outcome', '=', 'recorded')
     .orderBy('id')
     .execute();
   return rows.map((r) => ({ at: iso(r.at)!, actor: r.actor, surface: r.surface, action: r.action, before: r.before, after: r.after }));
@@ -219,10 +220,14 @@ export interface SavingChange {
   readonly recognizedBy?: string;
   readonly closedBy?: string;
   readonly rejectReason?: string;
+  /** Undo the recognition: recognized from / at / by are cleared (the saving stays validated). */
+  readonly clearRecognition?: boolean;
 }
 
 /** The operations a decision on one saving makes, all inside one transaction. */
 export interface SavingDecisionTx {
+  /** The transaction itself, for the people and policy functions (authorization, refusal audit rows). */
+  readonly db: Transaction<Database>;
   /** The saving, locked until the transaction ends (concurrent decisions wait and see its new state). */
   lock(id: string): Promise<Saving | undefined>;
   /** The person an actor names, with roles. */
@@ -244,6 +249,7 @@ export interface SavingDecisionTx {
 export async function withSavingDecision<T>(store: Store, fn: (tx: SavingDecisionTx) => Promise<T>): Promise<T> {
   return store.db.transaction().execute(async (trx) => {
     const tx: SavingDecisionTx = {
+      db: trx,
       async lock(id) {
         const row = await trx.selectFrom('saving').selectAll().where('id', '=', id.trim().toUpperCase()).forUpdate().executeTakeFirst();
         return row ? toSaving(row) : undefined;
@@ -262,6 +268,7 @@ export async function withSavingDecision<T>(store: Store, fn: (tx: SavingDecisio
             ...(c.recognizedBy !== undefined ? { recognized_by: c.recognizedBy } : {}),
             ...(c.closedBy !== undefined ? { closed_by: c.closedBy, closed_at: now as never } : {}),
             ...(c.rejectReason !== undefined ? { reject_reason: c.rejectReason } : {}),
+            ...(c.clearRecognition ? { recognized_from: null, recognized_at: null, recognized_by: null } : {}),
             version: sql<number>`version + 1` as never,
             updated_at: now as never,
           })

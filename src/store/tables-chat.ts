@@ -75,6 +75,25 @@ export interface ChatPlatformPauseTable {
   until: Timestamp;
 }
 
+/** A form opened from a button, kept server-side (the platform form carries only its id). */
+export interface ChatFormSessionTable {
+  id: string;
+  kind: string;
+  platform: 'slack' | 'teams';
+  subject: Json;
+  subject_version: string | null;
+  origin_target: string;
+  origin_message_id: string;
+  origin_response_url: string | null;
+  person_id: string;
+  platform_user_id: string;
+  opened_at: Timestamp;
+  expires_at: Timestamp;
+  submitted_at: NullableTimestamp;
+  submitted_request: string | null;
+  outcome: string | null;
+}
+
 /** The chat area's tables, by table name. */
 export interface ChatTables {
   chat_outbox: ChatOutboxTable;
@@ -83,4 +102,5 @@ export interface ChatTables {
   teams_conversation: TeamsConversationTable;
   chat_acknowledgement: ChatAcknowledgementTable;
   chat_workspace: ChatWorkspaceTable;
+  chat_form_session: ChatFormSessionTable;
 }

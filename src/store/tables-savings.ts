@@ -12,6 +12,9 @@ export interface PersonTable {
   email: string | null;
   slack_user_id: string | null;
   teams_aad_id: string | null;
+  /** The Slack workspace / Teams tenant the chat id was bound in (null when an admin set it). */
+  slack_team_id: ColumnType<string | null, string | null | undefined, string | null>;
+  teams_tenant_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

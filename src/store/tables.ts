@@ -21,6 +21,8 @@ export interface AuditLogTable {
   subject_id: string;
   before: unknown;
   after: unknown;
+  /** `recorded`, or `refused` for an attempt the policy turned down. */
+  outcome: ColumnType<'recorded' | 'refused', 'recorded' | 'refused' | undefined, 'recorded' | 'refused'>;
 }
 
 /** One imported file. */

@@ -65,9 +65,21 @@ export const duplicateWindowSeconds = 60;
  */
 export async function insertExplanationOnce(
   db: Kysely<Database>,
-  e: ExplanationDraft & { period: string; scopeField: string; scope: string; actor: string; surface: Surface },
-): Promise<{ explanation: StoredExplanation; duplicate: boolean }> {
+  e: ExplanationDraft & { period: string; scopeField: string; scope: string; actor: string; surface: Surface; expectedVersion?: number },
+): Promise<{ explanation: StoredExplanation; duplicate: boolean } | { conflict: StoredExplanation }> {
   return db.transaction().execute(async (trx) => {
+    if (e.expectedVersion !== undefined) {
+      // One component's explanations are decided one at a time: a submission made on an older view
+      // of them (someone explained the component since) is a conflict, not a second story.
+      const subject = JSON.stringify([e.period, e.scopeField, e.scope, e.component]);
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${subject}, 5))`.execute(trx);
+      const newer = await sql<Row>`
+        SELECT * FROM variance_explanation
+         WHERE period = ${e.period}::date AND scope_field = ${e.scopeField} AND scope = ${e.scope} AND component = ${e.component}
+           AND id > ${e.expectedVersion}
+         ORDER BY id DESC LIMIT 1`.execute(trx);
+      if (newer.rows[0]) return { conflict: toExplanation(newer.rows[0]) };
+    }
     const identity = JSON.stringify([e.period, e.scopeField, e.scope, e.component, e.actor, e.text]);
     await sql`SELECT pg_advisory_xact_lock(hashtextextended(${identity}, 4))`.execute(trx);
     const earlier = await sql<Row>`
@@ -115,6 +127,18 @@ export async function listExplanations(db: Kysely<Database>, period: string, sco
     .orderBy('id')
     .execute();
   return rows.map((r) => toExplanation(r as unknown as Row));
+}
+
+/** The id of the latest explanation of one scope's variance in a month (`YYYY-MM-01`), 0 when none: the version a form records. */
+export async function latestExplanationId(db: Kysely<Database>, period: string, scopeField: string, scope: string): Promise<number> {
+  const row = await db
+    .selectFrom('variance_explanation')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .where('period', '=', period)
+    .where('scope_field', '=', scopeField)
+    .where('scope', '=', scope)
+    .executeTakeFirst();
+  return row?.id === null || row?.id === undefined ? 0 : Number(row.id);
 }
 
 /** Whether a saving id is in the savings ledger. */

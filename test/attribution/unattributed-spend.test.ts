@@ -52,6 +52,12 @@ describe.each(storeKinds)('unattributed spend, claims and dismissals on %s', (ki
       row({ BillingAccountId: 'U-2', SubAccountId: 'sub-b', ServiceName: 'VM', BilledCost: '9', EffectiveCost: '9', Tags: '{"CostCenter":"CC-200"}', ...oct }),
     ];
     expect((await cli(tdb, 'import', 'focus', await file('u.csv', focusCsv(rows, { columns })))).code).toBe(0);
+    // Who may claim and dismiss (the authorization policy): owners of their cost centers, finops.
+    const admin = 'admin@acme.example';
+    expect((await cli(tdb, 'people', 'add', admin, '--role', 'admin', '--as', admin)).code).toBe(0);
+    for (const [who, role, cc] of [['dana@acme.example', 'owner', 'CC-100'], ['eve@acme.example', 'owner', 'CC-200'], ['fin@acme.example', 'finops'], ['first@acme.example', 'finops'], ['second@acme.example', 'finops']] as const) {
+      expect((await cli(tdb, 'people', 'add', who, '--role', role, ...(cc ? ['--cost-center', cc] : []), '--as', admin)).code).toBe(0);
+    }
   });
   afterAll(async () => {
     await tdb.drop();
@@ -82,9 +88,9 @@ describe.each(storeKinds)('unattributed spend, claims and dismissals on %s', (ki
 
   it('a claim records who, creates a claim rule, re-attributes the lines and refuses a second claim naming who and when', async () => {
     const [db] = (await report('2024-10')).items;
-    const unknown = await claimUnattributedItem(store, { itemId: db.id, costCenter: 'CC-404', scope: 'item', actor: 'x', surface: 'cli' });
+    const unknown = await claimUnattributedItem(store, { itemId: db.id, costCenter: 'CC-404', scope: 'item', actor: 'dana@acme.example', surface: 'cli' });
     expect(unknown).toMatchObject({ ok: false, code: 'UNKNOWN_COST_CENTER' });
-    const missing = await claimUnattributedItem(store, { itemId: 999_999, costCenter: 'CC-100', scope: 'item', actor: 'x', surface: 'cli' });
+    const missing = await claimUnattributedItem(store, { itemId: 999_999, costCenter: 'CC-100', scope: 'item', actor: 'dana@acme.example', surface: 'cli' });
     expect(missing).toMatchObject({ ok: false, code: 'NOT_FOUND' });
 
     const run = await cli(tdb, 'claim', String(db.id), '--cost-center', 'CC-100', '--rule-scope', 'item', '--as', 'dana@acme.example', '--json');
@@ -98,7 +104,7 @@ describe.each(storeKinds)('unattributed spend, claims and dismissals on %s', (ki
       { cost_center: 'CC-100', owner: 'o', owner_source: 'tag', cost_center_source: `rule:${claimed.ruleId}` },
       { cost_center: 'CC-100', owner: 'plat@acme.example', owner_source: `rule:${claimed.ruleId}`, cost_center_source: `rule:${claimed.ruleId}` },
     ]);
-    const again = await cli(tdb, 'claim', String(db.id), '--cost-center', 'CC-200', '--as', 'eve');
+    const again = await cli(tdb, 'claim', String(db.id), '--cost-center', 'CC-200', '--as', 'eve@acme.example');
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`item ${db.id} was already claimed by dana@acme.example on ${claimed.claimedAt} (cost center CC-100)`);
     const after = await report('2024-10');
@@ -141,13 +147,13 @@ describe.each(storeKinds)('unattributed spend, claims and dismissals on %s', (ki
     expect(run.code).toBe(0);
     const after = (await report('2024-10')).items.find((i: { id: number }) => i.id === egress.id);
     expect(after).toMatchObject({ status: 'dismissed', dismissReason: 'shared platform cost, allocate it', sharedPool: 'platform', alert: false });
-    const twice = await dismissUnattributedItem(store, { itemId: egress.id, reason: 'again', actor: 'x', surface: 'cli' });
+    const twice = await dismissUnattributedItem(store, { itemId: egress.id, reason: 'again', actor: 'fin@acme.example', surface: 'cli' });
     expect(twice).toMatchObject({ ok: false, code: 'ALREADY_DISMISSED' });
     const stored = await sql<{ status: string; dismiss_reason: string; shared_pool: string }>`
       SELECT status, dismiss_reason, shared_pool FROM unattributed_item WHERE id = ${egress.id}`.execute(store.db);
     expect(stored.rows[0]).toEqual({ status: 'dismissed', dismiss_reason: 'shared platform cost, allocate it', shared_pool: 'platform' });
     const claimedId = (await sql<{ id: number }>`SELECT id FROM unattributed_item WHERE status = 'claimed' ORDER BY id LIMIT 1`.execute(store.db)).rows[0]!.id;
-    const refused = await cli(tdb, 'dismiss', String(claimedId), '--reason', 'r', '--as', 'x');
+    const refused = await cli(tdb, 'dismiss', String(claimedId), '--reason', 'r', '--as', 'fin@acme.example');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/was already claimed by .* on .*; it cannot be dismissed/);
   });

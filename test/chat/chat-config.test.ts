@@ -14,12 +14,12 @@ const fail = (env: Record<string, string>) => {
 
 describe('chat configuration', () => {
   it('leaves both platforms off without credentials, on port 3000', () => {
-    expect(loadConfig({}).chat).toEqual({ port: 3000, slack: undefined, teams: undefined });
+    expect(loadConfig({}).chat).toEqual({ port: 3000, host: '0.0.0.0', slack: undefined, teams: undefined });
   });
 
   it('turns Slack on with a bot token and signing secret, defaulting the API URL', () => {
     const { slack } = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).chat;
-    expect(slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: 'https://slack.com/api/' });
+    expect(slack).toEqual({ botToken: 'xoxb-1', signingSecret: 's', appToken: undefined, apiUrl: 'https://slack.com/api/', allowedTeamIds: undefined });
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_API_URL: 'https://slack-gov.com/api' }).chat.slack?.apiUrl).toBe('https://slack-gov.com/api/');
   });
 
@@ -47,8 +47,25 @@ describe('chat configuration', () => {
       tenantId: 't',
       appType: 'SingleTenant',
       allowUnauthenticated: false,
+      allowedTenantIds: ['t'],
     });
     expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }).chat.teams?.allowUnauthenticated).toBe(true);
+  });
+
+  it('binds identity to workspaces and tenants: SLACK_ALLOWED_TEAM_IDS, TEAMS_ALLOWED_TENANT_IDS (required for MultiTenant)', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_ALLOWED_TEAM_IDS: 'T01ABC, E02DEF' }).chat.slack?.allowedTeamIds).toEqual(['T01ABC', 'E02DEF']);
+    expect(fail({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_ALLOWED_TEAM_IDS: 'acme' })).toContain('SLACK_ALLOWED_TEAM_IDS: must list Slack team ids');
+    expect(fail({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'p' })).toContain('TEAMS_ALLOWED_TENANT_IDS: required for MICROSOFT_APP_TYPE=MultiTenant');
+    expect(loadConfig({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'p', TEAMS_ALLOWED_TENANT_IDS: 'AAAA-1,bbbb-2' }).chat.teams?.allowedTenantIds).toEqual(['aaaa-1', 'bbbb-2']);
+    // Without authentication (emulators) any tenant unless listed.
+    expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }).chat.teams?.allowedTenantIds).toBeUndefined();
+  });
+
+  it('listens on HOST (default 0.0.0.0), and only on loopback while Teams authentication is off', () => {
+    expect(loadConfig({ HOST: '10.0.0.5' }).chat.host).toBe('10.0.0.5');
+    expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }).chat.host).toBe('127.0.0.1');
+    expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', HOST: '::1' }).chat.host).toBe('::1');
+    expect(fail({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', HOST: '0.0.0.0' })).toContain('HOST: with TEAMS_ALLOW_UNAUTHENTICATED=true serve listens on 127.0.0.1 only');
   });
 });
 
@@ -56,7 +73,7 @@ describe('logger', () => {
   it('writes JSON and never a configured secret or a token-shaped string', async () => {
     const lines: string[] = [];
     const destination = new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) });
-    const config = loadConfig({ LOG_LEVEL: 'info', SLACK_BOT_TOKEN: 'xoxb-9999-secret-bot', SLACK_SIGNING_SECRET: 'sig-secret-123456', MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'teams-password-42' });
+    const config = loadConfig({ LOG_LEVEL: 'info', SLACK_BOT_TOKEN: 'xoxb-9999-secret-bot', SLACK_SIGNING_SECRET: 'sig-secret-123456', MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'teams-password-42', TEAMS_ALLOWED_TENANT_IDS: 'tenant-1' });
     const log = createLogger(config, { destination: destination as never });
     log.info({ headers: { authorization: 'Bearer abc.def.ghi' }, token: 'xoxb-9999-secret-bot' }, 'calling with xoxb-9999-secret-bot and sig-secret-123456');
     log.warn({ err: new Error('failed for teams-password-42 with xapp-1-A0-123') }, 'oops');

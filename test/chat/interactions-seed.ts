@@ -16,7 +16,8 @@ const oct = { BillingPeriodStart: '2024-10-01T00:00:00Z', BillingPeriodEnd: '202
 
 /**
  * The organisation the chat interaction tests run against, seeded through the CLI and the use
- * cases: two cost centers; ana (itfm), bo (owner), fin (finops and itfm: proposes savings);
+ * cases: two cost centers; ana (itfm), bo (owner of CC-100), cy (owner of CC-200), fin (finops and
+ * itfm: proposes savings);
  * September and October 2024 FOCUS lines with a material CC-100 variance, three unattributed items
  * (DB untagged, VM with an unknown cost center, Cache untagged) and new AI spend from TokenCo that no
  * contract classifies.
@@ -51,6 +52,7 @@ export async function seedOrganisation(tdb: TestDatabase, store: Store): Promise
   await grantRole(store.db, { id: 'bo', details: { name: 'Bo Chen', slackUserId: 'UBO', teamsAadId: 'aad-bo', email: 'bo@acme.example' }, role: 'owner', costCenter: 'CC-100' }, by);
   await grantRole(store.db, { id: 'fin', details: { name: 'Fin Ops', slackUserId: 'UFIN' }, role: 'finops', costCenter: null }, by);
   await grantRole(store.db, { id: 'fin', details: {}, role: 'itfm', costCenter: null }, by);
+  await grantRole(store.db, { id: 'cy', details: { name: 'Cy Data', slackUserId: 'UCY', teamsAadId: 'aad-cy', email: 'cy@acme.example' }, role: 'owner', costCenter: 'CC-200' }, by);
 }
 
 /** A saving fin proposes for CC-100 (so fin may not approve it). */

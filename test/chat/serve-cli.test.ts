@@ -50,6 +50,8 @@ describe.each(storeKinds)('costbridge serve on %s', (kind) => {
     const url = `http://127.0.0.1:${port}`;
     expect(run.stderr()).toContain('Slack: on, HTTP endpoint POST /slack/events');
     expect(run.stderr()).toContain('Teams: off (set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD)');
+    expect(run.stderr()).toContain('nobody is admin yet; make the first admin with: npx costbridge people add YOUR-EMAIL --role admin --as YOUR-EMAIL');
+    expect(run.stderr()).toMatch(/listening on port \d+ of 0\.0\.0\.0/);
     // Slack connects in the background: ready once auth.test answered.
     await eventually(async () => (await fetch(`${url}/readyz`)).status === 200);
     const health = await fetch(`${url}/healthz`);

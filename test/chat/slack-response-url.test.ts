@@ -64,7 +64,7 @@ describe.each(storeKinds)('Slack replies where the user is (response_url) on %s'
     const channel = 'GPRIVATE';
     h.slack.unreachableChannels.add(channel);
     const command = trigger();
-    await postSlack(h.server.url, slashCommandBody({ text: 'unattributed', userId: 'UANA', channelId: channel, triggerId: command, responseUrl: h.slack.responseUrl(command) }), { secret: signingSecret });
+    await postSlack(h.server.url, slashCommandBody({ text: 'unattributed', userId: 'UFIN', channelId: channel, triggerId: command, responseUrl: h.slack.responseUrl(command) }), { secret: signingSecret });
     const [alert] = await h.slack.waitForResponses(command);
     const ids = Object.fromEntries(
       (await h.store.db.selectFrom('unattributed_item').select(['id', 'service_name', 'billing_account_id']).execute()).map((r) => [`${r.billing_account_id}/${r.service_name}`, String(r.id)]),
@@ -81,24 +81,26 @@ describe.each(storeKinds)('Slack replies where the user is (response_url) on %s'
     const click = trigger();
     await postSlack(
       h.server.url,
-      blockActionsBody({ actionId: actionIds.claimItem, value: JSON.stringify({ itemId: db }), userId: 'UANA', channelId: channel, messageTs: '1700000999.000001', triggerId: click, ephemeral: true, blockId: blockOf(alertBlocks, actionIds.claimItem, db), responseUrl: h.slack.responseUrl(click) }),
+      blockActionsBody({ actionId: actionIds.claimItem, value: JSON.stringify({ itemId: db }), userId: 'UFIN', channelId: channel, messageTs: '1700000999.000001', triggerId: click, ephemeral: true, blockId: blockOf(alertBlocks, actionIds.claimItem, db), responseUrl: h.slack.responseUrl(click) }),
       { secret: signingSecret },
     );
     await h.slack.waitFor((calls) => calls.some((c) => c.method === 'views.open' && c.ok));
     const view = h.slack.callsOf('views.open').at(-1)!.args.view as { private_metadata: string };
-    const metadata = JSON.parse(view.private_metadata) as { origin: { target: string; messageId: string; responseUrl: string } };
-    expect(metadata.origin).toEqual({ target: channel, messageId: expect.stringMatching(/^response:\d+$/), responseUrl: h.slack.responseUrl(click) });
-    await postSlack(h.server.url, viewSubmissionBody({ callbackId: formIds.claimItem, privateMetadata: view.private_metadata, userId: 'UANA', triggerId: trigger(), values: { costCenter: 'CC-100', scope: 'item' } }), { secret: signingSecret });
+    // The modal carries only its form session's id; the session keeps the origin and the click's response_url.
+    expect(view.private_metadata).toMatch(/^fs_/);
+    const session = await h.store.db.selectFrom('chat_form_session').selectAll().where('id', '=', view.private_metadata).executeTakeFirstOrThrow();
+    expect(session).toMatchObject({ origin_target: channel, origin_message_id: expect.stringMatching(/^response:\d+$/), origin_response_url: h.slack.responseUrl(click) });
+    await postSlack(h.server.url, viewSubmissionBody({ callbackId: formIds.claimItem, privateMetadata: view.private_metadata, userId: 'UFIN', triggerId: trigger(), values: { costCenter: 'CC-100', scope: 'item' } }), { secret: signingSecret });
 
     const [replaced, confirmation] = await h.slack.waitForResponses(click, 2);
     const byKind = [replaced!, confirmation!].sort((a) => (a.body.replace_original ? -1 : 1));
     expect(byKind[0]!.body).toMatchObject({ replace_original: true });
-    expect(JSON.stringify(byKind[0]!.body.blocks)).toContain('Claimed by *@ana* for *CC-100*');
+    expect(JSON.stringify(byKind[0]!.body.blocks)).toContain('Claimed by *@fin* for *CC-100*');
     expect(byKind[1]!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: expect.stringContaining('Claimed') });
     await settled();
     expect(h.slack.callsOf('chat.update')).toHaveLength(0);
     expect(h.slack.callsOf('chat.postEphemeral').filter((c) => c.args.channel === channel)).toHaveLength(0);
-    expect((await h.store.db.selectFrom('unattributed_item').select(['status', 'claimed_by']).where('id', '=', Number(db)).executeTakeFirstOrThrow())).toEqual({ status: 'claimed', claimed_by: 'ana' });
+    expect((await h.store.db.selectFrom('unattributed_item').select(['status', 'claimed_by']).where('id', '=', Number(db)).executeTakeFirstOrThrow())).toEqual({ status: 'claimed', claimed_by: 'fin' });
 
     // The replaced message names itself with new block ids (a new revision of the same message): a
     // decision on it builds on the claim and replaces it again through that click's response_url.
@@ -109,15 +111,15 @@ describe.each(storeKinds)('Slack replies where the user is (response_url) on %s'
     const second = trigger();
     await postSlack(
       h.server.url,
-      blockActionsBody({ actionId: actionIds.notMineItem, value: JSON.stringify({ itemId: vm }), userId: 'UANA', channelId: channel, messageTs: '1700000999.000002', triggerId: second, ephemeral: true, blockId: notMine, responseUrl: h.slack.responseUrl(second) }),
+      blockActionsBody({ actionId: actionIds.notMineItem, value: JSON.stringify({ itemId: vm }), userId: 'UFIN', channelId: channel, messageTs: '1700000999.000002', triggerId: second, ephemeral: true, blockId: notMine, responseUrl: h.slack.responseUrl(second) }),
       { secret: signingSecret },
     );
     await h.slack.waitFor((calls) => calls.filter((c) => c.method === 'views.open' && c.ok).length === 2);
     const notMineView = h.slack.callsOf('views.open').at(-1)!.args.view as { private_metadata: string };
-    await postSlack(h.server.url, viewSubmissionBody({ callbackId: formIds.notMineItem, privateMetadata: notMineView.private_metadata, userId: 'UANA', triggerId: trigger(), values: { reason: 'a lab account of the data team' } }), { secret: signingSecret });
+    await postSlack(h.server.url, viewSubmissionBody({ callbackId: formIds.notMineItem, privateMetadata: notMineView.private_metadata, userId: 'UFIN', triggerId: trigger(), values: { reason: 'a lab account of the data team' } }), { secret: signingSecret });
     const again = (await h.slack.waitForResponses(second, 2)).find((r) => r.body.replace_original === true)!;
-    expect(JSON.stringify(again.body.blocks)).toContain('Claimed by *@ana* for *CC-100*');
-    expect(JSON.stringify(again.body.blocks)).toContain('Sent back to FinOps by @ana');
+    expect(JSON.stringify(again.body.blocks)).toContain('Claimed by *@fin* for *CC-100*');
+    expect(JSON.stringify(again.body.blocks)).toContain('Sent back to FinOps by @fin');
   });
 
   it('does not let a click name someone else\'s ephemeral message by its block id', async () => {
@@ -134,7 +136,7 @@ describe.each(storeKinds)('Slack replies where the user is (response_url) on %s'
       { secret: signingSecret },
     );
     const [answer] = await h.slack.waitForResponses(click);
-    expect(answer!.body).toMatchObject({ replace_original: false, text: expect.stringContaining('not sent by costbridge') });
+    expect(answer!.body).toMatchObject({ replace_original: false, text: expect.stringContaining('not on a message costbridge posted here') });
     expect(Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM chat_acknowledgement WHERE outbox_id = ${stored.id}`.execute(h.store.db)).rows[0]!.n)).toBe(0);
   });
 });

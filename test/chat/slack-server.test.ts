@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log.js';
 import { costCenterOptions } from '../../src/server/forms/cost-center-options.js';
 import { grantRole } from '../../src/store/people.js';
 import { queueChatMessage } from '../../src/app/queue-chat-message.js';
+import { openFormSession } from '../../src/app/form-session.js';
 import { acknowledgeButton } from '../../src/server/actions/acknowledge-action.js';
 import { actions, header, message, text } from '../../src/messages/message-blocks.js';
 import { botToken, eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
@@ -167,14 +168,17 @@ describe.each(storeKinds)('Slack over HTTP on %s', (kind) => {
 
   it('answers a modal submission with field errors at once, and submits a valid one', async () => {
     submitted.length = 0;
-    const invalid = await postSlack(h.server.url, viewSubmissionBody({ callbackId: 'test-reason', privateMetadata: 'item-1', userId: 'UANA', triggerId: nextTrigger(), values: { reason: 'x' } }), { secret: signingSecret });
+    // As a button would have opened it: a form session for Ana, from a message in C1.
+    const session = await openFormSession(h.store, { kind: 'test-reason', platform: 'slack', subject: { itemId: 'item-1' }, origin: { target: 'C1', messageId: '1.1' }, personId: 'ana', platformUserId: 'UANA', now: new Date() });
+    const invalid = await postSlack(h.server.url, viewSubmissionBody({ callbackId: 'test-reason', privateMetadata: session, userId: 'UANA', triggerId: nextTrigger(), values: { reason: 'x' } }), { secret: signingSecret });
     expect(invalid.status).toBe(200);
     expect(JSON.parse(invalid.text)).toEqual({ response_action: 'errors', errors: { reason: 'Say why in a few words.' } });
-    const valid = await postSlack(h.server.url, viewSubmissionBody({ callbackId: 'test-reason', privateMetadata: 'item-1', userId: 'UANA', triggerId: nextTrigger(), values: { reason: 'not our team' } }), { secret: signingSecret });
+    const valid = await postSlack(h.server.url, viewSubmissionBody({ callbackId: 'test-reason', privateMetadata: session, userId: 'UANA', triggerId: nextTrigger(), values: { reason: 'not our team' } }), { secret: signingSecret });
     expect(valid.status).toBe(200);
-    await h.slack.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.ok));
+    await h.slack.waitFor((calls) => calls.some((c) => c.method === 'chat.postEphemeral' && c.ok));
     expect(submitted).toEqual([{ values: { reason: 'not our team' }, actor: 'ana' }]);
-    expect(h.slack.callsOf('chat.postMessage')[0]!.args.channel).toBe('UANA');
+    // The answer is shown privately where the form was opened.
+    expect(h.slack.callsOf('chat.postEphemeral')[0]!.args).toMatchObject({ channel: 'C1', user: 'UANA' });
   });
 
   it('answers a searchable select from the cost-center master data', async () => {

@@ -45,7 +45,7 @@ describe.each(storeKinds)('Teams on %s', (kind) => {
   describe('with Bot Framework authentication', () => {
     let h: ChatHarness;
     beforeAll(async () => {
-      h = await startChatHarness(tdb, { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'not-a-real-password' });
+      h = await startChatHarness(tdb, { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'not-a-real-password', TEAMS_ALLOWED_TENANT_IDS: 'tenant-1' });
     });
     afterAll(async () => h?.close());
 

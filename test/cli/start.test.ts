@@ -23,6 +23,9 @@ describe.each(storeKinds)('npm start (costbridge start) on %s', (kind) => {
     expect(run.stdout).toMatch(/Unattributed spend: USD [\d,]+\.\d\d effective/);
     expect(run.stdout).toContain('[Classify] npx costbridge contracts apply CONTRACT.yaml --as YOU');
     expect(run.stdout).toContain('Connect Slack and Microsoft Teams');
+    // Nobody is admin yet: the one command that makes the first admin.
+    expect(run.stdout).toContain('Nobody is admin yet.');
+    expect(run.stdout).toContain('  npx costbridge people add YOUR-EMAIL --role admin --as YOUR-EMAIL');
     expect(run.stdout).toContain('Review cadences: weekly-digest (weekly-digest, "0 9 * * 1" UTC)');
   });
 

@@ -34,8 +34,9 @@ describe.each(storeKinds)('measured savings on the demo data set, on %s', (kind)
     const files = (await readdir(join(dir, 'focus'))).map((f) => join(dir, 'focus', f));
     const r = await cli(tdb, 'import', 'focus', ...files);
     expect(r.stderr).toBe('');
+    expect((await cli(tdb, 'people', 'add', 'admin@example.com', '--role', 'admin', '--as', 'admin@example.com')).code).toBe(0);
     for (const [user, role] of [['fin@example.com', 'finops'], ['ita@example.com', 'itfm']]) {
-      expect((await cli(tdb, 'people', 'add', user!, '--role', role!)).code).toBe(0);
+      expect((await cli(tdb, 'people', 'add', user!, '--role', role!, '--as', 'admin@example.com')).code).toBe(0);
     }
   }, 240_000);
   afterAll(async () => {

@@ -29,10 +29,13 @@ describe('saving domain', () => {
     expect(actionSources).toEqual({
       validate: ['proposed'],
       recognize: ['validated'],
-      reject: ['proposed', 'validated', 'recognized'],
-      withdraw: ['proposed', 'validated', 'recognized'],
+      reject: ['proposed', 'validated'],
+      withdraw: ['proposed', 'validated'],
+      reverse: ['recognized'],
     });
-    expect(illegalTransition('SAV-0001', 'withdrawn', 'reject')).toBe('SAV-0001 is withdrawn (withdrawn is final); only a saving that is proposed or validated or recognized can be rejected');
+    expect(illegalTransition('SAV-0001', 'withdrawn', 'reject')).toBe('SAV-0001 is withdrawn (withdrawn is final); only a saving that is proposed or validated can be rejected');
+    expect(illegalTransition('SAV-0001', 'recognized', 'reject')).toBe('SAV-0001 is recognized; only a saving that is proposed or validated can be rejected; to undo its recognition: costbridge savings reverse SAV-0001 --reason "..." (itfm)');
+    expect(illegalTransition('SAV-0001', 'validated', 'reverse')).toBe('SAV-0001 is validated; only a saving that is recognized can be reversed');
     expect(illegalTransition('SAV-0001', 'validated', 'recognize')).toBeUndefined();
   });
 

@@ -27,7 +27,8 @@ describe.each(storeKinds)('costbridge savings commands on %s', (kind) => {
     expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, alreadyDone: false, saving: { id, status: 'validated', recognizedMonthly: '1000', version: 2 }, revisions: [], overlaps: [] });
     const stale = await cli(tdb, 'savings', 'recognize', id!, '--from', '2026-11', '--as', 'itb@example.com', '--expect-version', '1');
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toContain(`${id} changed since version 1: it is now validated (version 2)`);
+    expect(stale.stderr).toContain(`${id} changed since you looked at it (version 1): it was validated by ita@example.com`);
+    expect(stale.stderr).toContain('(validated, version 2); nothing was changed');
     const r = await cli(tdb, 'savings', 'recognize', id!, '--from', '2026-11', '--as', 'itb@example.com', '--expect-version', '2');
     expect(r.stdout).toContain(`${id} recognized: now recognized (version 3)`);
     expect(r.stdout).toContain('budget revisions written: 2026-11 USD -1,000.00, 2026-12 USD -1,000.00');

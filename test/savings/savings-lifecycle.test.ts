@@ -9,6 +9,7 @@ import { recognizeSaving } from '../../src/app/recognize-saving.js';
 import { approveSaving } from '../../src/app/approve-saving.js';
 import { rejectSaving } from '../../src/app/reject-saving.js';
 import { withdrawSaving } from '../../src/app/withdraw-saving.js';
+import { reverseSaving } from '../../src/app/reverse-saving.js';
 import { showSaving } from '../../src/app/show-saving.js';
 import { savingsLedger } from '../../src/app/savings-ledger.js';
 import { setUpOrganisation } from './savings-setup.js';
@@ -39,7 +40,13 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
 
   const audit = async (id: string) =>
     (await sql<{ action: string; actor: string; surface: string }>`
-      SELECT action, actor, surface FROM audit_log WHERE subject_type = 'saving' AND subject_id = ${id} ORDER BY id`.execute(store.db)).rows;
+      SELECT action, actor, surface FROM audit_log WHERE subject_type = 'saving' AND subject_id = ${id} AND outcome = 'recorded' ORDER BY id`.execute(store.db)).rows;
+  /** Ends a test's saving whatever its state: a recognition is reversed (itfm), then the proposer withdraws it. */
+  const cleanUp = async (id: string, proposer = 'fin@example.com') => {
+    await reverseSaving(store, { id, reason: 'test clean-up', actor: 'itb@example.com', surface: 'cli' });
+    const w = await withdrawSaving(store, { id, actor: proposer, surface: 'cli' });
+    if (!w.ok) throw new Error(w.message);
+  };
   /** The revised budget exactly as the variance engineer computes it. */
   const revised = async (cc: string, category: string, month: string) =>
     (await sql<{ original: string; revised: string }>`
@@ -64,8 +71,8 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
   });
 
   it('only finops or the cost center owner may propose, and only known people', async () => {
-    expect(await proposeSaving(store, proposal({ actor: 'stranger@example.com' }))).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('not in the people table') });
-    expect(await proposeSaving(store, proposal({ actor: 'ita@example.com' }))).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('only finops') });
+    expect(await proposeSaving(store, proposal({ actor: 'stranger@example.com' }))).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('"stranger@example.com" is not a known person') });
+    expect(await proposeSaving(store, proposal({ actor: 'ita@example.com' }))).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('it needs finops or owner of PLAT or of a cost center above it') });
     expect(await proposeSaving(store, proposal({ costCenter: 'NOPE' }))).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect(await proposeSaving(store, proposal({ lever: 'commitment-discount' }))).toMatchObject({ ok: false, code: 'INPUT_INVALID', message: expect.stringContaining('commitment-discount-id') });
     expect(await proposeSaving(store, proposal({ baselineStart: '2026-02-10', baselineEnd: '2026-03-05' }))).toMatchObject({ ok: false, code: 'INPUT_INVALID', message: expect.stringContaining('before the effective date') });
@@ -75,12 +82,12 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
     expect(await proposeSaving(store, proposal({ actor: 'owner@example.com', costCenter: 'ENG' }))).toMatchObject({ ok: false, code: 'FORBIDDEN' });
   });
 
-  it('runs proposed -> validated -> recognized -> rejected, with budget revisions and their reversal', async () => {
+  it('runs proposed -> validated -> recognized -> (reject refused) -> reversed -> rejected, with budget revisions and their reversal', async () => {
     const { saving } = await propose();
     expect(saving.id).toMatch(/^SAV-\d{4}$/);
     expect(saving.estimateMonthly).toBe('1000');
 
-    expect(await validateSaving(store, { id: saving.id, amount: '800', actor: 'fin2@example.com', surface: 'cli' })).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('only itfm') });
+    expect(await validateSaving(store, { id: saving.id, amount: '800', actor: 'fin2@example.com', surface: 'cli' })).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('fin2@example.com may not sign off a saving of PLAT: it needs itfm') });
     expect(await recognizeSaving(store, { id: saving.id, from: '2026-10', actor: 'ita@example.com', surface: 'cli' })).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION', message: `${saving.id} is proposed; only a saving that is validated can be recognized` });
 
     const v = await validateSaving(store, { id: saving.id, amount: '800.00', actor: 'ita@example.com', surface: 'slack' });
@@ -108,11 +115,22 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
     expect(oct).toEqual({ month: '2026-10', costCenter: 'PLAT', category: 'Cloud', currency: 'USD', reduction: '800', avoidance: '0', budgetRevision: '-800', originalBudget: '10000', revisedBudget: '9200' });
     expect(ledger.savings.map((s) => s.saving.id)).toContain(saving.id);
 
+    // A rejection never silently undoes a recognition: it is refused, naming the way to undo it.
+    expect(await rejectSaving(store, { id: saving.id, reason: 'the fleet grew back', actor: 'ita@example.com', surface: 'cli' })).toMatchObject({
+      ok: false,
+      code: 'ILLEGAL_TRANSITION',
+      message: `${saving.id} is recognized; only a saving that is proposed or validated can be rejected; to undo its recognition: costbridge savings reverse ${saving.id} --reason "..." (itfm)`,
+    });
+    expect(await reverseSaving(store, { id: saving.id, reason: 'x', actor: 'fin2@example.com', surface: 'cli' })).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('it needs itfm') });
+    const rev = await reverseSaving(store, { id: saving.id, reason: 'the fleet grew back', actor: 'ita@example.com', surface: 'cli' });
+    if (!rev.ok) throw new Error(rev.message);
+    expect(rev.saving).toMatchObject({ status: 'validated', recognizedMonthly: '800', recognizedFrom: null, recognizedBy: null, version: 4 });
+    expect(rev.revisions.map((x) => x.amount)).toEqual(['800', '800', '800']);
+    expect(await revised('PLAT', 'Cloud', '2026-10-01')).toEqual({ original: '10000', revised: '10000' });
     const rej = await rejectSaving(store, { id: saving.id, reason: 'the fleet grew back', actor: 'ita@example.com', surface: 'cli' });
     if (!rej.ok) throw new Error(rej.message);
-    expect(rej.saving).toMatchObject({ status: 'rejected', closedBy: 'ita@example.com', rejectReason: 'the fleet grew back', version: 4 });
-    expect(rej.revisions.map((x) => x.amount)).toEqual(['800', '800', '800']);
-    expect(await revised('PLAT', 'Cloud', '2026-10-01')).toEqual({ original: '10000', revised: '10000' });
+    expect(rej.saving).toMatchObject({ status: 'rejected', closedBy: 'ita@example.com', rejectReason: 'the fleet grew back', version: 5 });
+    expect(rej.revisions).toEqual([]);
     const rows = (await sql<{ id: number; reverses: number | null; reversed_by: number | null }>`
       SELECT id, reverses, reversed_by FROM budget_revision WHERE saving_id = ${saving.id} ORDER BY id`.execute(store.db)).rows;
     expect(rows).toHaveLength(6);
@@ -130,11 +148,28 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
       { action: 'saving.propose', actor: 'fin@example.com', surface: 'cli' },
       { action: 'saving.validate', actor: 'ita@example.com', surface: 'slack' },
       { action: 'saving.recognize', actor: 'itb@example.com', surface: 'teams' },
+      { action: 'saving.reverse', actor: 'ita@example.com', surface: 'cli' },
       { action: 'saving.reject', actor: 'ita@example.com', surface: 'cli' },
     ]);
-    const before = (await sql<{ before: { status: string }; after: { status: string } }>`
-      SELECT before, after FROM audit_log WHERE subject_id = ${saving.id} AND action = 'saving.reject'`.execute(store.db)).rows[0]!;
-    expect([before.before.status, before.after.status]).toEqual(['recognized', 'rejected']);
+    const states = (await sql<{ action: string; before: { status: string }; after: { status: string; reason?: string } }>`
+      SELECT action, before, after FROM audit_log WHERE subject_id = ${saving.id} AND action IN ('saving.reverse', 'saving.reject') AND outcome = 'recorded' ORDER BY id`.execute(store.db)).rows;
+    expect(states.map((x) => [x.action, x.before.status, x.after.status])).toEqual([
+      ['saving.reverse', 'recognized', 'validated'],
+      ['saving.reject', 'validated', 'rejected'],
+    ]);
+    expect(states[0]!.after.reason).toBe('the fleet grew back');
+  });
+
+  it('a reversed recognition can be recognized again; only the standing rows revise the budget', async () => {
+    const { saving } = await propose({ estimateMonthly: '500' });
+    const first = await approveSaving(store, { id: saving.id, actor: 'ita@example.com', surface: 'cli', now, from: '2026-10' });
+    if (!first.ok) throw new Error(first.message);
+    expect((await reverseSaving(store, { id: saving.id, reason: 'measured too early', actor: 'itb@example.com', surface: 'cli' })).ok).toBe(true);
+    const again = await recognizeSaving(store, { id: saving.id, from: '2026-11', actor: 'itb@example.com', surface: 'cli', expectedVersion: 4 });
+    expect(again).toMatchObject({ ok: true, saving: { status: 'recognized', recognizedFrom: '2026-11', recognizedBy: 'itb@example.com', version: 5 } });
+    expect(await revised('PLAT', 'Cloud', '2026-10-01')).toEqual({ original: '10000', revised: '10000' });
+    expect(await revised('PLAT', 'Cloud', '2026-11-01')).toEqual({ original: '10000', revised: '9500' });
+    await cleanUp(saving.id);
   });
 
   it('segregation of duties: nobody approves their own proposal, even holding both roles', async () => {
@@ -149,8 +184,8 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
     expect(await approveSaving(store, { id: saving.id, actor: 'ita@example.com', surface: 'cli', now, from: '2026-04' })).toMatchObject({ ok: true });
     const other = await propose();
     expect(await validateSaving(store, { id: other.saving.id, amount: '10', actor: 'both@example.com', surface: 'cli' })).toMatchObject({ ok: true });
-    await withdrawSaving(store, { id: saving.id, actor: 'both@example.com', surface: 'cli' });
-    await withdrawSaving(store, { id: other.saving.id, actor: 'fin@example.com', surface: 'cli' });
+    await cleanUp(saving.id, 'both@example.com');
+    await cleanUp(other.saving.id);
   });
 
   it('itfm roles scoped to a cost center cover it and its descendants only', async () => {
@@ -162,7 +197,7 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
     for (const id of [plat.saving.id, eng.saving.id]) await withdrawSaving(store, { id, actor: 'fin@example.com', surface: 'cli' });
   });
 
-  it('withdraw: only by the proposer; after recognition it reverses the budget revision', async () => {
+  it('withdraw: only by the proposer, never of a recognized saving (reversed first)', async () => {
     const { saving } = await propose({ effectiveDate: '2026-06-15', estimateMonthly: '300' });
     const a = await approveSaving(store, { id: saving.id, actor: 'ita@example.com', surface: 'cli', now });
     if (!a.ok) throw new Error(a.message);
@@ -171,11 +206,14 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
     expect(a.revisions).toHaveLength(7);
     expect(await revised('PLAT', 'Cloud', '2026-06-01')).toEqual({ original: '10000', revised: '9700' });
     expect(await withdrawSaving(store, { id: saving.id, actor: 'fin2@example.com', surface: 'cli' })).toMatchObject({ ok: false, code: 'FORBIDDEN', message: expect.stringContaining('only the proposer') });
+    expect(await withdrawSaving(store, { id: saving.id, actor: 'fin@example.com', surface: 'cli' })).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION', message: expect.stringContaining('savings reverse') });
+    expect((await reverseSaving(store, { id: saving.id, reason: 'the resize was rolled back', actor: 'itb@example.com', surface: 'cli' })).ok).toBe(true);
     const w = await withdrawSaving(store, { id: saving.id, actor: 'fin@example.com', surface: 'cli' });
     expect(w).toMatchObject({ ok: true, saving: { status: 'withdrawn', closedBy: 'fin@example.com' } });
     expect(await revised('PLAT', 'Cloud', '2026-06-01')).toEqual({ original: '10000', revised: '10000' });
     expect(await withdrawSaving(store, { id: saving.id, actor: 'fin@example.com', surface: 'cli' })).toMatchObject({ ok: true, alreadyDone: true });
-    expect((await audit(saving.id)).map((x) => x.action)).toEqual(['saving.propose', 'saving.validate', 'saving.recognize', 'saving.withdraw']);
+    expect((await audit(saving.id)).map((x) => x.action)).toEqual(['saving.propose', 'saving.validate', 'saving.recognize', 'saving.reverse', 'saving.withdraw']);
+    expect(await sql`SELECT 1 FROM audit_log WHERE subject_id = ${saving.id} AND action = 'saving.withdraw' AND actor = 'fin2@example.com' AND outcome = 'refused'`.execute(store.db).then((r) => r.rows.length)).toBe(1);
   });
 
   it('cost avoidance is recognized in the ledger but never lowers a budget line', async () => {
@@ -189,7 +227,7 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
       { month: '2026-11', costCenter: 'PLAT', category: 'Cloud', currency: 'USD', reduction: '0', avoidance: '3500', budgetRevision: '0', originalBudget: '10000', revisedBudget: '10000' },
       { month: '2026-12', costCenter: 'PLAT', category: 'Cloud', currency: 'USD', reduction: '0', avoidance: '3500', budgetRevision: '0', originalBudget: '10000', revisedBudget: '10000' },
     ]);
-    await rejectSaving(store, { id: saving.id, reason: 'cleanup', actor: 'itb@example.com', surface: 'cli' });
+    await cleanUp(saving.id);
   });
 
   it('refuses a recognition whose budget is kept in another currency, and rolls the validation back', async () => {
@@ -248,7 +286,7 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
       SELECT to_char(month, 'YYYY-MM') AS month, amount::text FROM budget_revision WHERE saving_id = ${saving.id} ORDER BY month`.execute(store.db)).rows;
     expect(revisions).toEqual(['09', '10', '11', '12'].map((m) => ({ month: `2026-${m}`, amount: '-900' })));
     expect((await audit(saving.id)).map((x) => x.action)).toEqual(['saving.propose', 'saving.validate', 'saving.recognize']);
-    await withdrawSaving(store, { id: saving.id, actor: 'fin@example.com', surface: 'cli' });
+    await cleanUp(saving.id);
   });
 
   it('concurrent approve vs reject on the same record: exactly one wins', async () => {
@@ -261,7 +299,7 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
       const [a, r] = await Promise.all([approve, reject]);
       expect([a.ok, r.ok].filter(Boolean)).toHaveLength(1);
       const loser = a.ok ? r : a;
-      expect(loser).toMatchObject({ ok: false, code: 'CONFLICT', message: expect.stringContaining('changed since version 1') });
+      expect(loser).toMatchObject({ ok: false, code: 'CONFLICT', message: expect.stringContaining('changed since you looked at it (version 1)') });
       const stored = (await sql<{ status: string; n: number; sum: string | null }>`
         SELECT s.status, (SELECT count(*)::int FROM budget_revision r WHERE r.saving_id = s.id) AS n,
                (SELECT sum(amount)::text FROM budget_revision r WHERE r.saving_id = s.id) AS sum
@@ -270,7 +308,7 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
         winners.push('approve');
         expect(stored).toEqual({ status: 'recognized', n: 6, sum: '-6000' });
         expect((await audit(saving.id)).map((x) => x.action)).toEqual(['saving.propose', 'saving.validate', 'saving.recognize']);
-        await rejectSaving(store, { id: saving.id, reason: 'cleanup', actor: 'itb@example.com', surface: 'cli' });
+        await cleanUp(saving.id);
       } else {
         winners.push('reject');
         expect(stored).toEqual({ status: 'rejected', n: 0, sum: null });
@@ -278,5 +316,31 @@ describe.each(storeKinds)('savings lifecycle on %s', (kind) => {
       }
     }
     expect(winners).toHaveLength(6);
+  });
+
+  it('approve and reject racing without a version (as the CLI sends them): exactly one succeeds, whichever lands first; a recognition is never silently undone', async () => {
+    const second = kind === 'postgres' ? await tdb.open() : store;
+    const winners = new Set<string>();
+    for (let i = 0; i < 8; i++) {
+      const { saving } = await propose({ title: `unversioned race ${i}` });
+      const startApprove = () => approveSaving(i % 2 === 0 ? store : second, { id: saving.id, actor: 'ita@example.com', surface: 'cli', now, from: '2026-07' });
+      const startReject = () => rejectSaving(i % 2 === 0 ? second : store, { id: saving.id, reason: 'not real', actor: 'itb@example.com', surface: 'cli' });
+      // Started in either order, running at once.
+      const [a, r] = i % 4 < 2 ? await Promise.all([startApprove(), startReject()]) : await (async () => {
+        const rejecting = startReject();
+        const approving = startApprove();
+        return Promise.all([approving, rejecting]);
+      })();
+      expect([a.ok, r.ok].filter(Boolean)).toHaveLength(1);
+      const loser = a.ok ? r : a;
+      expect(loser).toMatchObject({ ok: false, code: 'ILLEGAL_TRANSITION' });
+      const stored = (await sql<{ status: string; sum: string | null }>`
+        SELECT s.status, (SELECT sum(amount)::text FROM budget_revision r WHERE r.saving_id = s.id) AS sum FROM saving s WHERE s.id = ${saving.id}`.execute(store.db)).rows[0]!;
+      // Whoever won, the saving is in the winner's state: never recognized-then-rejected.
+      expect(stored).toEqual(a.ok ? { status: 'recognized', sum: '-6000' } : { status: 'rejected', sum: null });
+      winners.add(a.ok ? 'approve' : 'reject');
+      if (a.ok) await cleanUp(saving.id);
+    }
+    if (second !== store) await second.close();
   });
 });

@@ -29,6 +29,9 @@ function budgetRows(): string {
 }
 
 /** People: two finops, two itfm, one holding both, itfm scoped to PLAT and to ENG, PLAT's owner. */
+/** The admin who sets the organisation up. */
+export const setupAdmin = 'setup@example.com';
+
 export const people: ReadonlyArray<[string, string, string?]> = [
   ['fin@example.com', 'finops'],
   ['fin2@example.com', 'finops'],
@@ -54,8 +57,12 @@ export async function setUpOrganisation(tdb: TestDatabase): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  // The first admin of a fresh database may be named by anyone; everything after is done as that admin.
+  const first = await cli(tdb, 'people', 'add', setupAdmin, '--role', 'admin', '--as', setupAdmin);
+  expect(first.stderr).toBe('');
+  expect(first.code).toBe(0);
   for (const [user, role, cc] of people) {
-    const r = await cli(tdb, 'people', 'add', user, '--role', role, ...(cc ? ['--cost-center', cc] : []), '--as', 'setup');
+    const r = await cli(tdb, 'people', 'add', user, '--role', role, ...(cc ? ['--cost-center', cc] : []), '--as', setupAdmin);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   }

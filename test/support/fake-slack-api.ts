@@ -131,7 +131,7 @@ export class FakeSlackApi {
         }
         switch (method) {
           case 'auth.test':
-            return reply(200, { ok: true, url: 'https://fake.slack.test/', team: 'Fake', user: 'costbridge', team_id: 'T0FAKE', user_id: 'UBOT', bot_id: 'BBOT' });
+            return reply(200, { ok: true, url: 'https://fake.slack.test/', team: 'Fake', user: 'costbridge', team_id: 'T0FAKE', user_id: 'UBOT', bot_id: 'BBOT', app_id: 'A0FAKE' });
           case 'chat.postMessage':
             // An image block may show only a file that was uploaded and completed.
             for (const b of Array.isArray(args.blocks) ? (args.blocks as { type?: string; slack_file?: { id?: string } }[]) : []) {

@@ -6,10 +6,10 @@ export function slackSignature(secret: string, timestamp: number, body: string):
 }
 
 /** A slash command as Slack posts it (form-encoded); `responseUrl` defaults to one nothing listens on. */
-export function slashCommandBody(fields: { text: string; userId: string; channelId: string; triggerId: string; userName?: string; command?: string; responseUrl?: string }): string {
+export function slashCommandBody(fields: { text: string; userId: string; channelId: string; triggerId: string; userName?: string; command?: string; responseUrl?: string; teamId?: string; apiAppId?: string }): string {
   return new URLSearchParams({
     token: 'deprecated-verification-token',
-    team_id: 'T0FAKE',
+    team_id: fields.teamId ?? 'T0FAKE',
     team_domain: 'fake',
     channel_id: fields.channelId,
     channel_name: 'finops',
@@ -17,7 +17,7 @@ export function slashCommandBody(fields: { text: string; userId: string; channel
     user_name: fields.userName ?? 'someone',
     command: fields.command ?? '/costbridge',
     text: fields.text,
-    api_app_id: 'A0FAKE',
+    api_app_id: fields.apiAppId ?? 'A0FAKE',
     response_url: fields.responseUrl ?? 'https://hooks.slack.invalid/commands/1',
     trigger_id: fields.triggerId,
   }).toString();
@@ -38,12 +38,16 @@ export function blockActionsBody(fields: {
   responseUrl?: string;
   ephemeral?: boolean;
   blockId?: string;
+  teamId?: string;
+  userTeamId?: string;
+  apiAppId?: string;
 }): string {
+  const team = fields.teamId ?? 'T0FAKE';
   const payload = {
     type: 'block_actions',
-    team: { id: 'T0FAKE', domain: 'fake' },
-    user: { id: fields.userId, username: 'someone', name: 'someone', team_id: 'T0FAKE' },
-    api_app_id: 'A0FAKE',
+    team: { id: team, domain: 'fake' },
+    user: { id: fields.userId, username: 'someone', name: 'someone', team_id: fields.userTeamId ?? team },
+    api_app_id: fields.apiAppId ?? 'A0FAKE',
     token: 'deprecated-verification-token',
     container: { type: 'message', message_ts: fields.messageTs, channel_id: fields.channelId, is_ephemeral: fields.ephemeral === true },
     trigger_id: fields.triggerId,
@@ -56,14 +60,15 @@ export function blockActionsBody(fields: {
 }
 
 /** A view_submission payload for a modal with the given state values (block id = action id = input id). */
-export function viewSubmissionBody(fields: { callbackId: string; privateMetadata: string; userId: string; triggerId: string; values: Record<string, string> }): string {
+export function viewSubmissionBody(fields: { callbackId: string; privateMetadata: string; userId: string; triggerId: string; values: Record<string, string>; teamId?: string; apiAppId?: string }): string {
   const state: Record<string, Record<string, unknown>> = {};
   for (const [id, value] of Object.entries(fields.values)) state[id] = { [id]: { type: 'plain_text_input', value } };
+  const team = fields.teamId ?? 'T0FAKE';
   const payload = {
     type: 'view_submission',
-    team: { id: 'T0FAKE', domain: 'fake' },
-    user: { id: fields.userId, username: 'someone', name: 'someone', team_id: 'T0FAKE' },
-    api_app_id: 'A0FAKE',
+    team: { id: team, domain: 'fake' },
+    user: { id: fields.userId, username: 'someone', name: 'someone', team_id: team },
+    api_app_id: fields.apiAppId ?? 'A0FAKE',
     token: 'deprecated-verification-token',
     trigger_id: fields.triggerId,
     view: {
@@ -90,6 +95,22 @@ export function eventCallbackBody(eventId: string, event: Record<string, unknown
     event_time: 1700000000,
     authorizations: [{ enterprise_id: null, team_id: 'T0FAKE', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
   });
+}
+
+/** A block_suggestion payload: a searchable select asking for options as the user types. */
+export function blockSuggestionBody(fields: { userId: string; value: string; callbackId: string; actionId: string; teamId?: string }): string {
+  const team = fields.teamId ?? 'T0FAKE';
+  const payload = {
+    type: 'block_suggestion',
+    user: { id: fields.userId, team_id: team },
+    team: { id: team },
+    api_app_id: 'A0FAKE',
+    action_id: fields.actionId,
+    block_id: fields.actionId,
+    value: fields.value,
+    view: { id: 'V0FAKE', callback_id: fields.callbackId },
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
 /** Posts a body to /slack/events signed with `secret` (a wrong secret or an old timestamp to test refusals). */

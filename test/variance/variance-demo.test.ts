@@ -62,6 +62,10 @@ describe.each(storeKinds)('variance on the demo data, %s', (kind) => {
     await run('import', 'budgets', join(dir, 'demo', 'itfm', 'budgets.csv'));
     await run('import', 'budgets', join(dir, 'demo', 'itfm', 'forecast.csv'));
     await run('import', 'gl', join(dir, 'demo', 'itfm', 'gl.csv'));
+    // Who may explain (the authorization policy): the owners of CC-1310 and CC-1200.
+    await run('people', 'add', 'it.finance@acme.example', '--role', 'admin', '--as', 'it.finance@acme.example');
+    await run('people', 'add', 'li.wei@acme.example', '--role', 'owner', '--cost-center', 'CC-1310', '--as', 'it.finance@acme.example');
+    await run('people', 'add', 'maria.keller@acme.example', '--role', 'owner', '--cost-center', 'CC-1200', '--as', 'it.finance@acme.example');
   }, 240_000);
   afterAll(async () => {
     await tdb.drop();
@@ -236,7 +240,7 @@ describe.each(storeKinds)('variance on the demo data, %s', (kind) => {
 
   it('refuses bad explanations and impossible comparisons with a clear message, storing nothing', async () => {
     const before = await store.db.selectFrom('variance_explanation').select('id').execute();
-    const base = ['variance', 'explain', '--period', '2026-10', '--component', 'rate', '--text', 'x', '--as', 'someone'];
+    const base = ['variance', 'explain', '--period', '2026-10', '--component', 'rate', '--text', 'x', '--as', 'li.wei@acme.example'];
     expect(await fails(...base, '--scope', 'CC-0000', '--unplanned')).toMatch(/unknown cost center "CC-0000"/);
     expect(await fails(...base, '--scope', 'CC-1310', '--planned')).toMatch(/planned variance must name the action/);
     expect(await fails(...base, '--scope', 'CC-1310', '--planned', '--unplanned')).toMatch(/exactly one of --planned or --unplanned/);

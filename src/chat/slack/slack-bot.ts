@@ -12,6 +12,8 @@ import { registerListeners } from './listeners/index.js';
 import { slackRequestKey } from './listeners/middleware/once-per-request.js';
 import { usableResponseUrl } from './response-url.js';
 import type { SlackDeps } from './slack-deps.js';
+import { timestampRefusal } from './request-timestamp.js';
+import { registerWorkspaceGate, SlackWorkspaceGate } from './workspace-gate.js';
 
 /** The Slack side of `serve`: Bolt over our HTTP server, or over Socket Mode, connected in the background. */
 export interface SlackBot {
@@ -86,13 +88,17 @@ export function describeSlackFailure(e: unknown): string {
  * with the app token). A network failure is retried with exponential backoff (logged, capped); a
  * credential Slack refuses is one log line naming the variable and leaves Slack `degraded` while the
  * rest of `serve` runs. A dropped Socket Mode connection is reconnected the same way (auth.test
- * again first, so a token revoked meanwhile is noticed).
+ * again first, so a token revoked meanwhile is noticed). Requests pass the workspace gate (only the
+ * allowed teams, learned from auth.test unless configured) before any listener, and in HTTP mode a
+ * request whose timestamp is more than 5 minutes off either way gets 401 before Bolt checks the
+ * v0 HMAC-SHA256 signature.
  */
 export function createSlackBot(config: SlackConfig, deps: SlackDeps, options: SlackConnectOptions = {}): SlackBot {
   const logger = boltLogger(deps.log);
   const log = deps.log.child({ component: 'slack' });
   const socket = config.appToken !== undefined;
   const status = new SurfaceStatus('slack', socket ? 'socket' : 'http');
+  const gate = new SlackWorkspaceGate(config.allowedTeamIds, deps.log);
   const timeout = 10_000;
   // The outbox retries deliveries and this loop retries connecting: the SDK itself never retries.
   const clientOptions = { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, timeout };
@@ -131,6 +137,7 @@ export function createSlackBot(config: SlackConfig, deps: SlackDeps, options: Sl
       tokenVerificationEnabled: false,
       extendedErrorHandler: true,
     });
+    registerWorkspaceGate(built, gate, deps.log);
     registerListeners(built, { ...deps, slackStatus: status });
     const onError = async ({ error, body, context: ctx }: { error: Error; body: unknown; context?: { retryNum?: number } }) => {
       const b = (body ?? {}) as Record<string, unknown>;
@@ -166,6 +173,7 @@ export function createSlackBot(config: SlackConfig, deps: SlackDeps, options: Sl
           enterpriseId: r.enterprise_id ?? undefined,
         };
         status.identify(identity);
+        gate.learn({ team_id: identity.teamId, app_id: typeof (r as { app_id?: unknown }).app_id === 'string' ? (r as { app_id: string }).app_id : undefined });
         authorized = true;
         const back = await recordWorkspaceAuthorized(deps.store, { platform: 'slack', workspace: identity.teamId, now: deps.now() });
         if (back.reinstalled) {
@@ -220,6 +228,13 @@ export function createSlackBot(config: SlackConfig, deps: SlackDeps, options: Sl
             req.resume();
             const text = JSON.stringify({ error: `Slack is ${status.state}: ${status.reason ?? 'verifying the bot token'}` });
             res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '5', 'content-length': Buffer.byteLength(text) }).end(text);
+            return;
+          }
+          const refused = timestampRefusal(req, deps.now().getTime());
+          if (refused) {
+            deps.log.warn({ reason: refused }, 'slack request refused: timestamp outside the 5-minute window');
+            req.resume();
+            res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'request timestamp outside the 5-minute window' }));
             return;
           }
           receiver.requestListener(req, res);

@@ -21,8 +21,14 @@ export async function slackRequest(
   client: WebClient,
   user: { id: string; name?: string | undefined },
   requestKey: string,
+  /** The request's team (already checked by the workspace gate). */
+  teamId: string | undefined,
 ): Promise<ChatRequest> {
-  const person = await identifyChatUser(deps.store, { surface: 'slack', userId: user.id, email: () => slackEmailLookup(client, user.id, deps.log) });
+  const person = await identifyChatUser(
+    deps.store,
+    { surface: 'slack', userId: user.id, workspace: teamId, email: () => slackEmailLookup(client, user.id, deps.log) },
+    (note, detail) => deps.log.info({ userId: user.id, teamId, note, ...detail }, 'slack user identified by email'),
+  );
   const requester: ChatRequester = { surface: 'slack', userId: user.id, displayName: user.name, person };
   return { store: deps.store, config: deps.config, log: deps.log, requester, requestKey, now: deps.now() };
 }

@@ -4,12 +4,14 @@ import { identifyChatUser } from '../../app/identify-chat-user.js';
 import { queueChatMessage } from '../../app/queue-chat-message.js';
 import { rememberTeamsConversation, type TeamsConversationReference } from '../../app/remember-teams-conversation.js';
 import { claimInboundRequest } from '../../store/chat-inbound.js';
-import { accessRefusal } from '../../server/commands/access-refusal.js';
+import { runChatAction } from '../../server/actions/run-action.js';
+import { submitChatForm } from '../../server/forms/submit-form.js';
 import { dispatchCommandAnswer } from '../../server/commands/dispatch-command.js';
 import type { ChatRequest } from '../../server/chat-request.js';
 import type { Message } from '../../messages/message-model.js';
 import { renderTeamsForm } from './render.js';
 import type { TeamsDeps } from './teams-deps.js';
+import { activityTenant, activityTenants, tenantRefusal } from './tenant-gate.js';
 
 const cardAction = z.object({
   action: z.object({
@@ -20,13 +22,21 @@ const cardAction = z.object({
 });
 
 /**
- * The bot's turn logic: every activity refreshes the stored conversation reference (install,
- * messages, card actions) so later posts can reach it; a message runs a command and queues the
- * reply; an `adaptiveCard/action` invoke runs the neutral action or form and answers the invoke.
+ * The bot's turn logic: an activity from a tenant that is not allowed is refused (logged; an invoke
+ * answered 403) before anything is stored; every other activity refreshes the stored conversation
+ * reference (install, messages, card actions) so later posts can reach it; a message runs a command
+ * and queues the reply; an `adaptiveCard/action` invoke runs the neutral action or form and answers
+ * the invoke.
  */
 export function teamsTurnHandler(deps: TeamsDeps): (context: TurnContext) => Promise<void> {
   return async (context) => {
     const a = context.activity;
+    const refused = tenantRefusal(a, deps.config.chat.teams?.allowedTenantIds);
+    if (refused) {
+      deps.log.warn({ reason: refused, tenants: activityTenants(a), activityType: a.type, from: a.from?.aadObjectId ?? a.from?.id }, 'teams activity refused: not from an allowed tenant');
+      if (a.type === ActivityTypes.Invoke) await invokeError(context, 403, 'Forbidden', 'This organization is not allowed to use this costbridge bot.');
+      return;
+    }
     if (a.conversation?.id && a.serviceUrl) {
       const removed = a.type === ActivityTypes.InstallationUpdate && /^remove/.test(a.action ?? '');
       await rememberTeamsConversation(deps.store, {
@@ -43,9 +53,11 @@ export function teamsTurnHandler(deps: TeamsDeps): (context: TurnContext) => Pro
 async function teamsRequest(context: TurnContext, deps: TeamsDeps): Promise<ChatRequest> {
   const from = context.activity.from;
   const userId = from.aadObjectId ?? from.id;
+  const tenant = activityTenant(context.activity);
   const person = await identifyChatUser(deps.store, {
     surface: 'teams',
     userId,
+    workspace: tenant,
     email: async () => {
       try {
         const member = await TeamsInfo.getMember(context, from.id);
@@ -55,7 +67,7 @@ async function teamsRequest(context: TurnContext, deps: TeamsDeps): Promise<Chat
         return undefined;
       }
     },
-  });
+  }, (note, detail) => deps.log.info({ userId, tenant, note, ...detail }, 'teams user identified by email'));
   return {
     store: deps.store,
     config: deps.config,
@@ -91,11 +103,10 @@ async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void
   const request = await teamsRequest(context, deps);
   const action = deps.actions.find((x) => x.actionId === verb);
   if (action) {
-    if (action.requiresPerson && !request.requester.person) return invokeMessage(context, accessRefusal(request.requester));
     const replyToId = context.activity.replyToId;
     if (!replyToId) return invokeError(context, 400, 'BadRequest', 'the card action carries no message id');
     const payload = Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const outcome = await action.run(payload, { ...request, clicked: { target: context.activity.conversation.id, messageId: replyToId } });
+    const outcome = await runChatAction(action, payload, { ...request, clicked: { target: context.activity.conversation.id, messageId: replyToId } });
     deps.nudgeOutbox();
     if (outcome.openForm) return invokeCard(context, renderTeamsForm(outcome.openForm));
     return invokeMessage(context, outcome.reply);
@@ -110,8 +121,7 @@ async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void
     const submission = { values, privateMetadata: typeof data.metadata === 'string' ? data.metadata : '' };
     const errors = form.validate(submission);
     if (errors) return invokeError(context, 400, 'BadRequest', Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; '));
-    if (form.requiresPerson && !request.requester.person) return invokeMessage(context, accessRefusal(request.requester));
-    const outcome = await form.submit(submission, request);
+    const outcome = await submitChatForm(form, submission, request);
     deps.nudgeOutbox();
     return invokeMessage(context, outcome.reply);
   }

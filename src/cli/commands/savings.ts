@@ -24,6 +24,7 @@ import { validateSaving } from '../../app/validate-saving.js';
 import { recognizeSaving } from '../../app/recognize-saving.js';
 import { approveSaving } from '../../app/approve-saving.js';
 import { rejectSaving } from '../../app/reject-saving.js';
+import { reverseSaving } from '../../app/reverse-saving.js';
 import { withdrawSaving } from '../../app/withdraw-saving.js';
 import { showSaving, type SavingView } from '../../app/show-saving.js';
 import { listSavingItems } from '../../app/list-savings.js';
@@ -270,7 +271,7 @@ export function registerSavings(program: Command, ctx: CliContext): void {
       ctx.io.out(o.json ? JSON.stringify(decisionJson(r)) : decisionText(r, 'approved'));
     });
 
-  decision('reject', 'itfm: reject a saving with a reason (reverses its budget revisions if recognized)')
+  decision('reject', 'itfm: reject a proposed or validated saving with a reason (a recognized one is reversed first: savings reverse)')
     .requiredOption('--reason <text>', 'why')
     .action(async (id: string, o: { reason: string; as?: string; expectVersion?: string; json?: boolean }) => {
       if (o.reason.trim() === '') throw new CostbridgeError('INPUT_INVALID', '--reason is empty');
@@ -279,7 +280,16 @@ export function registerSavings(program: Command, ctx: CliContext): void {
       ctx.io.out(o.json ? JSON.stringify(decisionJson(r)) : decisionText(r, 'rejected'));
     });
 
-  decision('withdraw', 'the proposer withdraws their saving (reverses its budget revisions if recognized)').action(
+  decision('reverse', "itfm: undo a saving's recognition (its budget revisions are reversed; it is validated again, to reject or recognize anew)")
+    .requiredOption('--reason <text>', 'why the recognition is undone')
+    .action(async (id: string, o: { reason: string; as?: string; expectVersion?: string; json?: boolean }) => {
+      if (o.reason.trim() === '') throw new CostbridgeError('INPUT_INVALID', '--reason is empty');
+      const r = await reverseSaving(await ctx.store(), { id, reason: o.reason, actor: ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion) });
+      if (!r.ok) fail(r);
+      ctx.io.out(o.json ? JSON.stringify(decisionJson(r)) : decisionText(r, 'reversed (validated again)'));
+    });
+
+  decision('withdraw', 'the proposer withdraws their proposed or validated saving').action(
     async (id: string, o: { as?: string; expectVersion?: string; json?: boolean }) => {
       const r = await withdrawSaving(await ctx.store(), { id, actor: ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion) });
       if (!r.ok) fail(r);

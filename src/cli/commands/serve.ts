@@ -8,6 +8,8 @@ import { ensureDefaultReviewCadence } from '../../app/cadence-default.js';
 import { listCadenceSchedule, type CadenceListing } from '../../app/cadence-list.js';
 import { reviewSettings } from '../../app/review-settings.js';
 import { startReviewScheduler } from '../../scheduler/review-scheduler.js';
+import { needsFirstAdmin } from '../../app/authorization-policy.js';
+import { firstAdminCommand } from '../../app/add-person-role.js';
 
 /** One line per platform saying whether it is on, and if not, what turns it on. */
 export function platformStatus(config: Config): string[] {
@@ -64,6 +66,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       for (const line of platformStatus(config)) io.err(`costbridge serve: ${line}`);
       const log = createLogger(config);
       const store = await ctx.store();
+      if (await needsFirstAdmin(store.db)) io.err(`costbridge serve: nobody is admin yet; make the first admin with: ${firstAdminCommand}`);
       const now = new Date();
       await ensureDefaultReviewCadence(store, { timezone: config.timezone, now });
       // The scheduler first: a chat platform that cannot be reached must not hold the reviews back.
@@ -71,7 +74,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const scheduler = startReviewScheduler(store, { settings: reviewSettings(config), log });
       io.err(`costbridge serve: review scheduler running (catch-up window ${config.review.catchupHours} h, COSTBRIDGE_CATCHUP_HOURS)`);
       const server = await startServer(config, store, { log, scheduler, onSurfaceChange: surfaceLines((line) => io.err(`costbridge serve: ${line}`)) });
-      io.err(`costbridge serve: listening on port ${server.port}; GET /healthz for status, GET /readyz for readiness`);
+      io.err(`costbridge serve: listening on port ${server.port} of ${server.host}${config.chat.teams?.allowUnauthenticated ? ' (loopback only: Teams authentication is off)' : ''}; GET /healthz for status, GET /readyz for readiness`);
       for (const line of cadenceLines(await listCadenceSchedule(store, { now }))) io.err(`costbridge serve: ${line}`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));

@@ -13,6 +13,8 @@ import { runnerId, startReviewScheduler } from '../../scheduler/review-scheduler
 import { startServer } from '../../server/http-server.js';
 import { platformStatus, surfaceLines } from './serve.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
+import { needsFirstAdmin } from '../../app/authorization-policy.js';
+import { firstAdminCommand } from '../../app/add-person-role.js';
 
 const connectHelp = [
   'Connect Slack and Microsoft Teams (README, "Connect Slack and Teams"):',
@@ -80,6 +82,9 @@ export function registerStart(program: Command, ctx: CliContext): void {
       io.out('');
       for (const line of platformStatus(config)) io.out(line);
       if (!chatOn) io.out(connectHelp.join('\n'));
+      if (await needsFirstAdmin(store.db)) {
+        io.out(`Nobody is admin yet. Decisions (claims, sign-offs, explanations) are recorded with the person who made them; make the first admin with:\n  ${firstAdminCommand}`);
+      }
       io.out(
         `Review cadences: ${cadences.map((c) => `${c.name} (${c.kind}, "${c.cron}" ${c.timezone}${c.paused ? ', paused' : ''})`).join('; ') || 'none'} — npx costbridge cadence list`,
       );

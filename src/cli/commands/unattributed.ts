@@ -110,7 +110,7 @@ export function registerUnattributed(program: Command, ctx: CliContext): void {
       });
       if (!result.ok) {
         if (opts.json) ctx.io.out(JSON.stringify(result));
-        throw new CostbridgeError(result.code === 'NOT_FOUND' ? 'NOT_FOUND' : result.code === 'ALREADY_CLAIMED' ? 'CONFLICT' : 'INPUT_INVALID', result.message);
+        throw new CostbridgeError(result.code === 'NOT_FOUND' || result.code === 'FORBIDDEN' ? result.code : result.code === 'ALREADY_CLAIMED' ? 'CONFLICT' : 'INPUT_INVALID', result.message);
       }
       if (opts.json) ctx.io.out(JSON.stringify(result));
       else ctx.io.out(`item ${result.itemId} claimed by ${result.claimedBy} (rule ${result.ruleId}); ${result.linesChanged} stored line(s) re-attributed`);
@@ -134,7 +134,7 @@ export function registerUnattributed(program: Command, ctx: CliContext): void {
       });
       if (!result.ok) {
         if (opts.json) ctx.io.out(JSON.stringify(result));
-        throw new CostbridgeError(result.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'CONFLICT', result.message);
+        throw new CostbridgeError(result.code === 'NOT_FOUND' || result.code === 'FORBIDDEN' ? result.code : 'CONFLICT', result.message);
       }
       if (opts.json) ctx.io.out(JSON.stringify(result));
       else ctx.io.out(`item ${result.itemId} dismissed by ${result.dismissedBy}${result.sharedPool ? ` into shared pool ${result.sharedPool}` : ''}`);

@@ -75,7 +75,7 @@ export function registerVariance(program: Command, ctx: CliContext): void {
         actor: ctx.actor(opts.as),
         surface: 'cli',
       });
-      if (!result.ok) throw new CostbridgeError(result.code === 'INPUT_INVALID' ? 'INPUT_INVALID' : 'NOT_FOUND', result.message);
+      if (!result.ok) throw new CostbridgeError(result.code === 'INPUT_INVALID' || result.code === 'FORBIDDEN' || result.code === 'CONFLICT' ? result.code : 'NOT_FOUND', result.message);
       const e = result.explanation;
       if (opts.json) ctx.io.out(JSON.stringify({ explanation: e, duplicate: result.duplicate }));
       else

@@ -61,6 +61,11 @@ function decisionBlocks(view: SavingSignOffView, d: SavingDecisionView): Content
   return blocks;
 }
 
+/** The line a list entry about the saving (a digest's) shows once it is decided; undefined while undecided. */
+export function savingDecisionLine(view: SavingSignOffView): ContentBlock | undefined {
+  return view.decision ? decisionBlocks(view, view.decision)[0] : undefined;
+}
+
 /** A saving waiting for ITFM sign-off: estimate vs measured by month, overlaps, evidence, **Approve** / **Reject**; after a decision, who decided, when, and the budget revision. */
 export function savingsSignOffRequest(view: SavingSignOffView): Message {
   const money = (amount: string) => formatMoney(amount, view.currency);

@@ -68,6 +68,11 @@ export function unattributedItemOutcome(
   return undefined;
 }
 
+/** The note an open item shows when someone says it is not theirs (it stays open, with its buttons). */
+export function notMineNote(by: string, reason: string): ContentBlock {
+  return context(md`Not mine, says *@${by}*: `, reason);
+}
+
 /** The alert's summary line: how many items, how many still open. */
 export function unattributedAlertSummary(items: number, open: number): ContentBlock {
   return text(md`*${items}* items have spend no cost center or owner accounts for; *${open}* still open. Claim what is yours, or send it back to FinOps.`);

@@ -41,6 +41,11 @@ function share(variance: string, comparison: string): string | undefined {
   return `${pct.isNeg() ? '' : '+'}${pct.toFixed(1)}%`;
 }
 
+/** One explanation as a line: component, planned or not, who, when, what. */
+export function explanationNote(e: VarianceExplanationView, timeZone?: string): ContentBlock {
+  return context(md`*${e.component}* (${e.planned ? 'planned' : 'unplanned'}) by @${e.by}, ${formatInstant(e.at, timeZone)}: `, e.text);
+}
+
 /** A material variance: amounts, components table, explanations so far, and **Explain**. */
 export function varianceExplanationRequest(view: VarianceExplanationRequestView): Message {
   const money = (a: string) => formatMoney(a, view.currency);
@@ -56,9 +61,7 @@ export function varianceExplanationRequest(view: VarianceExplanationRequestView)
   if (view.components.length > 0) {
     blocks.push(table([{ header: 'Component' }, { header: 'Amount', align: 'right' }], view.components.map((c) => [c.component, money(c.amount)])));
   }
-  for (const e of view.explanations) {
-    blocks.push(context(md`*${e.component}* (${e.planned ? 'planned' : 'unplanned'}) by @${e.by}, ${formatInstant(e.at, view.timeZone)}: `, e.text));
-  }
+  for (const e of view.explanations) blocks.push(explanationNote(e, view.timeZone));
   blocks.push(
     actions(
       button(

@@ -2,7 +2,6 @@ import { monthAt } from '../../domain/saving-recognition.js';
 import { Money } from '../../domain/money.js';
 import { approveSavingForm } from '../../messages/views/approve-saving-form.js';
 import { actionIds } from '../../messages/views/interaction-ids.js';
-import { formFromMessage } from '../forms/form-origin.js';
 import type { ChatAction } from './chat-action.js';
 import { savingForSignOff } from './saving-sign-off-state.js';
 
@@ -15,7 +14,8 @@ export function addMonths(month: string, n: number): string {
 
 /**
  * **Approve** on a savings sign-off request: itfm people (never the proposer) get the approve form
- * (recognized amount a month, first month); anyone else a private refusal saying why.
+ * (recognized amount a month, first month), its session holding the saving's version as they saw it;
+ * anyone else a private refusal saying why.
  */
 export const approveSavingAction: ChatAction = {
   actionId: actionIds.approveSaving,
@@ -43,6 +43,6 @@ export const approveSavingAction: ChatAction = {
       periods,
       suggestedPeriod: suggested,
     });
-    return { openForm: formFromMessage(f, request.clicked) };
+    return { openForm: f, subjectVersion: String(s.version) };
   },
 };

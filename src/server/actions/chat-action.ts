@@ -15,11 +15,16 @@ export interface ClickedMessage {
 
 /**
  * What a button press came to: a private reply to the clicker, or a form to open (a Slack modal, a
- * Teams card). In-place updates of the message are queued in the outbox by the use case itself.
+ * Teams card). A form's `privateMetadata` holds the subject's ids as the view built them; the server
+ * keeps them (with `subjectVersion`, the clicked message and the clicker) in a form session and gives
+ * the platform only the session's id. In-place updates of the message are queued in the outbox by
+ * the use case itself.
  */
 export interface ActionOutcome {
   readonly reply?: Message;
   readonly openForm?: Form;
+  /** The version of the subject the form decides on, as the clicker saw it (a saving's version ...). */
+  readonly subjectVersion?: string;
 }
 
 /**

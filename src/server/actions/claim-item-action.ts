@@ -1,10 +1,10 @@
+import { authorize } from '../../app/authorization-policy.js';
 import { listUnattributedSpend } from '../../app/list-unattributed-spend.js';
 import { parseBillingMonth } from '../../domain/billing-month.js';
 import { claimForm } from '../../messages/views/claim-form.js';
 import { errorMessage } from '../../messages/views/error-message.js';
 import { actionIds } from '../../messages/views/interaction-ids.js';
 import { findUnattributedItem } from '../../store/unattributed-item-lookup.js';
-import { formFromMessage } from '../forms/form-origin.js';
 import type { ChatAction } from './chat-action.js';
 import { alreadyDecidedNote, showItemDecision } from './unattributed-item-state.js';
 
@@ -15,8 +15,9 @@ export function itemIdOf(payload: Readonly<Record<string, string>>): number | un
 
 /**
  * **Claim** on an unattributed-spend item: opens the claim form (cost center from master data,
- * owner prefilled with the clicker). An item already claimed gets the clicker a private note naming
- * who claimed it, and the alert is brought up to date.
+ * owner prefilled with the clicker) for people who may claim for some cost center (an owner, finops,
+ * admin: the `claim` policy row; which cost center is checked again at submit). An item already
+ * claimed gets the clicker a private note naming who claimed it, and the alert is brought up to date.
  */
 export const claimItemAction: ChatAction = {
   actionId: actionIds.claimItem,
@@ -29,6 +30,16 @@ export const claimItemAction: ChatAction = {
       await showItemDecision(request, request.clicked, row);
       return { reply: alreadyDecidedNote(row, request.config.timezone) };
     }
+    const person = request.requester.person!;
+    const allowed = await authorize(request.store.db, {
+      action: 'claim',
+      actor: person.id,
+      surface: request.requester.surface,
+      auditAction: 'unattributed.claim',
+      subjectType: 'unattributed_item',
+      subjectId: String(row.id),
+    });
+    if (!allowed.ok) return { reply: errorMessage({ code: 'FORBIDDEN', message: allowed.message }) };
     const a = request.config.attribution;
     const period = String(row.period).slice(0, 7);
     const spend = await listUnattributedSpend(request.store, {
@@ -41,7 +52,6 @@ export const claimItemAction: ChatAction = {
     if (!item) {
       return { reply: errorMessage({ code: 'NOT_FOUND', message: `Item ${row.id} has no unattributed spend left in ${period}: its lines are attributed now.` }) };
     }
-    const person = request.requester.person!;
     const f = claimForm({
       itemId: String(row.id),
       provider: item.provider ?? '(no provider)',
@@ -52,6 +62,6 @@ export const claimItemAction: ChatAction = {
       currency: item.currency,
       clicker: person.email ?? person.id,
     });
-    return { openForm: formFromMessage(f, request.clicked) };
+    return { openForm: f };
   },
 };

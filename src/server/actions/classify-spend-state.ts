@@ -1,25 +1,22 @@
-import { listUnclassifiedSpend, type UnclassifiedVendor } from '../../app/list-unclassified-spend.js';
-import { parseBillingMonth } from '../../domain/billing-month.js';
+import { classificationOf as storedClassification, unclassifiedVendor as vendorSpend } from '../../app/classify-vendor.js';
+import type { UnclassifiedVendor } from '../../app/list-unclassified-spend.js';
 import type { ContractDefinition } from '../../domain/contract-document.js';
 import { actionIds } from '../../messages/views/interaction-ids.js';
 import { spendClassificationOutcome } from '../../messages/views/unclassified-new-spend-alert.js';
-import { listContracts, type StoredContract } from '../../store/contracts.js';
+import type { StoredContract } from '../../store/contracts.js';
 import type { ChatRequest } from '../chat-request.js';
 import { reviseClickedMessage } from '../revise-clicked-message.js';
-import { classificationContractId } from '../forms/classified-contract.js';
 import { withEntryDecided } from '../view-inputs/decided-entry.js';
 import type { ClickedMessage } from './chat-action.js';
 
 /** The vendor's unclassified new spend in a month, or undefined when none is left. */
-export async function unclassifiedVendor(request: ChatRequest, vendor: string, period: string): Promise<UnclassifiedVendor | undefined> {
-  const spend = await listUnclassifiedSpend(request.store, { period: parseBillingMonth(period), governedCategories: request.config.attribution.governedCategories });
-  return spend.vendors.find((v) => v.vendor === vendor);
+export function unclassifiedVendor(request: ChatRequest, vendor: string, period: string): Promise<UnclassifiedVendor | undefined> {
+  return vendorSpend(request.store, vendor, period, request.config.attribution.governedCategories);
 }
 
 /** The contract an earlier **Classify** of this vendor and month created, if any. */
-export async function classificationOf(request: ChatRequest, vendor: string, period: string): Promise<StoredContract | undefined> {
-  const id = classificationContractId(vendor, period);
-  return (await listContracts(request.store.db)).find((c) => c.definition.id === id);
+export function classificationOf(request: ChatRequest, vendor: string, period: string): Promise<StoredContract | undefined> {
+  return storedClassification(request.store, vendor, period);
 }
 
 /** Shows a vendor's classification in the alert it was clicked in: who, which category, contract, GL account and cost center. */

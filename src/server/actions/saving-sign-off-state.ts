@@ -1,33 +1,39 @@
+import { authorize, recordRefusal } from '../../app/authorization-policy.js';
 import { showSaving, type SavingView } from '../../app/show-saving.js';
 import type { SavingFailure } from '../../app/saving-decision.js';
-import { describeGrant, holdsRole, type Person } from '../../domain/people.js';
 import type { Saving } from '../../domain/saving.js';
-import type { Message } from '../../messages/message-model.js';
+import type { Button, Message } from '../../messages/message-model.js';
 import { errorMessage, type ChatErrorCode } from '../../messages/views/error-message.js';
-import { savingsSignOffRequest } from '../../messages/views/savings-sign-off-request.js';
-import { costCenterChain } from '../../store/people.js';
+import { actionIds } from '../../messages/views/interaction-ids.js';
+import { savingDecisionLine, savingsSignOffRequest } from '../../messages/views/savings-sign-off-request.js';
 import type { ChatRequest } from '../chat-request.js';
 import { reviseClickedMessage } from '../revise-clicked-message.js';
+import { hasTopLevelButton, withEntryDecided } from '../view-inputs/decided-entry.js';
 import { savingSignOffView } from '../view-inputs/saving-sign-off-view.js';
 import type { ClickedMessage } from './chat-action.js';
 
 /**
  * Why this person may not approve or reject this saving, checked when the button is pressed so
- * nobody fills a form only to be refused: the same rule the savings use case enforces again when
- * the decision is submitted (itfm for the saving's cost center; the proposer never approves).
+ * nobody fills a form only to be refused: the policy the savings use case enforces again when the
+ * decision is submitted (itfm for the saving's cost center; the proposer never approves). A
+ * refusal leaves a `refused` audit row.
  */
-export async function signOffRefusal(request: ChatRequest, saving: Saving, person: Person, action: 'approve' | 'reject'): Promise<Message | undefined> {
-  const chain = await costCenterChain(request.store.db, saving.costCenter);
-  if (!holdsRole(person, 'itfm', chain)) {
-    const held = person.roles.length > 0 ? person.roles.map(describeGrant).join(', ') : 'no role';
-    return errorMessage({ code: 'FORBIDDEN', message: `Only itfm may ${action} a saving of ${saving.costCenter}; you (${person.id}) hold ${held}.`, details: ['FORBIDDEN'] });
-  }
+export async function signOffRefusal(request: ChatRequest, saving: Saving, action: 'approve' | 'reject'): Promise<Message | undefined> {
+  const person = request.requester.person!;
+  const allowed = await authorize(request.store.db, {
+    action: 'sign-off-saving',
+    actor: person.id,
+    surface: request.requester.surface,
+    costCenter: saving.costCenter,
+    auditAction: `saving.${action}`,
+    subjectType: 'saving',
+    subjectId: saving.id,
+  });
+  if (!allowed.ok) return errorMessage({ code: 'FORBIDDEN', message: allowed.message, details: ['FORBIDDEN'] });
   if (action === 'approve' && person.id === saving.proposer) {
-    return errorMessage({
-      code: 'FORBIDDEN',
-      message: `You proposed ${saving.id}, so another itfm person must approve it (segregation of duties).`,
-      details: ['SEGREGATION_OF_DUTIES'],
-    });
+    const reason = `You proposed ${saving.id}, so another itfm person must approve it (segregation of duties).`;
+    await recordRefusal(request.store.db, { actor: person.id, surface: request.requester.surface, action: 'saving.approve', subjectType: 'saving', subjectId: saving.id, reason });
+    return errorMessage({ code: 'FORBIDDEN', message: reason, details: ['SEGREGATION_OF_DUTIES'] });
   }
   return undefined;
 }
@@ -44,19 +50,32 @@ export function awaitsSignOff(s: Saving): boolean {
   return s.status === 'proposed' || s.status === 'validated';
 }
 
-/** Brings the sign-off request a button was pressed on up to date: the decision, who made it, when, the budget revision. */
+const isSavingButton = (savingId: string) => (b: Button) =>
+  (b.actionId === actionIds.approveSaving || b.actionId === actionIds.rejectSaving) && b.payload.savingId === savingId;
+
+/**
+ * Brings a message a sign-off button was pressed on up to date: a sign-off request (its buttons
+ * outside any list) is replaced by the request with the decision, who made it, when and the budget
+ * revision; a list entry about the saving (a digest's) shows the decision instead of its buttons, the
+ * rest of the message as it was.
+ */
 export async function showSavingState(request: ChatRequest, origin: ClickedMessage | undefined, savingId: string): Promise<void> {
   if (!origin) return;
   const v = await showSaving(request.store, { id: savingId });
   if (!v.ok) return;
   const s = v.saving;
-  const updated = savingsSignOffRequest(savingSignOffView(v, request.config.timezone));
-  await reviseClickedMessage(request, origin, `saving:${s.id}:${s.status}:${s.version}`, () => updated);
+  const view = savingSignOffView(v, request.config.timezone);
+  const updated = savingsSignOffRequest(view);
+  const line = savingDecisionLine(view);
+  await reviseClickedMessage(request, origin, `saving:${s.id}:${s.status}:${s.version}`, (current) => {
+    if (hasTopLevelButton(current, isSavingButton(s.id))) return updated;
+    return line ? withEntryDecided(current, isSavingButton(s.id), line) : undefined;
+  });
 }
 
 /**
  * The saving an Approve or Reject button was pressed on, or the private reply saying why its form
- * does not open (unknown saving, decided already — the request is brought up to date — or not this
+ * does not open (unknown saving, decided already — the message is brought up to date — or not this
  * person's to decide).
  */
 export async function savingForSignOff(
@@ -71,6 +90,6 @@ export async function savingForSignOff(
     await showSavingState(request, request.clicked, s.id);
     return { reply: errorMessage({ code: 'ALREADY_DECIDED', message: `${s.id} is ${s.status} already.` }) };
   }
-  const refusal = await signOffRefusal(request, s, request.requester.person!, action);
+  const refusal = await signOffRefusal(request, s, action);
   return refusal ? { reply: refusal } : { view: v };
 }

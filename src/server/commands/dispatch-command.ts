@@ -4,7 +4,7 @@ import { header, message, text } from '../../messages/message-blocks.js';
 import type { Message } from '../../messages/message-model.js';
 import type { ChatRequest } from '../chat-request.js';
 import { isChannelPosts, type ChannelPosts, type ChatCommand } from './chat-command.js';
-import { accessRefusal } from './access-refusal.js';
+import { refuseUnknownUser } from './access-refusal.js';
 
 /** Splits command text into words; double quotes group words (`define "cost center"`). */
 export function commandWords(input: string): string[] {
@@ -46,7 +46,7 @@ async function runCommand(commands: readonly ChatCommand[], input: string, reque
       text('I do not know the command ', code(name), '. Try ', command('help'), ' for the list.'),
     ]);
   }
-  if (found.requiresPerson && !request.requester.person) return accessRefusal(request.requester);
+  if (found.requiresPerson && !request.requester.person) return refuseUnknownUser(request);
   try {
     return await found.run(args, request);
   } catch (e) {

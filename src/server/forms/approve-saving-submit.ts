@@ -6,12 +6,14 @@ import { errorMessage } from '../../messages/views/error-message.js';
 import { formIds } from '../../messages/views/interaction-ids.js';
 import { savingFailureNote, showSavingState } from '../actions/saving-sign-off-state.js';
 import type { ChatForm } from './chat-form.js';
-import { formText, readFormMetadata } from './form-origin.js';
+import { formText } from './form-text.js';
 
 /**
- * The approve form's submission: `approveSaving` as the clicker (validated and recognized in one
- * transaction, the saving row locked; the use case refuses non-itfm people and the proposer), then
- * the sign-off request shows who approved, when, and the budget revision.
+ * The approve form's submission: `approveSaving` as the clicker on the saving of the form session,
+ * at the version the form was opened on (a decision made since is a CONFLICT naming it; nothing
+ * changes), validated and recognized in one transaction with the saving row locked (the use case
+ * refuses non-itfm people and the proposer); only then does the message the form came from show
+ * who approved, when, and the budget revision.
  */
 export const approveSavingSubmit: ChatForm = {
   callbackId: formIds.approveSaving,
@@ -23,12 +25,11 @@ export const approveSavingSubmit: ChatForm = {
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(formText(s.values.fromPeriod) ?? '')) errors.fromPeriod = 'Pick the month recognition starts.';
     return Object.keys(errors).length > 0 ? errors : undefined;
   },
-  async submit(s, request) {
-    const { ids, origin } = readFormMetadata(s.privateMetadata);
-    const where = origin ? { replyIn: origin.target } : {};
-    const savingId = typeof ids.savingId === 'string' ? ids.savingId : '';
+  async submit(s, request, session) {
+    const savingId = session.subject.savingId ?? '';
     const result = await approveSaving(request.store, {
       id: savingId,
+      ...(session.subjectVersion !== null ? { expectedVersion: Number(session.subjectVersion) } : {}),
       actor: request.requester.person!.id,
       surface: request.requester.surface,
       amount: formText(s.values.amount)!,
@@ -36,12 +37,12 @@ export const approveSavingSubmit: ChatForm = {
       now: request.now,
       timezone: request.config.timezone,
     });
-    await showSavingState(request, origin, savingId);
-    if (!result.ok) return { reply: savingFailureNote(result), ...where };
+    if (!result.ok) return { reply: savingFailureNote(result), decision: result.code === 'CONFLICT' ? 'conflict' : 'refused' };
     const saving = result.saving;
     if (result.alreadyDone) {
-      return { reply: errorMessage({ code: 'CONFLICT', message: `You had already approved ${saving.id}; nothing was recorded twice.` }), ...where };
+      return { reply: errorMessage({ code: 'CONFLICT', message: `You had already approved ${saving.id}; nothing was recorded twice.` }), decision: 'conflict' };
     }
+    await showSavingState(request, session.origin, savingId);
     const reply = decisionConfirmation({
       decision: 'Approved',
       subject: `${saving.id} ${saving.title}`,
@@ -56,6 +57,6 @@ export const approveSavingSubmit: ChatForm = {
       at: saving.updatedAt,
       timeZone: request.config.timezone,
     });
-    return { reply, ...where };
+    return { reply };
   },
 };

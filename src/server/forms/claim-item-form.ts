@@ -5,12 +5,14 @@ import { formIds, optionSources } from '../../messages/views/interaction-ids.js'
 import { findUnattributedItem } from '../../store/unattributed-item-lookup.js';
 import { alreadyDecidedNote, showItemDecision } from '../actions/unattributed-item-state.js';
 import type { ChatForm } from './chat-form.js';
-import { formText, readFormMetadata } from './form-origin.js';
+import { formText } from './form-text.js';
 
 /**
- * The claim form's submission: `claimUnattributedItem` as the clicker (one transaction, item row
- * locked: of two claimers exactly one wins), then the alert is updated in place for everyone and
- * the claimer gets a private confirmation; a later claimer is told privately who won.
+ * The claim form's submission: `claimUnattributedItem` as the clicker on the form session's item
+ * (one transaction, item row locked: of two claimers exactly one wins; the policy decides who may
+ * claim for the chosen cost center and scope), then the alert the form came from is updated in place
+ * for everyone and the claimer gets a private confirmation; a later claimer is told privately who won,
+ * and a refused claim changes no message.
  */
 export const claimItemForm: ChatForm = {
   callbackId: formIds.claimItem,
@@ -23,9 +25,8 @@ export const claimItemForm: ChatForm = {
     if (scope !== 'item' && scope !== 'future') errors.scope = 'Choose this item only, or all future matching spend.';
     return Object.keys(errors).length > 0 ? errors : undefined;
   },
-  async submit(s, request) {
-    const { ids, origin } = readFormMetadata(s.privateMetadata);
-    const replyIn = origin?.target;
+  async submit(s, request, session) {
+    const ids = session.subject;
     const itemId = typeof ids.itemId === 'string' && /^\d+$/.test(ids.itemId) ? Number(ids.itemId) : undefined;
     if (itemId === undefined) return { reply: errorMessage({ code: 'INPUT_INVALID', message: 'This form does not say which item it claims; click Claim again.' }) };
     const person = request.requester.person!;
@@ -45,11 +46,12 @@ export const claimItemForm: ChatForm = {
       surface: request.requester.surface,
     });
     const row = await findUnattributedItem(request.store.db, itemId);
-    if (row) await showItemDecision(request, origin, row);
     if (!result.ok) {
-      if (result.code === 'ALREADY_CLAIMED' && row) return { reply: alreadyDecidedNote(row, request.config.timezone), ...(replyIn ? { replyIn } : {}) };
-      return { reply: errorMessage({ code: result.code === 'UNKNOWN_COST_CENTER' ? 'INPUT_INVALID' : 'NOT_FOUND', message: result.message }), ...(replyIn ? { replyIn } : {}) };
+      if (result.code === 'ALREADY_CLAIMED' && row) return { reply: alreadyDecidedNote(row, request.config.timezone), decision: 'conflict' };
+      const code = result.code === 'UNKNOWN_COST_CENTER' ? 'INPUT_INVALID' : result.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND';
+      return { reply: errorMessage({ code, message: result.message }), decision: 'refused' };
     }
+    if (row) await showItemDecision(request, session.origin, row);
     const reply = decisionConfirmation({
       decision: 'Claimed',
       subject: row ? `${row.provider_name} · ${row.service_name}, ${String(row.period).slice(0, 7)} (item ${itemId})` : `item ${itemId}`,
@@ -62,6 +64,6 @@ export const claimItemForm: ChatForm = {
       at: result.claimedAt,
       timeZone: request.config.timezone,
     });
-    return { reply, ...(replyIn ? { replyIn } : {}) };
+    return { reply };
   },
 };

@@ -1,17 +1,18 @@
+import { classifyVendor } from '../../app/classify-vendor.js';
 import { contractCategories, type ContractCategory } from '../../domain/contract-document.js';
-import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { decisionConfirmation } from '../../messages/views/decision-confirmation.js';
 import { errorMessage } from '../../messages/views/error-message.js';
 import { formIds, optionSources } from '../../messages/views/interaction-ids.js';
-import { classificationOf, showClassification, unclassifiedVendor } from '../actions/classify-spend-state.js';
-import { applyClassification } from './classified-contract.js';
+import { showClassification } from '../actions/classify-spend-state.js';
 import type { ChatForm } from './chat-form.js';
-import { formText, readFormMetadata } from './form-origin.js';
+import { formText } from './form-text.js';
 
 /**
- * The classify form's submission: a contract for the vendor from the month first seen, with the
- * chosen category, GL account, cost center and owner, applied through the contracts use case (its
- * lines re-attributed, audited); the alert then shows who classified it.
+ * The classify form's submission: `classifyVendor` as the clicker on the form session's vendor and
+ * month (never the vendor the submitted data names): a contract for the vendor from that month, with
+ * the chosen category, GL account, cost center and owner, applied through the contracts use case (its
+ * lines re-attributed, audited). Only a vendor still in that month's unclassified list is classified;
+ * only a recorded classification updates the alert the form came from.
  */
 export const classifySpendSubmit: ChatForm = {
   callbackId: formIds.classifySpend,
@@ -24,54 +25,42 @@ export const classifySpendSubmit: ChatForm = {
     if (!formText(s.values.costCenter)) errors.costCenter = 'Pick the cost center that owns this spend.';
     return Object.keys(errors).length > 0 ? errors : undefined;
   },
-  async submit(s, request) {
-    const { ids, origin } = readFormMetadata(s.privateMetadata);
-    const where = origin ? { replyIn: origin.target } : {};
-    const vendor = typeof ids.vendor === 'string' ? ids.vendor : '';
-    const period = typeof ids.period === 'string' && /^\d{4}-\d{2}$/.test(ids.period) ? ids.period : '';
-    if (!vendor || !period) return { reply: errorMessage({ code: 'INPUT_INVALID', message: 'This form does not say which vendor it classifies; click Classify again.' }) };
-    const earlier = await classificationOf(request, vendor, period);
-    if (earlier) {
-      await showClassification(request, origin, vendor, period, earlier);
-      return { reply: errorMessage({ code: 'ALREADY_DECIDED', message: `@${earlier.appliedBy} classified ${vendor} as ${earlier.definition.category} (contract ${earlier.definition.id}).` }), ...where };
-    }
-    const found = await unclassifiedVendor(request, vendor, period);
+  async submit(s, request, session) {
+    const vendor = session.subject.vendor ?? '';
+    const period = session.subject.period ?? '';
     const person = request.requester.person!;
-    let applied;
-    try {
-      applied = await applyClassification(
-        request.store,
-        {
-          vendor,
-          provider: found?.provider ?? null,
-          period,
-          category: formText(s.values.category) as ContractCategory,
-          glAccount: formText(s.values.glAccount)!,
-          costCenter: formText(s.values.costCenter)!,
-          owner: formText(s.values.owner),
-        },
-        { actor: person.id, surface: request.requester.surface },
-      );
-    } catch (e) {
-      if (!(e instanceof CostbridgeError)) throw e;
-      return { reply: errorMessage({ code: e.code, message: e.message, details: e.details.map((d) => d.replace(/^[^:]*\.yaml:/, 'form:')) }), ...where };
+    const result = await classifyVendor(request.store, {
+      vendor,
+      period,
+      category: formText(s.values.category) as ContractCategory,
+      glAccount: formText(s.values.glAccount)!,
+      costCenter: formText(s.values.costCenter)!,
+      owner: formText(s.values.owner),
+      governedCategories: request.config.attribution.governedCategories,
+      actor: person.id,
+      surface: request.requester.surface,
+    });
+    if (!result.ok) {
+      if (result.code === 'CONFLICT') return { reply: errorMessage({ code: 'CONFLICT', message: result.message }), decision: 'conflict' };
+      const code = result.code === 'FORBIDDEN' ? 'FORBIDDEN' : result.code === 'NOT_UNCLASSIFIED' ? 'NOT_FOUND' : 'INPUT_INVALID';
+      const details = 'details' in result && result.details ? result.details.map((d) => d.replace(/^[^:]*:classify:/, 'form:')) : [];
+      return { reply: errorMessage({ code, message: result.message, details }), decision: 'refused' };
     }
-    const stored = await classificationOf(request, vendor, period);
-    if (stored) await showClassification(request, origin, vendor, period, stored);
+    if (result.contract) await showClassification(request, session.origin, vendor, period, result.contract);
     const reply = decisionConfirmation({
       decision: 'Classified',
       subject: `${vendor} (first seen ${period})`,
       details: [
-        { label: 'Contract', value: applied.id },
+        { label: 'Contract', value: result.applied.id },
         { label: 'Category', value: formText(s.values.category)! },
         { label: 'GL account', value: formText(s.values.glAccount)! },
         { label: 'Cost center', value: formText(s.values.costCenter)! },
-        { label: 'Lines re-attributed', value: String(applied.linesChanged) },
+        { label: 'Lines re-attributed', value: String(result.applied.linesChanged) },
       ],
-      by: person.id,
-      at: (stored?.appliedAt ?? request.now).toISOString(),
+      by: result.by,
+      at: (result.contract?.appliedAt ?? request.now).toISOString(),
       timeZone: request.config.timezone,
     });
-    return { reply, ...where };
+    return { reply };
   },
 };

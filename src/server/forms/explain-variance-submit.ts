@@ -4,11 +4,12 @@ import { errorMessage } from '../../messages/views/error-message.js';
 import { formIds } from '../../messages/views/interaction-ids.js';
 import { showVarianceState } from '../actions/variance-state.js';
 import type { ChatForm } from './chat-form.js';
-import { formText, readFormMetadata } from './form-origin.js';
+import { formText } from './form-text.js';
 
 /**
- * The explain form's submission: `explainVariance` as the clicker (an identical resubmission within a
- * minute is stored once), then the explanation request shows it for everyone.
+ * The explain form's submission: `explainVariance` as the clicker on the form session's variance, at
+ * the version the form was opened on (someone explaining the same component since is a CONFLICT
+ * naming them; nothing stored); only a stored explanation updates the message the form came from.
  */
 export const explainVarianceSubmit: ChatForm = {
   callbackId: formIds.explainVariance,
@@ -21,12 +22,11 @@ export const explainVarianceSubmit: ChatForm = {
     if (!formText(s.values.text)) errors.text = 'Explain what changed.';
     return Object.keys(errors).length > 0 ? errors : undefined;
   },
-  async submit(s, request) {
-    const { ids, origin } = readFormMetadata(s.privateMetadata);
-    const where = origin ? { replyIn: origin.target } : {};
-    const period = typeof ids.period === 'string' ? ids.period : '';
-    const scope = typeof ids.scope === 'string' ? ids.scope : '';
+  async submit(s, request, session) {
+    const period = session.subject.period ?? '';
+    const scope = session.subject.scope ?? '';
     const result = await explainVariance(request.store, {
+      ...(session.subjectVersion !== null ? { expectedVersion: Number(session.subjectVersion) } : {}),
       period,
       scope,
       component: formText(s.values.component)!,
@@ -35,10 +35,13 @@ export const explainVarianceSubmit: ChatForm = {
       actor: request.requester.person!.id,
       surface: request.requester.surface,
     });
-    if (!result.ok) return { reply: errorMessage({ code: result.code === 'INPUT_INVALID' ? 'INPUT_INVALID' : 'NOT_FOUND', message: result.message }), ...where };
+    if (!result.ok) {
+      const code = result.code === 'INPUT_INVALID' || result.code === 'FORBIDDEN' || result.code === 'CONFLICT' ? result.code : 'NOT_FOUND';
+      return { reply: errorMessage({ code, message: result.message }), decision: result.code === 'CONFLICT' ? 'conflict' : 'refused' };
+    }
     const e = result.explanation;
-    await showVarianceState(request, origin, period, scope, `explanation:${e.id}`);
-    if (result.duplicate) return { reply: errorMessage({ code: 'CONFLICT', message: 'You had just stored this explanation; it was kept once.' }), ...where };
+    if (result.duplicate) return { reply: errorMessage({ code: 'CONFLICT', message: 'You had just stored this explanation; it was kept once.' }), decision: 'conflict' };
+    await showVarianceState(request, session.origin, period, scope, e);
     const reply = decisionConfirmation({
       decision: 'Explained',
       subject: `${scope} ${period}, ${e.component} (${e.planned ? 'planned' : 'unplanned'})`,
@@ -47,6 +50,6 @@ export const explainVarianceSubmit: ChatForm = {
       at: e.at,
       timeZone: request.config.timezone,
     });
-    return { reply, ...where };
+    return { reply };
   },
 };

@@ -9,5 +9,6 @@ export interface SearchOption {
 /** Where a searchable select (`optionsSource` of a form input) gets its choices as the user types. */
 export interface OptionsSource {
   readonly id: string;
-  search(query: string, request: Omit<ChatRequest, 'requester'>): Promise<readonly SearchOption[]>;
+  /** Called only for people costbridge knows (`request.requester.person` is set). */
+  search(query: string, request: ChatRequest): Promise<readonly SearchOption[]>;
 }

@@ -28,6 +28,34 @@ export function withEntryDecided(current: Message, matches: (b: Button) => boole
   return found ? message(current.fallback, blocks, current.moreCommand) : undefined;
 }
 
+/**
+ * The message with a note added to one list entry (above its buttons, which stay): who explained a
+ * variance in a digest, who said an item is not theirs. Undefined when no entry carries a matching
+ * button, or the entry shows this note already.
+ */
+export function withEntryNote(current: Message, matches: (b: Button) => boolean, note: ContentBlock): Message | undefined {
+  let found = false;
+  const same = JSON.stringify(note);
+  const blocks: MessageBlock[] = current.blocks.map((block) => {
+    if (block.kind !== 'list') return block;
+    return {
+      ...block,
+      items: block.items.map((entry) => {
+        if (!hasButton(entry, matches) || entry.some((b) => JSON.stringify(b) === same)) return entry;
+        found = true;
+        const at = entry.findIndex((b) => b.kind === 'actions' && b.buttons.some(matches));
+        return [...entry.slice(0, at), note, ...entry.slice(at)];
+      }),
+    };
+  });
+  return found ? message(current.fallback, blocks, current.moreCommand) : undefined;
+}
+
+/** Whether a button matching `matches` stands outside any list (the message is about that one subject), rather than in a list entry (a digest). */
+export function hasTopLevelButton(current: Message, matches: (b: Button) => boolean): boolean {
+  return current.blocks.some((b) => b.kind === 'actions' && b.buttons.some(matches));
+}
+
 const isItemButton = (itemId: string) => (b: Button) =>
   (b.actionId === actionIds.claimItem || b.actionId === actionIds.notMineItem) && b.payload.itemId === itemId;
 

@@ -1,12 +1,13 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { queueChatMessage } from '../../../../app/queue-chat-message.js';
-import { accessRefusal } from '../../../../server/commands/access-refusal.js';
 import { outboxRow } from '../../../../store/chat-outbox.js';
+import { runChatAction } from '../../../../server/actions/run-action.js';
 import { renderSlackModal } from '../../render.js';
 import { responseDeliveredId, responseMessageOf } from '../../response-message-ref.js';
 import { usableResponseUrl } from '../../response-url.js';
 import { slackRequest, type SlackDeps } from '../../slack-deps.js';
+import { requestTeamIds } from '../../workspace-gate.js';
 
 const buttonPayload = z.record(z.string(), z.string());
 
@@ -31,7 +32,7 @@ export function register(app: App, deps: SlackDeps): void {
     const responseUrl = deps.config.chat.slack ? usableResponseUrl(body.response_url, deps.config.chat.slack.apiUrl) : undefined;
     const ephemeral = body.container?.is_ephemeral === true;
     const messageTs = (await sentThroughResponseUrl(deps, action.block_id, channel, body.user.id)) ?? body.message?.ts ?? body.container?.message_ts;
-    const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, body.trigger_id);
+    const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, body.trigger_id, requestTeamIds(body as never)[0]);
     const replyTo = async (payload: Parameters<typeof queueChatMessage>[1]['payload']) => {
       if (!channel) return;
       await queueChatMessage(deps.store, {
@@ -45,10 +46,9 @@ export function register(app: App, deps: SlackDeps): void {
       });
       deps.nudgeOutbox();
     };
-    if (handler.requiresPerson && !request.requester.person) return replyTo(accessRefusal(request.requester));
     if (!channel || !messageTs) throw new Error(`button ${action.action_id}: the click carries no channel or message`);
     const clicked = { target: channel, messageId: messageTs, ...(ephemeral && responseUrl ? { responseUrl } : {}) };
-    const outcome = await handler.run(parsed.data, { ...request, clicked });
+    const outcome = await runChatAction(handler, parsed.data, { ...request, clicked });
     if (outcome.openForm) await client.views.open({ trigger_id: body.trigger_id, view: renderSlackModal(outcome.openForm) as never });
     if (outcome.reply) await replyTo(outcome.reply);
     deps.nudgeOutbox();

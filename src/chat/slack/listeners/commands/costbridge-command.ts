@@ -17,7 +17,7 @@ export const slashCommand = '/costbridge';
 export function register(app: App, deps: SlackDeps): void {
   app.command(slashCommand, async ({ command, client }) => {
     // Already acknowledged by the once-per-request middleware.
-    const request = { ...(await slackRequest(deps, client, { id: command.user_id, name: command.user_name }, command.trigger_id)), channel: command.channel_id };
+    const request = { ...(await slackRequest(deps, client, { id: command.user_id, name: command.user_name }, command.trigger_id, command.team_id)), channel: command.channel_id };
     const answer = await dispatchCommandAnswer(deps.commands, command.text ?? '', request);
     const responseUrl = deps.config.chat.slack ? usableResponseUrl(command.response_url, deps.config.chat.slack.apiUrl) : undefined;
     const via = responseUrl ? { responseUrl } : {};

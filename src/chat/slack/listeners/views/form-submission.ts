@@ -1,10 +1,10 @@
 import type { App, ViewStateValue } from '@slack/bolt';
 import { queueChatMessage } from '../../../../app/queue-chat-message.js';
-import { accessRefusal } from '../../../../server/commands/access-refusal.js';
 import type { FormSubmission } from '../../../../server/forms/chat-form.js';
-import { readFormMetadata } from '../../../../server/forms/form-origin.js';
+import { submitChatForm } from '../../../../server/forms/submit-form.js';
 import { usableResponseUrl } from '../../response-url.js';
 import { slackRequest, type SlackDeps } from '../../slack-deps.js';
+import { requestTeamIds } from '../../workspace-gate.js';
 
 /** A modal's state as input id -> value; the renderer makes each input's block_id and action_id its id. */
 export function submittedValues(state: Record<string, Record<string, ViewStateValue>>): FormSubmission['values'] {
@@ -21,9 +21,9 @@ export function submittedValues(state: Record<string, Record<string, ViewStateVa
 
 /**
  * Every costbridge modal's submission: validated at once (errors are shown beside the inputs), then
- * acknowledged, then submitted to the neutral form handler. Its reply is shown to the user in the
- * channel of the message the form came from (through that click's `response_url` when there was
- * one, so it arrives where the bot is not a member), else in their DM with the app.
+ * acknowledged, then submitted through its form session to the neutral form handler. Its reply is
+ * shown to the user privately in the channel the form was opened from (through that click's
+ * `response_url` when there was one, so it arrives where the bot is not a member), else in their DM.
  */
 export function register(app: App, deps: SlackDeps): void {
   app.view({ callback_id: /.*/, type: 'view_submission' }, async ({ ack, body, view, client }) => {
@@ -42,16 +42,15 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
     // A view submission carries a trigger_id (Slack's docs); the view id is the fallback key.
     const requestKey = (body as { trigger_id?: string }).trigger_id ?? view.id;
-    const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, requestKey);
-    const outcome = form.requiresPerson && !request.requester.person ? { reply: accessRefusal(request.requester) } : await form.submit(submission, request);
+    const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, requestKey, requestTeamIds(body as never)[0]);
+    const outcome = await submitChatForm(form, submission, request);
     if (outcome.reply) {
       const purpose = `form-reply:${requestKey}`;
-      const origin = readFormMetadata(view.private_metadata).origin;
-      const responseUrl = deps.config.chat.slack && origin?.responseUrl ? usableResponseUrl(origin.responseUrl, deps.config.chat.slack.apiUrl) : undefined;
+      const responseUrl = deps.config.chat.slack && outcome.replyResponseUrl ? usableResponseUrl(outcome.replyResponseUrl, deps.config.chat.slack.apiUrl) : undefined;
       await queueChatMessage(
         deps.store,
         'replyIn' in outcome && outcome.replyIn
-          ? { platform: 'slack', operation: 'ephemeral', purpose, target: outcome.replyIn, recipient: body.user.id, payload: outcome.reply, ...(responseUrl && origin?.target === outcome.replyIn ? { responseUrl } : {}) }
+          ? { platform: 'slack', operation: 'ephemeral', purpose, target: outcome.replyIn, recipient: body.user.id, payload: outcome.reply, ...(responseUrl ? { responseUrl } : {}) }
           : // chat.postMessage to a user id posts in the app's DM with them.
             { platform: 'slack', operation: 'post', purpose, target: body.user.id, payload: outcome.reply },
       );
