@@ -7,6 +7,7 @@ import { ensureDefaultReviewCadence } from '../../app/cadence-default.js';
 import { listCadenceSchedule, type CadenceListing } from '../../app/cadence-list.js';
 import { reviewSettings } from '../../app/review-settings.js';
 import { startReviewScheduler } from '../../scheduler/review-scheduler.js';
+import { shareEmbeddedDatabase } from '../share-embedded.js';
 
 /** One line per platform saying whether it is on, and if not, what turns it on. */
 export function platformStatus(config: Config): string[] {
@@ -47,6 +48,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       for (const line of platformStatus(config)) io.err(`costbridge serve: ${line}`);
       const log = createLogger(config);
       const store = await ctx.store();
+      await shareEmbeddedDatabase(store, 'costbridge serve', io.err);
       const server = await startServer(config, store, { log });
       io.err(`costbridge serve: listening on port ${server.port}; GET /healthz for status`);
       const now = new Date();

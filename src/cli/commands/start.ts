@@ -13,6 +13,7 @@ import { runnerId, startReviewScheduler } from '../../scheduler/review-scheduler
 import { startServer } from '../../server/http-server.js';
 import { platformStatus } from './serve.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
+import { shareEmbeddedDatabase } from '../share-embedded.js';
 
 const connectHelp = [
   'Connect Slack and Microsoft Teams (README, "Connect Slack and Teams"):',
@@ -36,6 +37,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
     .action(async (opts: { demo: boolean; asOf?: string; once?: boolean }) => {
       const { io, config } = ctx;
       const store = await ctx.store();
+      if (!opts.once) await shareEmbeddedDatabase(store, 'costbridge start', io.err);
       let status = await costDataStatus(store.db);
       if (opts.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new CostbridgeError('INPUT_INVALID', `--as-of must be a day like 2026-09-15, got ${JSON.stringify(opts.asOf)}`);
       if (!status.hasLines && opts.demo) {
