@@ -70,7 +70,7 @@ const fileVerbs: Record<string, string> = {
   copyfile: 'copy',
 };
 
-const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE']);
+const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
 
 /**
  * A failure as one line a person can act on (and indented detail lines for a CostbridgeError),
@@ -121,6 +121,10 @@ function describe(e: unknown, context: FailureContext): string[] {
     const reason = fileReasons[code] ?? `${code}`;
     const dest = err.dest ? ` to ${err.dest}` : '';
     return [`cannot ${verb} ${err.path}${dest}: ${reason}`];
+  }
+
+  if (code && fileReasons[code] && !err.path) {
+    return [`${fileReasons[code]} (${code}${err.syscall ? `, ${err.syscall}` : ''}): check the files and directories given`];
   }
 
   // pg reports a refused or broken connection with these plain messages.
