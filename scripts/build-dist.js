@@ -1,9 +1,9 @@
 // Compiles src/ (TypeScript) to dist/ (JavaScript) with esbuild, one .js file per .ts file in the
-// same layout, so paths relative to import.meta.url (../package.json, ../../migrations/) hold in
-// both. Type checking stays with tsc (`npm test`, `npm run typecheck`); this only strips types.
+// same layout (other files under src/ are copied), so paths relative to import.meta.url
+// (../package.json, ../../migrations/) hold in both. Type checking stays with tsc (`npm test`, `npm run typecheck`); this only strips types.
 // Run by `npm install` / `npm ci` (the `prepare` script) and `npm run build`; bin/costbridge.js
 // calls ensureDist() so an edited checkout never runs stale code.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -59,6 +59,8 @@ export async function buildDist() {
       target: 'node20.19',
       logLevel: 'error',
     });
+    // Anything else under src/ (a template, an asset read relative to import.meta.url) goes along as is.
+    cpSync(src, next, { recursive: true, filter: (from) => statSync(from).isDirectory() || !from.endsWith('.ts') });
     writeFileSync(join(next, stampName), `${JSON.stringify({ sourcesMtimeMs, builtAt: new Date().toISOString(), esbuild: esbuild.version })}\n`);
     if (existsSync(dist)) renameSync(dist, old);
     try {
