@@ -6,8 +6,8 @@ import type { Store } from './store/database.js';
 import { commands, type CommandModule } from './cli/commands/index.js';
 import { describeFailure, failureStack, type FailureContext } from './cli/failure-message.js';
 
-// Heavy modules (zod, kysely, pg, the chat SDKs) load only when a command needs them, so
-// `costbridge --version` and `--help` start in about the time Node itself takes.
+// Modules load only when a command needs them: `--version` loads nothing else, `report spend` never
+// loads the Slack and Teams SDKs; only `--help` (and an unknown command) loads every command module.
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

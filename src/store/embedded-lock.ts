@@ -157,6 +157,10 @@ function judge(current: ReadLock): Verdict {
   if (h.host !== hostname()) return { kind: 'live' }; // cannot see that host's processes
   const who = `process ${h.pid} (${h.command})`;
   if (!isAlive(h.pid)) return { kind: 'stale', reason: `${who} is gone` };
+  const program = processProgram(h.pid);
+  if (program !== null && !/node|costbridge/i.test(program)) {
+    return { kind: 'stale', reason: `${who} is gone; pid ${h.pid} now belongs to another program (${program})` };
+  }
   const started = processStartTime(h.pid);
   if (started !== null) {
     if (started > h.lockedAt + startTolerance) {
@@ -266,6 +270,17 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** The program a process runs (its first command-line word), where the system says (Linux). */
+function processProgram(pid: number): string | null {
+  if (process.platform !== 'linux') return null;
+  try {
+    const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+    return argv0 ? argv0 : null;
+  } catch {
+    return null;
   }
 }
 

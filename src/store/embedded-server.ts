@@ -1,6 +1,6 @@
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket';
 import type { Kysely } from 'kysely';
@@ -40,7 +40,8 @@ export async function serveEmbedded(pglite: PGlite, db: Kysely<Database>, dataDi
     handler.addEventListener('error', () => handlers.delete(handler));
     handler.attach(socket).catch(() => socket.destroy());
   });
-  const socketPath = join(dataDir, socketName);
+  // Absolute: a client given a relative directory would take it for a host name.
+  const socketPath = resolve(dataDir, socketName);
   const useSocket = process.platform !== 'win32' && socketPath.length <= maxSocketPath;
   let address: EmbeddedAddress;
   if (useSocket) {

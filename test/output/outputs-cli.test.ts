@@ -65,7 +65,7 @@ describe.each(storeKinds)('what costbridge writes, on %s', (kind) => {
   });
 
   it('import focus --skip-invalid never writes its rejected rows through a planted link, and neutralizes them', async () => {
-    const rows = [1, 2, 3].map((i) => ({ ...baseFocusRow, BillingAccountId: `OUT-${kind}`, ChargeDescription: i === 2 ? formula : `row ${i}` }));
+    const rows: Record<string, string>[] = [1, 2, 3].map((i) => ({ ...baseFocusRow, BillingAccountId: `OUT-${kind}`, ChargeDescription: i === 2 ? formula : `row ${i}` }));
     rows[1]!.BillingCurrency = 'usd';
     const file = join(dir, `skip-${kind}.csv`);
     writeFileSync(file, focusCsv(rows));

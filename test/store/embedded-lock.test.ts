@@ -153,6 +153,20 @@ describe('the embedded database lock', () => {
     if ('lock' in taken) taken.lock.release();
   });
 
+  it.runIf(process.platform === 'linux')('takes over a lock whose pid now runs another program', async () => {
+    const dir = newDir();
+    const other = spawn('sleep', ['60']);
+    children.push(other);
+    await new Promise((resolve) => other.once('spawn', resolve));
+    // The old format (a bare pid) gives no start time to compare; the program tells.
+    writeFileSync(join(dir, 'costbridge.lock'), String(other.pid));
+    const notices: string[] = [];
+    const outcome = await lockEmbeddedDirectory(dir, 'test', (t) => notices.push(t));
+    expect('lock' in outcome).toBe(true);
+    expect(notices[0]).toMatch(new RegExp(`process ${other.pid} \\(a costbridge process\\) is gone; pid ${other.pid} now belongs to another program \\(sleep\\)$`));
+    if ('lock' in outcome) outcome.lock.release();
+  });
+
   it('refuses a second open of the same directory in one process', async () => {
     const dir = newDir();
     const outcome = await lockEmbeddedDirectory(dir, 'first', () => undefined);
