@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   chat: () => import('./chat.js'),
   variance: () => import('./variance.js'),
   digest: () => import('./digest.js'),
+  startup: () => import('./startup.js'),
 };
 const load = name ? benches[name] : undefined;
 if (!load) {

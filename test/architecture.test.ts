@@ -48,7 +48,7 @@ describe('architecture boundaries', () => {
   });
 
   it('lets only store/ import the database libraries', () => {
-    const db = ['kysely', 'pg', 'pg-copy-streams', '@electric-sql/pglite', 'kysely-pglite-dialect'];
+    const db = ['kysely', 'pg', 'pg-copy-streams', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'kysely-pglite-dialect'];
     expect(violations((i) => !inside(i.file, 'store') && db.some((d) => i.spec === d || i.spec.startsWith(`${d}/`)))).toEqual([]);
   });
 

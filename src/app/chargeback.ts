@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { stringify } from 'csv-stringify/sync';
 import type { BillingMonth } from '../domain/billing-month.js';
-import { CostbridgeError } from '../domain/costbridge-error.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
 import { Money } from '../domain/money.js';
 import { computeShowback } from '../domain/allocation-showback.js';
 import { buildChargebackJournal, chargedByCostCenter, type ChargebackAccounts, type JournalEntry } from '../domain/journal.js';
-import { journalCsvRecords } from '../domain/journal-csv.js';
+import { journalCsvColumns, journalCsvRecords } from '../domain/journal-csv.js';
+import { formulaSafeCsv } from '../output/formula-safe-csv.js';
+import { writeOutputFile } from '../output/output-file.js';
 import { reconcileChargeback, type CurrencyReconciliation } from '../domain/journal-reconciliation.js';
 import type { Store } from '../store/database.js';
 import { recordAudit, type Surface } from '../store/audit-log.js';
@@ -20,6 +19,8 @@ export interface ChargebackRequest {
   readonly basis: CostBasis;
   /** Where the journal CSV is written. */
   readonly out: string;
+  /** Replace a file at `out` that is not an earlier chargeback journal. */
+  readonly force?: boolean;
   readonly accounts: ChargebackAccounts;
   readonly sharedPoolsFile: string | undefined;
   readonly actor: string;
@@ -80,16 +81,9 @@ export async function runChargeback(store: Store, request: ChargebackRequest): P
     });
   });
 
-  const csv = stringify(journalCsvRecords(key, entries), { record_delimiter: '\r\n' });
-  try {
-    await writeFile(request.out, csv, 'utf8');
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-      throw new CostbridgeError('INPUT_INVALID', `--out: cannot write ${request.out} (${code}); nothing was recorded`);
-    }
-    throw e;
-  }
+  const csv = formulaSafeCsv(journalCsvRecords(key, entries));
+  const header = journalCsvColumns.join(',');
+  await writeOutputFile(request.out, csv, { ownFirstLine: (line) => line === header, force: request.force ?? false, what: '--out' });
   const sha256 = createHash('sha256').update(csv).digest('hex');
   await store.db.transaction().execute((trx) =>
     recordAudit(trx, {

@@ -1,6 +1,3 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { stringify } from 'csv-stringify/sync';
 import { Attributor, type LineAttribution, type LineFacts } from '../domain/attribution.js';
 import { CostbridgeError } from '../domain/costbridge-error.js';
 import { focusIndexOf } from '../domain/focus-columns.js';
@@ -13,6 +10,7 @@ import type { Store } from '../store/database.js';
 import type { Surface } from '../store/audit-log.js';
 import { withFocusLoad, type LoadedSlice, type LoadedTotals } from '../store/focus-load.js';
 import { importRejected, shownErrorLimit } from './import-errors.js';
+import { RejectedRowsFile } from '../output/rejected-rows-file.js';
 
 /** What to import and on whose behalf. */
 export interface ImportFocusRequest {
@@ -21,6 +19,8 @@ export interface ImportFocusRequest {
   readonly surface: Surface;
   /** Store the valid rows and write the rejected ones to `<file>.rejected.csv` instead of failing. */
   readonly skipInvalid?: boolean;
+  /** Replace a `<file>.rejected.csv` that costbridge did not write. */
+  readonly force?: boolean;
 }
 
 /** The outcome of importing one FOCUS file. */
@@ -105,8 +105,8 @@ export async function importFocusFile(store: Store, request: ImportFocusRequest)
           errorCount += result.errors.length;
           for (const e of result.errors) if (shownErrors.length < shownErrorLimit) shownErrors.push(e);
           if (request.skipInvalid) {
-            rejects ??= await RejectedRowsFile.open(rejectedFilePath(path), plan.names);
-            await rejects.add(line, result.errors, batch.rows[i]!);
+            rejects ??= await RejectedRowsFile.open(rejectedFilePath(path), plan.names, { force: request.force ?? false });
+            await rejects.add(line, result.errors.map((e) => `${e.column}: ${e.reason}`).join('; '), batch.rows[i]!);
           }
         }
         rows += valid.length;
@@ -179,34 +179,4 @@ function storedCatalogIndexes(plan: FocusHeaderPlan): number[] {
 function problemsByLine(batch: RecordBatch): Map<number, string> | undefined {
   if (batch.problems.length === 0) return undefined;
   return new Map(batch.problems.map((p) => [p.line, `malformed CSV: ${p.reason}`]));
-}
-
-/** The `--skip-invalid` side file: each rejected row with its line and reasons, then its cells. */
-class RejectedRowsFile {
-  private constructor(
-    readonly path: string,
-    private readonly out: WriteStream,
-  ) {}
-
-  static async open(path: string, header: readonly string[]): Promise<RejectedRowsFile> {
-    const out = createWriteStream(path);
-    await once(out, 'open');
-    const file = new RejectedRowsFile(path, out);
-    await file.write(stringify([['line', 'errors', ...header]]));
-    return file;
-  }
-
-  add(line: number, errors: readonly CellError[], cells: readonly string[]): Promise<void> {
-    const reasons = errors.map((e) => `${e.column}: ${e.reason}`).join('; ');
-    return this.write(stringify([[String(line), reasons, ...cells]]));
-  }
-
-  private async write(text: string): Promise<void> {
-    if (!this.out.write(text)) await once(this.out, 'drain');
-  }
-
-  async close(): Promise<void> {
-    this.out.end();
-    await once(this.out, 'close');
-  }
 }

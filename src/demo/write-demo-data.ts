@@ -36,7 +36,8 @@ export async function writeDemoData(dir: string, params: DemoParams): Promise<De
   for (const file of dataSet.files()) {
     const target = join(root, file.path);
     await mkdir(dirname(target), { recursive: true });
-    const out = createWriteStream(target);
+    // 'wx': the data set's earlier files were removed above, so anything here now (a planted link) is refused, never followed.
+    const out = createWriteStream(target, { flags: 'wx' });
     let failure: Error | undefined;
     out.on('error', (e) => (failure ??= e));
     try {

@@ -16,7 +16,10 @@ export async function detectFileFormat(path: string): Promise<DataFileFormat> {
     throw fileError(path, e);
   }
   try {
-    const { bytesRead, buffer } = await fh.read(Buffer.alloc(4), 0, 4, 0);
+    // Opening a directory succeeds on Linux; reading it is what fails (EISDIR).
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(4), 0, 4, 0).catch((e: unknown) => {
+      throw fileError(path, e);
+    });
     if (bytesRead >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) return 'csv.gz';
     if (bytesRead === 4 && buffer.toString('latin1') === 'PAR1') return 'parquet';
     return 'csv';

@@ -1,11 +1,14 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { CostbridgeError } from '../domain/costbridge-error.js';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from './tables.js';
+import { describeHolder, embeddedSocketPort, lockEmbeddedDirectory, type EmbeddedAddress, type EmbeddedLock, type LockHolder } from './embedded-lock.js';
+import type { EmbeddedServer } from './embedded-server.js';
+import { copyAsInsert } from './copy-as-insert.js';
 
 /** A COPY ... FROM STDIN in progress: text-format rows are written to it in chunks. */
 export interface CopyIn {
@@ -30,11 +33,26 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** Runs `fn` on one connection that nobody else uses meanwhile. */
   session<T>(fn: (s: RawSession) => Promise<T>): Promise<T>;
+  /**
+   * Only on an embedded database opened by this process: serves it to other costbridge processes on
+   * this machine until `close` (see embedded-server.ts) and returns where, for people to read.
+   */
+  serveLocalClients?(): Promise<string>;
+  /** Set when this store reaches an embedded database through the process holding it: who that is. */
+  readonly servedBy?: string;
+  /** Ends every connection, pool, server and lock the store opened. */
   close(): Promise<void>;
 }
 
-/** Where to open the store: a Postgres URL, a PGlite data directory, or an in-memory PGlite. */
-export type StoreLocation = { databaseUrl: string } | { dataDir: string } | { memory: true };
+/**
+ * Where to open the store: a Postgres URL, a PGlite data directory, or an in-memory PGlite. For a
+ * data directory, `opener` names the command for the lock file ("costbridge start") and `notice`
+ * hears about a stale lock taken over.
+ */
+export type StoreLocation =
+  | { databaseUrl: string }
+  | { dataDir: string; opener?: string; notice?: (text: string) => void }
+  | { memory: true };
 
 const OID = { int8: 20, date: 1082, numeric: 1700 } as const;
 
@@ -44,32 +62,46 @@ export async function openStore(location: StoreLocation): Promise<Store> {
 }
 
 function openPostgres(databaseUrl: string): Store {
-  const pool = new pg.Pool({
-    connectionString: databaseUrl,
-    application_name: 'costbridge',
-    options: '-c TimeZone=UTC',
-    max: 10,
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === OID.int8) return (v: string) => Number(v);
-        if (oid === OID.date || oid === OID.numeric) return (v: string) => v;
-        return pg.types.getTypeParser(oid, format ?? 'text');
-      }) as typeof pg.types.getTypeParser,
-    },
-  });
+  const url = new URL(databaseUrl);
+  url.password = '';
+  return pgStore(
+    'postgres',
+    `PostgreSQL at ${url.host}${url.pathname}`,
+    { connectionString: databaseUrl, options: '-c TimeZone=UTC', max: 10 },
+    (client) => pgSession(client),
+  );
+}
+
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === OID.int8) return (v: string) => Number(v);
+    if (oid === OID.date || oid === OID.numeric) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format ?? 'text');
+  }) as typeof pg.types.getTypeParser,
+};
+
+/** A store over a `pg` pool; `close` ends the pool whether or not kysely ever used it. */
+function pgStore(
+  kind: Store['kind'],
+  description: string,
+  config: pg.PoolConfig,
+  sessionOf: (client: pg.PoolClient) => RawSession,
+  extra: { servedBy?: string } = {},
+): Store {
+  const pool = new pg.Pool({ application_name: 'costbridge', ...config, types: pgTypes });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const url = new URL(databaseUrl);
-  url.password = '';
+  let closed: Promise<void> | undefined;
   return {
-    kind: 'postgres',
-    description: `PostgreSQL at ${url.host}${url.pathname}`,
+    kind,
+    description,
     db,
+    ...extra,
     async session(fn) {
       const client = await pool.connect();
       try {
-        const result = await fn(pgSession(client));
+        const result = await fn(sessionOf(client));
         client.release();
         return result;
       } catch (e) {
@@ -78,7 +110,16 @@ function openPostgres(databaseUrl: string): Store {
         throw e;
       }
     },
-    close: () => db.destroy(),
+    // Kysely ends the pool only if it used the pool itself: a command that used only sessions kept
+    // an idle client, and with it the process, alive until the pool's idle timeout.
+    close: () =>
+      (closed ??= (async () => {
+        try {
+          await db.destroy();
+        } finally {
+          if (!pool.ended) await pool.end();
+        }
+      })()),
   };
 }
 
@@ -148,10 +189,20 @@ function waitFor(stream: NodeJS.EventEmitter, event: string): Promise<void> {
 
 const pgliteCopyChunkChars = 8 << 20;
 
-async function openPglite(location: { dataDir: string } | { memory: true }): Promise<Store> {
+async function openPglite(
+  location: { dataDir: string; opener?: string; notice?: (text: string) => void } | { memory: true },
+): Promise<Store> {
+  let held: EmbeddedLock | undefined;
   const dataDir = 'dataDir' in location ? location.dataDir : undefined;
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
+  if ('dataDir' in location) {
+    mkdirSync(location.dataDir, { recursive: true });
+    const outcome = await lockEmbeddedDirectory(location.dataDir, location.opener ?? 'a costbridge process', location.notice ?? (() => undefined));
+    if ('heldBy' in outcome) {
+      if (outcome.heldBy.serves) return openEmbeddedClient(location.dataDir, outcome.heldBy, outcome.heldBy.serves);
+      throw new CostbridgeError('CONFLICT', describeHolder(location.dataDir, outcome.heldBy, outcome.path));
+    }
+    held = outcome.lock;
+  }
   // Loaded on demand: the embedded engine weighs ~80 MB that a Postgres deployment never needs.
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   let pglite: PGlite;
@@ -161,7 +212,7 @@ async function openPglite(location: { dataDir: string } | { memory: true }): Pro
       parsers: { [OID.int8]: (v: string) => Number(v), [OID.date]: (v: string) => v, [OID.numeric]: (v: string) => v },
     });
   } catch (e) {
-    unlock();
+    held?.release();
     throw e;
   }
   await pglite.exec(`SET TimeZone = 'UTC'`);
@@ -197,63 +248,70 @@ async function openPglite(location: { dataDir: string } | { memory: true }): Pro
       };
     },
   };
+  let server: EmbeddedServer | undefined;
+  let closed: Promise<void> | undefined;
+  const serveLocalClients = async (): Promise<string> => {
+    if (!server) {
+      const { serveEmbedded } = await import('./embedded-server.js');
+      server = await serveEmbedded(pglite, db, dataDir!);
+      held!.setServes(server.address);
+    }
+    return 'path' in server.address ? server.address.path : `${server.address.host}:${server.address.port}`;
+  };
   return {
     kind: 'pglite',
     description: dataDir ? `embedded PGlite database in ${dataDir}` : 'in-memory PGlite database',
     db,
     // Holding a kysely connection takes the dialect's lock, so no other query interleaves.
     session: (fn) => db.connection().execute(() => fn(session)),
-    async close() {
-      try {
-        await db.destroy();
-      } finally {
-        unlock();
-      }
-    },
+    ...(held ? { serveLocalClients } : {}),
+    close: () =>
+      (closed ??= (async () => {
+        try {
+          if (server) {
+            held?.setServes(undefined);
+            await server.close();
+          }
+          await db.destroy();
+        } finally {
+          held?.release();
+        }
+      })()),
   };
 }
 
 /**
- * PGlite keeps state in memory: two instances on one directory would each overwrite the other's
- * writes. A lock file holding the owner's pid refuses a second opener; a dead owner's lock is taken over.
+ * The embedded database through the process that holds it and serves it (`costbridge start` or
+ * `serve`): the Postgres protocol over its socket, on one connection (the serving process gives a
+ * connected client the whole database until it disconnects, so a second connection would wait for
+ * the first).
  */
-function lockDataDir(dataDir: string): () => void {
-  const path = join(dataDir, 'costbridge.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, String(process.pid), { flag: 'wx' });
-      return () => {
-        try {
-          unlinkSync(path);
-        } catch {
-          // already gone: nothing to release
-        }
-      };
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'EEXIST') throw e;
-      const owner = Number(readFileSync(path, 'utf8').trim());
-      if (owner === process.pid) {
-        throw new CostbridgeError('CONFLICT', `the embedded database in ${dataDir} is already open in this process`);
-      }
-      if (owner > 0 && isAlive(owner)) {
-        throw new CostbridgeError(
-          'CONFLICT',
-          `the embedded database in ${dataDir} is in use by process ${owner} (a running costbridge?); stop it first, or set DATABASE_URL to share a PostgreSQL database`,
-        );
-      }
-      unlinkSync(path);
-    }
-  }
-  throw new CostbridgeError('CONFLICT', `cannot lock the embedded database in ${dataDir}`);
-}
-
-function isAlive(pid: number): boolean {
+async function openEmbeddedClient(dataDir: string, holder: LockHolder, address: EmbeddedAddress): Promise<Store> {
+  const where = 'path' in address ? { host: dirname(address.path), port: embeddedSocketPort } : { host: address.host, port: address.port };
+  const servedBy = `${holder.command} (process ${holder.pid})`;
+  const store = pgStore(
+    'pglite',
+    `embedded PGlite database in ${dataDir}, through the running ${servedBy}`,
+    { ...where, user: 'postgres', database: 'postgres', max: 1 },
+    (client) => ({
+      ...pgSession(client),
+      // COPY data cannot be streamed through the serving process: the same rows go in as INSERTs.
+      copyIn: (table, columns) => copyAsInsert(async (sql, params) => (await client.query(sql, params ? [...params] : undefined)).rows, table, columns),
+    }),
+    { servedBy },
+  );
   try {
-    process.kill(pid, 0);
-    return true;
+    await store.session((s) => s.query('SELECT 1'));
   } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
+    await store.close().catch(() => undefined);
+    const reason = (e as { code?: string }).code ?? (e as Error).message;
+    const at = 'path' in address ? address.path : `${address.host}:${address.port}`;
+    throw new CostbridgeError(
+      'CONFLICT',
+      `the embedded database in ${dataDir} is held by ${servedBy}, which did not answer on ${at} (${reason}); stop it (Ctrl-C in its terminal, or kill ${holder.pid}) and try again`,
+    );
   }
+  return store;
 }
 
 /** Runs `fn` inside BEGIN ... COMMIT on a raw session, rolling back on any error. */

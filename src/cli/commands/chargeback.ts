@@ -15,15 +15,17 @@ export function registerChargeback(program: Command, ctx: CliContext): void {
       `write the period's chargeback journal (debit each cost center's GL account, credit the clearing account) as CSV (${journalCsvColumns.join(',')}) and reconcile it with GL actuals: difference, timing, basis, unexplained`,
     )
     .requiredOption('--period <YYYY-MM>', 'billing month (by BillingPeriodStart)')
-    .requiredOption('--out <file.csv>', 'where to write the journal CSV (replaced if it exists)')
+    .requiredOption('--out <file.csv>', 'where to write the journal CSV (an earlier journal there is replaced; any other file only with --force)')
+    .option('--force', 'replace a file at --out that is not a costbridge chargeback journal')
     .option('--basis <basis>', 'billed (invoiced, ties to GL; default) or effective (amortized)', 'billed')
     .option('--as <user>', 'who the export is recorded as in the audit log')
     .option('--json', 'print the entries and the reconciliation as JSON on stdout')
-    .action(async (opts: { period: string; out: string; basis: string; as?: string; json?: boolean }) => {
+    .action(async (opts: { period: string; out: string; basis: string; as?: string; json?: boolean; force?: boolean }) => {
       const result = await runChargeback(await ctx.store(), {
         period: parseBillingMonth(opts.period),
         basis: parseCostBasis(opts.basis),
         out: opts.out,
+        force: opts.force ?? false,
         accounts: { clearingAccount: ctx.config.attribution.clearingAccount, defaultGlAccount: ctx.config.attribution.defaultGlAccount },
         sharedPoolsFile: ctx.config.attribution.sharedPoolsFile,
         actor: ctx.actor(opts.as),

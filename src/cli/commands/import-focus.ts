@@ -10,9 +10,10 @@ export function registerImportFocus(importCommand: Command, ctx: CliContext): vo
     .description('import FOCUS 1.0-1.3 cost and usage exports (CSV, CSV.gz or Parquet); restated slices replace earlier ones')
     .argument('<files...>', 'FOCUS export files')
     .option('--skip-invalid', 'store the valid rows and write rejected ones, with reasons, to FILE.rejected.csv')
+    .option('--force', 'with --skip-invalid: replace a FILE.rejected.csv that costbridge did not write')
     .option('--as <user>', 'who the import is recorded as in the audit log')
     .option('--json', 'print one JSON object per file on stdout')
-    .action(async (files: string[], opts: { skipInvalid?: boolean; as?: string; json?: boolean }) => {
+    .action(async (files: string[], opts: { skipInvalid?: boolean; force?: boolean; as?: string; json?: boolean }) => {
       const store = await ctx.store();
       const failures: CostbridgeError[] = [];
       for (const path of files) {
@@ -22,6 +23,7 @@ export function registerImportFocus(importCommand: Command, ctx: CliContext): vo
             actor: ctx.actor(opts.as),
             surface: 'cli',
             skipInvalid: opts.skipInvalid ?? false,
+            force: opts.force ?? false,
           });
           for (const w of result.warnings) ctx.io.err(`costbridge: ${path}: warning: ${w}`);
           if (opts.json) ctx.io.out(JSON.stringify(focusImportJson(result)));

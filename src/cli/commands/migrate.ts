@@ -12,7 +12,7 @@ export function registerMigrate(program: Command, ctx: CliContext): void {
       const { config, io } = ctx;
       const store = config.databaseUrl
         ? await openStore({ databaseUrl: config.databaseUrl })
-        : await openStore({ dataDir: config.dataDir });
+        : await openStore({ dataDir: config.dataDir, opener: 'costbridge migrate', notice: io.err });
       try {
         if (store.kind === 'pglite') io.err(`costbridge: using the ${store.description} (set DATABASE_URL to use PostgreSQL)`);
         const applied = await migrate(store);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
+import { formulaSafeCsv } from '../../output/formula-safe-csv.js';
 import type { CliContext } from '../cli-context.js';
 import { textTable } from '../text-table.js';
 import { CostbridgeError, type ErrorCode } from '../../domain/costbridge-error.js';
@@ -360,10 +360,10 @@ export function registerSavings(program: Command, ctx: CliContext): void {
       if (o.json) ctx.io.out(JSON.stringify(ledgerJson(l)));
       else if (o.csv) {
         ctx.io.out(
-          stringify(
-            l.rows.map((r) => [r.month, r.costCenter, r.category, r.currency, r.reduction, r.avoidance, r.budgetRevision, r.originalBudget ?? '', r.revisedBudget ?? '']),
-            { header: true, columns: [...ledgerColumns] },
-          ),
+          formulaSafeCsv([
+            [...ledgerColumns],
+            ...l.rows.map((r) => [r.month, r.costCenter, r.category, r.currency, r.reduction, r.avoidance, r.budgetRevision, r.originalBudget ?? '', r.revisedBudget ?? '']),
+          ]),
         );
       } else ctx.io.out(ledgerText(l));
     });

@@ -10,6 +10,7 @@ import { reviewSettings } from '../../app/review-settings.js';
 import { startReviewScheduler } from '../../scheduler/review-scheduler.js';
 import { needsFirstAdmin } from '../../app/authorization-policy.js';
 import { firstAdminCommand } from '../../app/add-person-role.js';
+import { shareEmbeddedDatabase } from '../share-embedded.js';
 
 /** One line per platform saying whether it is on, and if not, what turns it on. */
 export function platformStatus(config: Config): string[] {
@@ -67,6 +68,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const log = createLogger(config);
       const store = await ctx.store();
       if (await needsFirstAdmin(store.db)) io.err(`costbridge serve: nobody is admin yet; make the first admin with: ${firstAdminCommand}`);
+      await shareEmbeddedDatabase(store, 'costbridge serve', io.err);
       const now = new Date();
       await ensureDefaultReviewCadence(store, { timezone: config.timezone, now });
       // The scheduler first: a chat platform that cannot be reached must not hold the reviews back.

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import type { CliContext } from '../cli-context.js';
 import { showback, type ShowbackReport } from '../../app/showback.js';
 import { parseBillingMonth } from '../../domain/billing-month.js';
@@ -7,6 +6,7 @@ import { parseCostBasis } from '../../domain/spend-dimensions.js';
 import { formatMoney } from '../../domain/money.js';
 import { describeAllocationMethod } from '../../domain/allocation.js';
 import { neutralizeCell } from '../../domain/journal-csv.js';
+import { formulaSafeCsv } from '../../output/formula-safe-csv.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { textTable } from '../text-table.js';
 
@@ -27,7 +27,7 @@ export function registerShowback(program: Command, ctx: CliContext): void {
         sharedPoolsFile: ctx.config.attribution.sharedPoolsFile,
       });
       if (opts.json) ctx.io.out(JSON.stringify(showbackJson(report)));
-      else if (opts.csv) ctx.io.out(stringify(showbackRows(report), { record_delimiter: '\r\n' }));
+      else if (opts.csv) ctx.io.out(formulaSafeCsv(showbackRows(report)));
       else ctx.io.out(showbackText(report));
     });
 }

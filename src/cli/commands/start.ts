@@ -15,6 +15,7 @@ import { platformStatus, surfaceLines } from './serve.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { needsFirstAdmin } from '../../app/authorization-policy.js';
 import { firstAdminCommand } from '../../app/add-person-role.js';
+import { shareEmbeddedDatabase } from '../share-embedded.js';
 
 const connectHelp = [
   'Connect Slack and Microsoft Teams (README, "Connect Slack and Teams"):',
@@ -48,6 +49,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
     .action(async (opts: { demo?: boolean; asOf?: string; once?: boolean }) => {
       const { io, config } = ctx;
       const store = await ctx.store();
+      if (!opts.once) await shareEmbeddedDatabase(store, 'costbridge start', io.err);
       let status = await costDataStatus(store.db);
       if (opts.asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.asOf)) throw new CostbridgeError('INPUT_INVALID', `--as-of must be a day like 2026-09-15, got ${JSON.stringify(opts.asOf)}`);
       const chatOn = config.chat.slack !== undefined || config.chat.teams !== undefined;
