@@ -20,6 +20,8 @@ export async function detectFileFormat(path: string): Promise<DataFileFormat> {
     if (bytesRead >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) return 'csv.gz';
     if (bytesRead === 4 && buffer.toString('latin1') === 'PAR1') return 'parquet';
     return 'csv';
+  } catch (e) {
+    throw fileError(path, e);
   } finally {
     await fh.close();
   }
