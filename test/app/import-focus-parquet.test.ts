@@ -45,7 +45,7 @@ describe.each(storeKinds)('import focus from Parquet on %s', (kind) => {
     const run = await cli(ws.tdb, 'import', 'focus', path, '--json');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(out).toMatchObject({ focusVersion: '1.0', rows: 1000, rejected: 0 });
+    expect(out).toMatchObject({ status: 'imported', rows: 1000, rejected: 0, files: [{ format: 'parquet', focusVersion: '1.0', rows: 1000 }] });
     expect(new Decimal(out.totals.billedCost).eq('20.52022672899')).toBe(true);
     expect(new Decimal(out.totals.effectiveCost).eq('14.97651418586')).toBe(true);
   });
