@@ -37,12 +37,17 @@ export function cut<T>(items: readonly T[], cuts: readonly number[]): T[][] {
 }
 
 /** Asserts the stored lines of the given providers equal the sample's README totals; returns the mismatches. */
-export async function sampleTotalMismatches(store: Store, providers: readonly string[] = ['AWS', 'Microsoft', 'Oracle']): Promise<string[]> {
+export async function sampleTotalMismatches(
+  store: Store,
+  providers: readonly string[] = ['AWS', 'Microsoft', 'Oracle'],
+  periods: readonly string[] = ['2024-09-01', '2024-10-01'],
+): Promise<string[]> {
   const rows = await sql<{ period: string; provider: string; n: number; billed: string; effective: string }>`
     SELECT to_char(billing_period_start, 'YYYY-MM-DD') AS period, provider_name AS provider, count(*)::int AS n,
            sum(billed_cost)::text AS billed, sum(effective_cost)::text AS effective
-      FROM cost_line WHERE provider_name = ANY(${[...providers]}) GROUP BY 1, 2 ORDER BY 1, 2`.execute(store.db);
-  const expected = sampleTotals.filter((t) => providers.includes(t[1]));
+      FROM cost_line WHERE provider_name = ANY(${[...providers]}) AND to_char(billing_period_start, 'YYYY-MM-DD') = ANY(${[...periods]})
+     GROUP BY 1, 2 ORDER BY 1, 2`.execute(store.db);
+  const expected = sampleTotals.filter((t) => providers.includes(t[1]) && periods.includes(t[0]));
   const problems: string[] = [];
   if (rows.rows.length !== expected.length) problems.push(`${rows.rows.length} (period, provider) groups stored, ${expected.length} expected`);
   for (const [period, provider, n, billed, effective] of expected) {
