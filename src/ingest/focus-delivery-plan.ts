@@ -1,5 +1,5 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { CostbridgeError } from '../domain/costbridge-error.js';
 import {
   awsBillingPeriodPartition,
@@ -174,7 +174,10 @@ function awsPartitionOf(manifestPath: string): { root: string; period: string } 
   const parts = dirname(manifestPath).split(sep);
   for (let i = parts.length - 1; i > 0; i--) {
     const m = awsBillingPeriodPartition.exec(parts[i]!);
-    if (m && parts[i - 1] === 'metadata') return { root: parts.slice(0, i - 1).join(sep) || sep, period: m[1]! };
+    if (m && parts[i - 1] === 'metadata') {
+      const root = parts.slice(0, i - 1).join(sep) || (isAbsolute(manifestPath) ? sep : '.');
+      return { root, period: m[1]! };
+    }
   }
   return undefined;
 }
