@@ -61,35 +61,40 @@ export class TextDecoding {
         throw this.#readFailure(e);
       }
     };
-    // Enough bytes to see a byte-order mark.
-    let head: Buffer = Buffer.alloc(0);
-    while (head.length < 3) {
-      const chunk = await next();
-      if (!chunk) break;
-      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
-    }
-    const bom = byteOrderMark(head);
-    if (bom) {
-      if (this.#requested && this.#requested !== bom.encoding) {
-        this.warnings.push(`the file starts with a ${bom.encoding.toUpperCase()} byte-order mark; read as ${bom.encoding.toUpperCase()}, not ${this.#requested}`);
+    try {
+      // Enough bytes to see a byte-order mark.
+      let head: Buffer = Buffer.alloc(0);
+      while (head.length < 3) {
+        const chunk = await next();
+        if (!chunk) break;
+        head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
       }
-      this.encoding = bom.encoding;
-      head = head.subarray(bom.length);
-    }
-    const decode = this.#decoderFor(this.encoding);
-    let chunk: Buffer | undefined = head;
-    while (chunk) {
-      const text = decode(chunk, false);
-      if (text.length > 0) {
-        this.#advance(text);
-        yield text;
+      const bom = byteOrderMark(head);
+      if (bom) {
+        if (this.#requested && this.#requested !== bom.encoding) {
+          this.warnings.push(`the file starts with a ${bom.encoding.toUpperCase()} byte-order mark; read as ${bom.encoding.toUpperCase()}, not ${this.#requested}`);
+        }
+        this.encoding = bom.encoding;
+        head = head.subarray(bom.length);
       }
-      chunk = await next();
-    }
-    const rest = decode(Buffer.alloc(0), true);
-    if (rest.length > 0) {
-      this.#advance(rest);
-      yield rest;
+      const decode = this.#decoderFor(this.encoding);
+      let chunk: Buffer | undefined = head;
+      while (chunk) {
+        const text = decode(chunk, false);
+        if (text.length > 0) {
+          this.#advance(text);
+          yield text;
+        }
+        chunk = await next();
+      }
+      const rest = decode(Buffer.alloc(0), true);
+      if (rest.length > 0) {
+        this.#advance(rest);
+        yield rest;
+      }
+    } finally {
+      // Close the byte source (and its file) when the text is not read to the end.
+      await source.return?.(undefined);
     }
   }
 

@@ -161,7 +161,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
   }
 
   async unchangedDelivery(fingerprint: string) {
-    // Unchanged: none of its slices was restated since, and no other delivery added rows to them.
+    // Unchanged: its slices are all still there, none was restated since, and no other delivery added rows to them.
     const rows = await this.#s.query<{ id: number; imported_at: Date }>(
       `SELECT d.id, d.imported_at FROM import_delivery d
         WHERE d.fingerprint = $1 AND d.mode = 'replace'
@@ -176,6 +176,13 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
                                      AND other.superseded_by IS NULL
               JOIN import_batch ob ON ob.id = other.batch_id
              WHERE b.delivery_id = d.id AND ob.delivery_id IS DISTINCT FROM d.id)
+          AND NOT EXISTS (
+            SELECT 1 FROM import_delivery_slice ds
+             WHERE ds.delivery_id = d.id
+               AND NOT EXISTS (
+                 SELECT 1 FROM import_slice sl JOIN import_batch b ON b.id = sl.batch_id
+                  WHERE b.delivery_id = d.id AND sl.superseded_by IS NULL
+                    AND sl.billing_account_id = ds.billing_account_id AND sl.billing_period_start = ds.billing_period_start))
         ORDER BY d.id DESC LIMIT 1`,
       [fingerprint],
     );
