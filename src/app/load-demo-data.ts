@@ -5,7 +5,7 @@ import type { Surface } from '../store/audit-log.js';
 import { importCostCenters } from './import-cost-centers.js';
 import { importBudgets } from './import-budgets.js';
 import { importGl } from './import-gl.js';
-import { importFocusFile } from './import-focus.js';
+import { importFocus } from './import-focus.js';
 
 /** How much synthetic data to load and as of which day. */
 export interface LoadDemoDataRequest {
@@ -46,10 +46,11 @@ export async function loadDemoData(store: Store, request: LoadDemoDataRequest): 
   await importBudgets(store, { path: itfm('budgets.csv'), ...who });
   await importBudgets(store, { path: itfm('forecast.csv'), ...who });
   await importGl(store, { path: itfm('gl.csv'), ...who });
-  let focusRows = 0;
+  // The demo's FOCUS files are one delivery, as a provider's export of those months would be.
   const focus = written.files.filter((f) => f.kind === 'focus');
-  for (const file of focus) {
-    focusRows += (await importFocusFile(store, { path: join(written.dir, file.path), ...who })).rows;
-  }
+  const imported = await importFocus(store, { paths: focus.map((f) => join(written.dir, f.path)), ...who });
+  const refused = imported.deliveries.find((d) => d.error);
+  if (refused) throw refused.error;
+  const focusRows = imported.deliveries.reduce((n, d) => n + d.rows, 0);
   return { dir: written.dir, focusFiles: focus.length, focusRows, months: written.plan.months.map((m) => m.key) };
 }

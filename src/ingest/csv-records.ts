@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { detectFileFormat } from './file-format.js';
+import { TextDecoding } from './text-decoding.js';
 
 /** A run of parsed records with the file line each one starts on. */
 export interface RecordBatch {
@@ -15,22 +15,46 @@ export interface RecordBatch {
 /** A quoted cell longer than this is taken for a missing closing quote rather than buffered forever. */
 const maxPendingChars = 64 << 20;
 
-/** Opens a CSV file as a UTF-8 text stream, gunzipping `.csv.gz` transparently. */
-export async function openCsvText(path: string): Promise<Readable> {
+/**
+ * A CSV file's bytes, gunzipped when they are gzip (whatever the name says). Errors of the file and of
+ * the gzip stream both surface from the iteration (a truncated `.csv.gz` included).
+ */
+export async function* csvFileBytes(path: string): AsyncGenerator<Buffer> {
+  const gzip = (await detectFileFormat(path)) === 'csv.gz';
   const raw = createReadStream(path, { highWaterMark: 1 << 18 });
-  const bytes = (await detectFileFormat(path)) === 'csv.gz' ? raw.pipe(createGunzip()) : raw;
-  bytes.setEncoding('utf8');
-  return bytes;
+  if (!gzip) {
+    try {
+      for await (const chunk of raw) yield chunk as Buffer;
+    } finally {
+      raw.destroy();
+    }
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: 1 << 18 });
+  raw.on('error', (e) => gunzip.destroy(e));
+  raw.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } finally {
+    raw.destroy();
+    gunzip.destroy();
+  }
+}
+
+/** Opens a CSV file as text: gunzipped when gzip, decoded (UTF-8 unless told) and checked by `decoding`. */
+export function openCsvText(path: string, decoding: TextDecoding = new TextDecoding(path)): AsyncGenerator<string> {
+  return decoding.decode(csvFileBytes(path));
 }
 
 /**
  * Streams a CSV file (RFC 4180: quoted cells may hold commas, quotes and newlines; CRLF or LF) as
  * batches of records, one batch per chunk read. Reading waits while the consumer works on a batch,
  * so memory stays bounded whatever the file size. The header is the first record of the first
- * batch; a leading byte-order mark is removed.
+ * batch; a leading byte-order mark is removed. Text that is not valid in the encoding (UTF-8 by
+ * default) fails with file, line and column.
  */
-export async function* readCsvRecords(path: string): AsyncGenerator<RecordBatch> {
-  const input = await openCsvText(path);
+export async function* readCsvRecords(path: string, decoding?: TextDecoding): AsyncGenerator<RecordBatch> {
+  const input = openCsvText(path, decoding);
   let parser: Papa.Parser | undefined;
   let pending = '';
   let nextLine = 1;
@@ -58,7 +82,7 @@ export async function* readCsvRecords(path: string): AsyncGenerator<RecordBatch>
       if (batch.rows.length > 0 || batch.problems.length > 0) yield batch;
     }
   } finally {
-    input.destroy();
+    await input.return(undefined);
   }
 }
 

@@ -23,6 +23,8 @@ export async function detectFileFormat(path: string): Promise<DataFileFormat> {
     if (bytesRead >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) return 'csv.gz';
     if (bytesRead === 4 && buffer.toString('latin1') === 'PAR1') return 'parquet';
     return 'csv';
+  } catch (e) {
+    throw fileError(path, e);
   } finally {
     await fh.close();
   }
@@ -40,6 +42,7 @@ export async function sha256OfFile(path: string): Promise<string> {
 }
 
 function fileError(path: string, e: unknown): CostbridgeError {
+  if (e instanceof CostbridgeError) return e;
   const code = (e as { code?: string }).code;
   if (code === 'ENOENT') return new CostbridgeError('FILE_NOT_FOUND', `${path}: no such file`);
   if (code === 'EISDIR') return new CostbridgeError('INPUT_INVALID', `${path}: is a directory, not a file`);

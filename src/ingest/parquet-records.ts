@@ -17,6 +17,34 @@ export interface ParquetReadRecordsOptions {
 }
 
 const utf8 = new TextDecoder();
+// Parquet strings are UTF-8 by the format; bytes that are not are refused, never read as U+FFFD.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A string value whose bytes are not valid UTF-8, kept until its row and column are known. */
+class InvalidUtf8 {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+/** Thrown by a formatter that meets an {@link InvalidUtf8}; the reader adds row and column. */
+class InvalidTextError extends Error {
+  constructor(readonly bytes: Uint8Array) {
+    super('not valid UTF-8');
+  }
+}
+
+function stringFromBytes(bytes: Uint8Array): string | InvalidUtf8 {
+  if (!bytes) return bytes;
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return new InvalidUtf8(bytes);
+  }
+}
+
+function invalidText(path: string, row: number, column: string, bytes: Uint8Array): CostbridgeError {
+  const shown = [...bytes.subarray(0, 12)].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+  return new CostbridgeError('INPUT_INVALID', `${path}: row ${row}: ${column}: the text is not valid UTF-8 (bytes ${shown}${bytes.length > 12 ? ' ...' : ''}); nothing imported`);
+}
 
 /** True when the file starts with the Parquet magic bytes `PAR1`, whatever its name says. */
 export async function isParquet(path: string): Promise<boolean> {
@@ -66,7 +94,17 @@ export async function* readParquetRecords(
     const cached = new Map<number, string[]>();
     if (whole.length > 0) {
       const raw = await readRows(path, opened, header, whole, groupStart, groupEnd);
-      whole.forEach((c, k) => cached.set(c, raw.map((values) => formatters[c]!(values[k]))));
+      for (let k = 0; k < whole.length; k++) {
+        const c = whole[k]!;
+        let j = 0;
+        try {
+          const texts = new Array<string>(raw.length);
+          for (j = 0; j < raw.length; j++) texts[j] = formatters[c]!(raw[j]![k]);
+          cached.set(c, texts);
+        } catch (e) {
+          throw e instanceof InvalidTextError ? invalidText(path, groupStart + j + 1, header[c]!, e.bytes) : e;
+        }
+      }
     }
     for (let s = 0; s < slices; s++) {
       const start = groupStart + Math.floor((groupRows * s) / slices);
@@ -75,13 +113,20 @@ export async function* readParquetRecords(
       const rows: string[][] = pending?.rows ?? [];
       const lines: number[] = pending?.lines ?? [];
       pending = undefined;
-      for (let i = 0; i < raw.length; i++) {
-        const values = raw[i]!;
-        const cells = new Array<string>(columns.length);
-        for (let k = 0; k < sliced.length; k++) cells[sliced[k]!] = formatters[sliced[k]!]!(values[k]);
-        for (const [c, texts] of cached) cells[c] = texts[start - groupStart + i]!;
-        rows.push(cells);
-        lines.push(start + i + 1);
+      // Kept outside the loops so that a cell that is not valid UTF-8 can be named by row and column.
+      let i = 0;
+      let k = 0;
+      try {
+        for (i = 0; i < raw.length; i++) {
+          const values = raw[i]!;
+          const cells = new Array<string>(columns.length);
+          for (k = 0; k < sliced.length; k++) cells[sliced[k]!] = formatters[sliced[k]!]!(values[k]);
+          for (const [c, texts] of cached) cells[c] = texts[start - groupStart + i]!;
+          rows.push(cells);
+          lines.push(start + i + 1);
+        }
+      } catch (e) {
+        throw e instanceof InvalidTextError ? invalidText(path, start + i + 1, header[sliced[k]!]!, e.bytes) : e;
       }
       yield { rows, lines, problems: [] };
     }
@@ -198,7 +243,7 @@ async function readRows(
       useOffsetIndex: true,
       ...(needsRawBytes ? { utf8: false } : {}),
       // Keep JSON text verbatim instead of parsing it (which would round big numbers).
-      parsers: { jsonFromBytes: (bytes: Uint8Array) => bytes && utf8.decode(bytes) },
+      parsers: { jsonFromBytes: stringFromBytes, stringFromBytes },
       onComplete: (r: unknown[][]) => {
         rows = r;
       },
@@ -263,6 +308,7 @@ function leafText(el: SchemaElement, v: unknown, decimals: ReadonlyMap<SchemaEle
       return v.toString();
     case 'object':
       if (v === null) return '';
+      if (v instanceof InvalidUtf8) throw new InvalidTextError(v.bytes);
       if (v instanceof Date) return isDateElement(el) ? formatDate(v) : formatTimestamp(v);
       if (v instanceof Uint8Array) return utf8.decode(v);
       return JSON.stringify(plainOf(v, decimals));
@@ -450,6 +496,7 @@ function plainOf(v: unknown, decimals: ReadonlyMap<SchemaElement, number>): unkn
     default:
       return String(v);
   }
+  if (v instanceof InvalidUtf8) throw new InvalidTextError(v.bytes);
   if (v instanceof Date) return formatTimestamp(v);
   if (v instanceof Uint8Array) return utf8.decode(v);
   if (v instanceof Map) return mapToObject(v, undefined, decimals);

@@ -40,8 +40,36 @@ export interface ImportBatchTable {
   imported_by: string;
   surface: string;
   imported_at: Timestamp;
+  /** The FOCUS delivery the file belongs to (null for ITFM files). */
+  delivery_id: ColumnType<number | null, number | null | undefined, number | null>;
   /** How an ITFM file was read (`--map` renames, the budgets `--budget-version`); JSON text on insert. */
   read_options: ColumnType<unknown, string | undefined, string>;
+}
+
+/** One FOCUS delivery: the files of one `import focus` run, or of one provider manifest. */
+export interface ImportDeliveryTable {
+  id: Generated<number>;
+  mode: 'replace' | 'append';
+  fingerprint: string;
+  manifest: unknown;
+  files: number;
+  rows: number;
+  rejected_rows: Generated<number>;
+  imported_by: string;
+  surface: string;
+  imported_at: Timestamp;
+}
+
+/** What a delivery did to one slice: its rows and per-currency totals (JSON) before and after. */
+export interface ImportDeliverySliceTable {
+  delivery_id: number;
+  billing_account_id: string;
+  billing_period_start: ColumnType<Date, string, string>;
+  mode: 'replace' | 'append';
+  rows_before: number;
+  rows_after: number;
+  totals_before: unknown;
+  totals_after: unknown;
 }
 
 /** One (billing account, billing period) slice of cost lines written by a FOCUS import. */
@@ -144,6 +172,8 @@ export interface Database extends AttributionTables, VarianceTables, SavingsTabl
   audit_log: AuditLogTable;
   import_batch: ImportBatchTable;
   import_slice: ImportSliceTable;
+  import_delivery: ImportDeliveryTable;
+  import_delivery_slice: ImportDeliverySliceTable;
   cost_line: CostLineTable;
   cost_center: CostCenterTable;
   budget_line: BudgetLineTable;

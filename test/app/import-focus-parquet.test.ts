@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { Decimal } from 'decimal.js';
+import { sql } from 'kysely';
 import { focusColumns } from '../../src/domain/focus-columns.js';
 import { storeKinds } from '../support/test-stores.js';
 import { cli } from '../support/run-cli.js';
@@ -45,7 +46,7 @@ describe.each(storeKinds)('import focus from Parquet on %s', (kind) => {
     const run = await cli(ws.tdb, 'import', 'focus', path, '--json');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(out).toMatchObject({ focusVersion: '1.0', rows: 1000, rejected: 0 });
+    expect(out).toMatchObject({ status: 'imported', rows: 1000, rejected: 0, files: [{ format: 'parquet', focusVersion: '1.0', rows: 1000 }] });
     expect(new Decimal(out.totals.billedCost).eq('20.52022672899')).toBe(true);
     expect(new Decimal(out.totals.effectiveCost).eq('14.97651418586')).toBe(true);
   });
@@ -63,5 +64,25 @@ describe.each(storeKinds)('import focus from Parquet on %s', (kind) => {
     const run = await cli(ws.tdb, 'import', 'focus', path);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${path}: row 2: ChargeCategory: must be one of Usage, Purchase, Tax, Credit, Adjustment; got "Refund"`);
+  });
+
+  it('refuses a string that is not valid UTF-8, naming row and column, and stores nothing', async () => {
+    const path = join(ws.dir, 'bad-utf8.parquet');
+    const header = ['BilledCost', 'BillingAccountId', 'BillingAccountName', 'BillingCurrency', 'BillingPeriodStart', 'BillingPeriodEnd', 'ChargeCategory', 'ChargeClass', 'ChargeDescription', 'ChargePeriodStart', 'ChargePeriodEnd', 'ContractedCost', 'EffectiveCost', 'InvoiceIssuerName', 'ListCost', 'PricingQuantity', 'PricingUnit', 'ProviderName', 'PublisherName', 'ServiceCategory', 'ServiceName'];
+    const good = ['1', 'PQ-UTF8', 'A', 'USD', '2024-09-01T00:00:00Z', '2024-10-01T00:00:00Z', 'Usage', null, 'x', '2024-09-01T00:00:00Z', '2024-09-02T00:00:00Z', '1', '1', 'P', '1', '1', 'h', 'P', 'P', 'Compute', 'VM'];
+    const description = [new TextEncoder().encode('café'), Uint8Array.from([0x63, 0x61, 0x66, 0xe9])];
+    parquetWriteFile({
+      filename: path,
+      columnData: header.map((name, i) =>
+        name === 'ChargeDescription'
+          ? { name, data: description, type: 'BYTE_ARRAY' as const }
+          : { name, data: [good[i], good[i]], type: 'STRING' as const },
+      ),
+    });
+    const run = await cli(ws.tdb, 'import', 'focus', path);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(`costbridge: ${path}: row 2: ChargeDescription: the text is not valid UTF-8 (bytes 63 61 66 E9); nothing imported\n`);
+    const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cost_line WHERE billing_account_id = 'PQ-UTF8'`.execute(ws.store.db);
+    expect(stored.rows[0]!.n).toBe(0);
   });
 });

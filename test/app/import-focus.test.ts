@@ -24,8 +24,10 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
     expect(run.stderr).toContain('kept 1 non-FOCUS column(s) in extra: Id');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(out).toMatchObject({ focusVersion: '1.0', rows: 1000, rejected: 0, skipped: false });
-    expect(out.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(out).toMatchObject({ status: 'imported', mode: 'replace', manifest: null, rows: 1000, rejected: 0 });
+    expect(out.files).toHaveLength(1);
+    expect(out.files[0]).toMatchObject({ file: sample, focusVersion: '1.0', format: 'csv', rows: 1000, rejected: 0 });
+    expect(out.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(new Decimal(out.totals.billedCost).eq('20.52022672899')).toBe(true);
     expect(new Decimal(out.totals.effectiveCost).eq('14.97651418586')).toBe(true);
     const slices = out.slices.map((s: { billingAccountId: string; billingPeriodStart: string; rows: number }) =>
@@ -73,8 +75,8 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
     const run = await cli(ws.tdb, 'import', 'focus', sample, '--json');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(out.skipped).toBe(true);
-    expect(out.reason).toMatch(/already imported as batch \d+/);
+    expect(out.status).toBe('unchanged');
+    expect(out.reason).toMatch(/already imported as delivery \d+/);
     expect(await lineCount()).toBe(before);
   });
 
@@ -99,7 +101,7 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
     expect(current.rows[0]!.n).toBe(1);
     // Importing the first file again is a real restatement now (its slice was superseded), not a skip.
     const again = JSON.parse((await cli(ws.tdb, 'import', 'focus', first, '--json')).stdout);
-    expect(again.skipped).toBe(false);
+    expect(again.status).toBe('imported');
   });
 
   it('handles BOM, CRLF, quoted commas and newlines, NULL, both timestamp styles, 1E-7 and x_ columns', async () => {
@@ -189,7 +191,7 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
     const run = await cli(ws.tdb, 'import', 'focus', path, '--skip-invalid', '--json');
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
-    expect(out).toMatchObject({ rows: 3, rejected: 1, rejectedFile: join(ws.dir, 'skip.rejected.csv') });
+    expect(out).toMatchObject({ rows: 3, rejected: 1, files: [{ rows: 3, rejected: 1, rejectedFile: join(ws.dir, 'skip.rejected.csv') }] });
     const rejected = await readFile(join(ws.dir, 'skip.rejected.csv'), 'utf8');
     const lines = rejected.trim().split('\n');
     expect(lines[0]).toMatch(/^line,errors,BilledCost,/);
@@ -199,10 +201,10 @@ describe.each(storeKinds)('import focus on %s', (kind) => {
     expect(stored.rows[0]!.n).toBe(3);
   });
 
-  it('writes an audit row for each import', async () => {
-    const audit = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'import.focus'`.execute(ws.store.db);
-    const batches = await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_batch WHERE kind = 'focus'`.execute(ws.store.db);
-    expect(audit.rows[0]!.n).toBe(batches.rows[0]!.n);
+  it('writes an audit row for each delivery', async () => {
+    const audit = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'import.focus' AND subject_type = 'import_delivery'`.execute(ws.store.db);
+    const deliveries = await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_delivery`.execute(ws.store.db);
+    expect(audit.rows[0]!.n).toBe(deliveries.rows[0]!.n);
   });
 
   it('fails clearly for a missing file and an empty file', async () => {

@@ -183,6 +183,8 @@ describe.each(storeKinds)('import-time and set-based attribution agree on %s', (
     await sql`DELETE FROM cost_line`.execute(store.db);
     await sql`DELETE FROM import_slice`.execute(store.db);
     await sql`DELETE FROM import_batch`.execute(store.db);
+    await sql`DELETE FROM import_delivery_slice`.execute(store.db);
+    await sql`DELETE FROM import_delivery`.execute(store.db);
     await sql`DELETE FROM unattributed_item`.execute(store.db);
     await sql`DELETE FROM attribution_rule`.execute(store.db);
     await sql`DELETE FROM contract`.execute(store.db);
