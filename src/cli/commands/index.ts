@@ -8,6 +8,7 @@ import { registerAliases } from './aliases.js';
 import { registerDemoData } from './demo-data.js';
 import { registerShowback } from './showback.js';
 import { registerChargeback } from './chargeback.js';
+import { registerPeriod } from './period.js';
 import { registerGlossary } from './glossary.js';
 import { registerVariance } from './variance.js';
 import { registerForecast } from './forecast.js';
@@ -37,6 +38,7 @@ export const commands: ReadonlyArray<(program: Command, ctx: CliContext) => void
   registerUnclassified,
   registerShowback,
   registerChargeback,
+  registerPeriod,
   registerGlossary,
   registerVariance,
   registerForecast,
