@@ -91,3 +91,17 @@ export function closedMonthsNote(reach: BooksReach): string | null {
   const where = [...byBooking].map(([open, months]) => `${months.join(', ')} in ${open}'s chargeback`).join('; ');
   return `${reach.closedMonths.join(', ')} ${one ? 'is' : 'are'} closed: ${one ? 'its' : 'their'} figures stay as closed and the change is a post-close adjustment (${where})`;
 }
+
+/**
+ * Why a saving may not be recognized from `from` (`YYYY-MM`), or null: recognition revises the
+ * budget of `from` and (a reduction) every later month of its budget year, and a closed month's
+ * figures do not move. The refusal names the first month recognition may start from.
+ */
+export function recognitionRefusal(from: string, reduction: boolean, closed: ClosedMonths): string | null {
+  const touched = (start: string) => [...closed.keys()].filter((k) => k === start || (reduction && k > start && k.slice(0, 4) === start.slice(0, 4))).sort();
+  const hit = touched(from);
+  if (hit.length === 0) return null;
+  let open = addMonths(from, 1);
+  while (touched(open).length > 0) open = addMonths(open, 1);
+  return `${hit.join(', ')} ${hit.length === 1 ? 'is' : 'are'} closed: recognizing from ${from} would revise ${hit.length === 1 ? 'its' : 'their'} budget; recognize from ${open}, the first open month`;
+}

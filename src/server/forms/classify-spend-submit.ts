@@ -1,4 +1,5 @@
 import { contractCategories, type ContractCategory } from '../../domain/contract-document.js';
+import { booksEffectDetail } from '../../messages/views/books-effect.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { decisionConfirmation } from '../../messages/views/decision-confirmation.js';
 import { errorMessage } from '../../messages/views/error-message.js';
@@ -67,6 +68,7 @@ export const classifySpendSubmit: ChatForm = {
         { label: 'GL account', value: formText(s.values.glAccount)! },
         { label: 'Cost center', value: formText(s.values.costCenter)! },
         { label: 'Lines re-attributed', value: String(applied.linesChanged) },
+        booksEffectDetail(applied.books),
       ],
       by: person.id,
       at: (stored?.appliedAt ?? request.now).toISOString(),

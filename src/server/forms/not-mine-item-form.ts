@@ -1,4 +1,5 @@
 import { dismissUnattributedItem } from '../../app/dismiss-unattributed-item.js';
+import { booksEffectDetail } from '../../messages/views/books-effect.js';
 import { decisionConfirmation } from '../../messages/views/decision-confirmation.js';
 import { errorMessage } from '../../messages/views/error-message.js';
 import { formIds } from '../../messages/views/interaction-ids.js';
@@ -42,7 +43,7 @@ export const notMineItemForm: ChatForm = {
     const reply = decisionConfirmation({
       decision: 'Sent back to FinOps',
       subject: row ? `${row.provider_name} · ${row.service_name}, ${String(row.period).slice(0, 7)} (item ${itemId})` : `item ${itemId}`,
-      details: [{ label: 'Reason', value: formText(s.values.reason)! }],
+      details: [{ label: 'Reason', value: formText(s.values.reason)! }, booksEffectDetail(result.books)],
       by: result.dismissedBy,
       at: result.dismissedAt,
       timeZone: request.config.timezone,
