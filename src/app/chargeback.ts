@@ -15,10 +15,8 @@ import { carriesAdjustmentsOf, describeClosure, monthOf } from '../domain/period
 import type { Store } from '../store/database.js';
 import { recordAudit, type Surface } from '../store/audit-log.js';
 import { insertIssuedEntry, loadBookings, loadIssuedEntries, type Booking } from '../store/chargeback-entries.js';
-import { closedMonths, lockBooks, type StoredClosure } from '../store/period-closes.js';
+import { closedMonths, lockBooks, type BooksTransaction, type StoredClosure } from '../store/period-closes.js';
 import { sumGlActuals, sumGlBookedForOtherPeriods, sumShowbackGroups, type ChargebackGroup } from '../store/showback-lines.js';
-import type { Database } from '../store/tables.js';
-import type { Transaction } from 'kysely';
 import { closedStatusOf, type ClosedStatus } from './closed-period-status.js';
 import { loadSharedPools } from './showback.js';
 
@@ -76,7 +74,7 @@ export interface ChargebackResult {
   readonly reconciliation: readonly CurrencyReconciliation[];
 }
 
-type Db = Transaction<Database>;
+type Db = BooksTransaction;
 
 interface Figures {
   readonly groups: ChargebackGroup[];

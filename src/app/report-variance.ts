@@ -12,11 +12,10 @@ import { listExplanations, type StoredExplanation } from '../store/variance-expl
 import { loadLedgerInputs } from '../store/variance-ledger.js';
 import { loadPlanAmounts, type PlanAmount } from '../store/variance-plans.js';
 import { sumBothBases, sumByScope, sumPriceKeys, type FactSlice } from '../store/variance-price-keys.js';
-import { frozenFacts, liveFacts, negatedFacts, unionFacts } from '../store/cost-facts.js';
+import { frozenFacts, liveFacts, negatedFacts, unionFacts, type Facts } from '../store/cost-facts.js';
 import { restatementFacts } from '../store/restated-comparatives.js';
 import type { StoredClosure } from '../store/period-closes.js';
 import { periodStatus, type ClosedStatus } from './closed-period-status.js';
-import type { RawBuilder } from 'kysely';
 import { loadThresholds } from '../store/variance-thresholds.js';
 
 /** What a variance is measured against: the previous month's actual, the budget, or the ITFM forecast. */
@@ -148,6 +147,11 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
   };
   for (const t of totals) (t.current ? bucket(t.scope, t.currency).now : bucket(t.scope, t.currency).before).push(t);
   for (const r of restatements) bucket(r.scope, r.currency);
+  // A closed month also lists scopes that only changed since its close.
+  for (const [k, v] of liveActual ?? []) {
+    const [scope, currency] = JSON.parse(k) as [string | null, string];
+    if (!new Money(v).isZero()) bucket(scope, currency);
+  }
 
   const month = period.start.slice(0, 10);
   const plans = request.against === 'previous' ? [] : closure ? closedPlans(closure, request.against) : await loadPlanAmounts(store.db, request.against, month);
@@ -180,8 +184,9 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
     const scope = b.scope ?? by.emptyLabel;
     const said = explanations.filter((e) => e.scope === scope);
     const restatement = new Money(restatementOf.get(k) ?? 0);
+    const postClose = liveActual ? new Money(liveActual.get(k) ?? 0).minus(d.actual) : null;
     // A zero plan line of a cost center without spend or ledger entries is noise, not a row.
-    const allZero = [d.actual, d.comparison, restatement.toFixed(), ...plan.map((p) => p.amount), view?.gl ?? '0'].every((v) => new Money(v).isZero());
+    const allZero = [d.actual, d.comparison, restatement.toFixed(), postClose?.toFixed() ?? '0', ...plan.map((p) => p.amount), view?.gl ?? '0'].every((v) => new Money(v).isZero());
     if (allZero && said.length === 0 && d.keys.length === 0) continue;
     const measured =
       request.against === 'previous'
@@ -196,7 +201,7 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
       ...measured,
       comparisonActual: d.comparison,
       restatement: restatement.toFixed(),
-      postCloseAdjustment: liveActual ? new Money(liveActual.get(k) ?? 0).minus(d.actual).toFixed() : null,
+      postCloseAdjustment: postClose ? postClose.toFixed() : null,
       threshold: { amount: threshold.amount, share: threshold.share },
       needsExplanation,
       explanations: said,
@@ -240,7 +245,7 @@ async function varianceSources(
   prior: BillingMonth,
   closure: StoredClosure | undefined,
   priorClosure: StoredClosure | undefined,
-): Promise<{ current: RawBuilder<unknown>; comparison: RawBuilder<unknown>; restatement: RawBuilder<unknown> | null }> {
+): Promise<{ current: Facts; comparison: Facts; restatement: Facts | null }> {
   if (closure) {
     return {
       current: frozenFacts(closure.id, 'actual', period),
@@ -287,7 +292,7 @@ function monthToDate(period: BillingMonth, prior: BillingMonth, asOf: string, ag
   };
 }
 
-async function ledgerViews(store: Store, period: BillingMonth, column: string, facts: RawBuilder<unknown>): Promise<Map<string, LedgerView>> {
+async function ledgerViews(store: Store, period: BillingMonth, column: string, facts: Facts): Promise<Map<string, LedgerView>> {
   const [bases, inputs] = await Promise.all([sumBothBases(store.db, facts, column), loadLedgerInputs(store.db, period, facts)]);
   const timing = ledgerTiming(period.key, inputs.invoices, inputs.gl);
   const keys = new Set<string>();

@@ -5,6 +5,9 @@
 
 import { sql, type RawBuilder } from 'kysely';
 
+/** A source of cost facts, to use as a FROM item (`FROM (facts) f`); opaque outside store/. */
+export type Facts = RawBuilder<unknown>;
+
 /** A billing-period range: BillingPeriodStart in [start, end), ISO instants. */
 export interface FactRange {
   readonly start: string;

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { SharedPool } from '../domain/allocation-pools.js';
 import type { BillingMonth } from '../domain/billing-month.js';
+import { normalizeDecimal } from '../domain/money.js';
 import type { ClosedMonths, PeriodClosure } from '../domain/period-close.js';
 import { factAmountColumns, factGrainColumns, frozenFacts, liveFacts, liveGrainExpressions, negatedFacts, unionFacts, type FactRange, type FrozenMonth } from './cost-facts.js';
 import { restatementFacts } from './restated-comparatives.js';
@@ -10,6 +11,9 @@ import type { Database } from './tables.js';
 import type { PlanAmount } from './variance-plans.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+/** A transaction of the store, for use cases that read and write in one (opaque outside store/). */
+export type BooksTransaction = Transaction<Database>;
 
 /** A month's total at close in one currency. */
 export interface ClosedTotal {
@@ -170,7 +174,7 @@ export async function frozenTotals(db: Db, closureId: number): Promise<ClosedTot
     SELECT billing_currency AS currency, sum(line_count)::int8 AS lines, sum(billed_cost)::text AS billed, sum(effective_cost)::text AS effective
       FROM closed_cost WHERE closure_id = ${closureId} AND kind = 'actual'
      GROUP BY 1 ORDER BY 1`.execute(db);
-  return r.rows.map((x) => ({ currency: x.currency, lines: Number(x.lines), billed: x.billed, effective: x.effective }));
+  return r.rows.map((x) => ({ currency: x.currency, lines: Number(x.lines), billed: normalizeDecimal(x.billed), effective: normalizeDecimal(x.effective) }));
 }
 
 /** Stores the totals of a close. */
