@@ -298,4 +298,29 @@ describe.each(storeKinds)('period close on %s', (kind) => {
        WHERE books_period = '2026-10-01' AND debit IS NOT NULL GROUP BY 1 ORDER BY 1`.execute(store.db);
     expect(booked.rows.map((r) => [r.cost_center, new Money(r.amount).toFixed(2)])).toEqual([['CC-A', '170.00'], ['CC-B', '30.00']]);
   });
+
+  it('closing a month freezes its month-on-month variance as it stood, restated comparatives and restatement included', async () => {
+    // October under November's attribution: its Storage line goes to CC-B (November's claim, from November on),
+    // its Database line is unattributed (October's claim was for October only); as closed it was CC-A 170, CC-B 30.
+    const before = await json('variance', '--period', '2026-11');
+    expect(before.rows.map((r: Json) => [r.scope, r.actual, r.comparison, r.variance, r.restatement])).toEqual([
+      ['CC-A', '110', '130', '-20', '-40'],
+      ['(unattributed)', '30', '30', '0', '30'],
+      ['CC-B', '40', '40', '0', '10'],
+    ]);
+    await run('period', 'close', '2026-11', '--as', 'fin@example.com');
+    const after = await json('variance', '--period', '2026-11');
+    expect(after.closed).toMatchObject({ period: '2026-11' });
+    const figures = (rows: Json[]) => rows.map((r) => ({ ...r, postCloseAdjustment: undefined }));
+    expect(figures(after.rows)).toEqual(figures(before.rows));
+    // A later claim moves no closed figure: only its post-close adjustment.
+    await run('claim', await itemId('2026-11', 'Database'), '--cost-center', 'CC-A', '--rule-scope', 'item', '--as', 'ana@example.com');
+    const later = await json('variance', '--period', '2026-11');
+    expect(figures(later.rows)).toEqual(figures(before.rows));
+    expect(later.rows.map((r: Json) => [r.scope, r.actual, r.postCloseAdjustment])).toEqual([
+      ['CC-A', '110', '30'],
+      ['(unattributed)', '30', '-30'],
+      ['CC-B', '40', '0'],
+    ]);
+  });
 });
