@@ -69,7 +69,7 @@ export function chargebackJson(r: ChargebackResult) {
 function chargebackText(r: ChargebackResult): string {
   const basis = r.basis === 'billed' ? 'BilledCost (invoiced)' : 'EffectiveCost (amortized)';
   const out: string[] = [];
-  if (r.closed) out.push(`${r.closed.statement}: its entries stand as issued.`);
+  if (r.closed) out.push(`${r.closed.statement}; its entries stand as issued.`);
   if (r.dryRun) out.push('Dry run: nothing is issued or recorded.');
   if (r.entries.length === 0) out.push(`No cost lines for billing period ${r.period}; no entry to issue.`);
   for (const e of r.entries) {
