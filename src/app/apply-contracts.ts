@@ -7,12 +7,25 @@ import { unknownCostCenters } from '../store/attribution-rules.js';
 import { contractExists, upsertContract } from '../store/contracts.js';
 import type { Store } from '../store/database.js';
 import { contractScope, lockAttribution, reattribute } from '../store/reattribution.js';
+import { addMonths, booksReach, type BooksReach } from '../domain/period-close.js';
+import { closedMonths } from '../store/period-closes.js';
 
 /** What applying one contract did. */
 export interface AppliedContract {
   readonly id: string;
   readonly change: 'added' | 'changed' | 'unchanged';
   readonly linesChanged: number;
+  /** From which month it reaches the books, and the closed months it re-attributes (post-close adjustments). */
+  readonly books: BooksReach;
+}
+
+/** The months a contract's terms (now and before a change) cover: from its earliest start to its latest end. */
+function contractReach(now: ContractDefinition, before: ContractDefinition | undefined, closed: Parameters<typeof booksReach>[2]): BooksReach {
+  const terms = before ? [now, before] : [now];
+  const start = terms.map((t) => t.startDate.slice(0, 7)).sort()[0]!;
+  const ends = terms.map((t) => t.endDate);
+  const until = ends.some((e) => e === null) ? null : addMonths(ends.map((e) => e!.slice(0, 7)).sort().at(-1)!, 1);
+  return booksReach(start, until, closed);
 }
 
 /**
@@ -62,11 +75,13 @@ export async function applyContractText(
       );
     }
     const applied: AppliedContract[] = [];
+    const closed = await closedMonths(trx);
     for (const c of parsed.contracts) {
       if (request.onlyNew && (await contractExists(trx, c.id))) throw new CostbridgeError('CONFLICT', `contract ${c.id} exists already`);
       const before = await upsertContract(trx, c, { sourceFile: origin, appliedBy: request.actor });
       const change = !before ? 'added' : sameDefinition(before, c) ? 'unchanged' : 'changed';
       const linesChanged = await reattribute(trx, contractScope(c.id));
+      const books = contractReach(c, before, closed);
       await recordAudit(trx, {
         actor: request.actor,
         surface: request.surface,
@@ -74,9 +89,9 @@ export async function applyContractText(
         subjectType: 'contract',
         subjectId: c.id,
         before,
-        after: { ...c, file: origin, linesChanged },
+        after: { ...c, file: origin, linesChanged, effectiveFrom: books.from, closedMonths: books.closedMonths },
       });
-      applied.push({ id: c.id, change, linesChanged });
+      applied.push({ id: c.id, change, linesChanged, books });
     }
     return { file: origin, contracts: applied };
   });

@@ -14,6 +14,8 @@ import {
   type SavingDecision,
   type SavingFailure,
 } from './saving-decision.js';
+import { recognitionRefusal } from '../domain/period-close.js';
+import { closedMonths } from '../store/period-closes.js';
 
 /** ITFM validates and recognizes in one step (the chat sign-off button). */
 export interface ApproveSavingRequest extends DecisionRequest {
@@ -32,7 +34,8 @@ export interface ApproveSavingRequest extends DecisionRequest {
  * Submitted again by the same person with the same (or omitted) amount and month, it returns
  * `alreadyDone` and writes nothing.
  */
-export function approveSaving(store: Store, request: ApproveSavingRequest): Promise<SavingDecision | SavingFailure> {
+export async function approveSaving(store: Store, request: ApproveSavingRequest): Promise<SavingDecision | SavingFailure> {
+  const closed = await closedMonths(store.db);
   return decide(
     store,
     request,
@@ -63,6 +66,9 @@ export function approveSaving(store: Store, request: ApproveSavingRequest): Prom
       const current = monthAt(request.now, request.timezone ?? 'UTC');
       const effective = saving.effectiveDate.slice(0, 7);
       const from = request.from ?? (effective > current ? effective : current);
+      // A closed month's budget does not move: recognition starts in an open month.
+      const closedRefusal = recognitionRefusal(from, saving.type !== 'avoidance', closed);
+      if (closedRefusal) return refuse('INPUT_INVALID', `cannot recognize ${saving.id} from ${from}: ${closedRefusal}`, saving);
       const validated =
         saving.status === 'proposed'
           ? await validateStep(tx, saving, person, normalizeAmount(request.amount ?? saving.estimateMonthly), request.surface)

@@ -5,6 +5,8 @@ import { recordAudit, type Surface } from '../store/audit-log.js';
 import { insertRule, listRules, markRuleRemoved, ruleForUpdate, unknownCostCenters, type RuleOrigin, type StoredRule } from '../store/attribution-rules.js';
 import type { Store } from '../store/database.js';
 import { lockAttribution, reattribute, ruleScope, ruleSourceScope } from '../store/reattribution.js';
+import { booksReach, type BooksReach } from '../domain/period-close.js';
+import { closedMonths } from '../store/period-closes.js';
 
 /** A rule to add, on whose behalf. */
 export interface AddRuleRequest {
@@ -21,7 +23,7 @@ export interface AddRuleRequest {
  * Adds an attribution rule and re-attributes, in the same transaction, the stored lines it matches
  * from its effective period on. A cost center it assigns must exist in master data.
  */
-export async function addAttributionRule(store: Store, request: AddRuleRequest): Promise<{ ruleId: number; linesChanged: number }> {
+export async function addAttributionRule(store: Store, request: AddRuleRequest): Promise<{ ruleId: number; linesChanged: number; books: BooksReach }> {
   return store.db.transaction().execute(async (trx) => {
     await lockAttribution(trx);
     const cc = request.assign.cost_center;
@@ -39,15 +41,16 @@ export async function addAttributionRule(store: Store, request: AddRuleRequest):
     } as const;
     const ruleId = await insertRule(trx, rule);
     const linesChanged = await reattribute(trx, ruleScope(ruleId));
+    const books = booksReach(request.periods.from.key, request.periods.until === null ? null : request.periods.until.slice(0, 7), await closedMonths(trx));
     await recordAudit(trx, {
       actor: request.actor,
       surface: request.surface,
       action: 'rule.add',
       subjectType: 'attribution_rule',
       subjectId: String(ruleId),
-      after: { ...rule, from: request.periods.from.key, to: request.periods.to?.key ?? null, linesChanged },
+      after: { ...rule, from: request.periods.from.key, to: request.periods.to?.key ?? null, linesChanged, effectiveFrom: books.from, closedMonths: books.closedMonths },
     });
-    return { ruleId, linesChanged };
+    return { ruleId, linesChanged, books };
   });
 }
 
@@ -55,7 +58,7 @@ export async function addAttributionRule(store: Store, request: AddRuleRequest):
 export async function removeAttributionRule(
   store: Store,
   request: { ruleId: number; actor: string; surface: Surface },
-): Promise<{ ok: true; linesChanged: number } | { ok: false; code: 'NOT_FOUND'; message: string }> {
+): Promise<{ ok: true; linesChanged: number; books: BooksReach } | { ok: false; code: 'NOT_FOUND'; message: string }> {
   return store.db.transaction().execute(async (trx) => {
     await lockAttribution(trx);
     const rule = await ruleForUpdate(trx, request.ruleId);
@@ -68,6 +71,8 @@ export async function removeAttributionRule(
     }
     await markRuleRemoved(trx, request.ruleId, request.actor);
     const linesChanged = await reattribute(trx, ruleSourceScope(request.ruleId));
+    const until = rule.effectiveUntil === null ? null : rule.effectiveUntil.toISOString().slice(0, 7);
+    const books = booksReach(rule.effectiveFrom.toISOString().slice(0, 7), until, await closedMonths(trx));
     await recordAudit(trx, {
       actor: request.actor,
       surface: request.surface,
@@ -75,9 +80,9 @@ export async function removeAttributionRule(
       subjectType: 'attribution_rule',
       subjectId: String(request.ruleId),
       before: rule,
-      after: { removed: true, linesChanged },
+      after: { removed: true, linesChanged, effectiveFrom: books.from, closedMonths: books.closedMonths },
     });
-    return { ok: true as const, linesChanged };
+    return { ok: true as const, linesChanged, books };
   });
 }
 

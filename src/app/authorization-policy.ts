@@ -84,6 +84,24 @@ export const authorizationPolicy = {
     doing: 'reverse the recognition of a saving of {cc}',
     qualifiers: [{ role: 'itfm', scope: 'anywhere' }],
   },
+  /** Close a billing month: its figures freeze, later changes become post-close adjustments. */
+  'close-period': {
+    doing: 'close a billing month',
+    qualifiers: [
+      { role: 'itfm', scope: 'everywhere' },
+      { role: 'admin', scope: 'everywhere' },
+    ],
+  },
+  /** Reopen a closed month (with a reason). */
+  'reopen-period': {
+    doing: 'reopen a closed billing month',
+    qualifiers: [{ role: 'admin', scope: 'everywhere' }],
+  },
+  /** Pause, resume or mute a review cadence from chat (what everyone receives); listing is for everyone. */
+  'change-cadence': {
+    doing: 'pause, resume or mute a review cadence from chat',
+    qualifiers: [{ role: 'admin', scope: 'anywhere' }],
+  },
   /** Add people, grant and remove roles (anyone may make the first admin of a database that has none). */
   'manage-people': {
     doing: 'change people and roles',

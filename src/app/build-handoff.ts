@@ -11,6 +11,10 @@ import type { Store } from '../store/database.js';
 import { loadPlanAmounts } from '../store/variance-plans.js';
 import { loadCostCenterContacts, loadThresholds } from '../store/variance-thresholds.js';
 import { forecastPeriod, type ForecastAssumptions } from './forecast-period.js';
+import { describeClosure } from '../domain/period-close.js';
+import { frozenFacts, liveFacts } from '../store/cost-facts.js';
+import { sumByScope } from '../store/variance-price-keys.js';
+import { periodStatus, type ClosedStatus } from './closed-period-status.js';
 import { reportVariance, type VarianceRow } from './report-variance.js';
 
 /** The pre-close handoff request. */
@@ -51,6 +55,8 @@ export interface HandoffRow {
   readonly drivers: { readonly variance: string; readonly components: VarianceComponents; readonly keys: readonly KeyEffect[] } | null;
   readonly plannedActions: readonly PlannedSavingEffect[];
   readonly openVariances: ReadonlyArray<{ readonly component: VarianceComponentName; readonly amount: string }>;
+  /** For a closed period: month to date live minus as closed (a change since close); null when open. */
+  readonly postCloseAdjustment: string | null;
 }
 
 /** The pre-close package for ITFM, per cost center. */
@@ -64,6 +70,10 @@ export interface Handoff {
   /** Period the drivers compare against and up to which day (null: whole months). */
   readonly driversComparedWith: { readonly period: string; readonly asOf: string | null } | null;
   readonly rows: readonly HandoffRow[];
+  /** Set when the period is closed: month to date, projection, budget and forecast as closed. */
+  readonly closed: ClosedStatus | null;
+  /** The latest close before this period in words ("October 2026 closed on 2026-11-05 by …"), if any. */
+  readonly lastClose: string | null;
 }
 
 /**
@@ -76,7 +86,26 @@ export async function buildHandoff(store: Store, request: HandoffRequest): Promi
   const costCenter = spendDimensions.find((d) => d.name === 'cost-center')!;
   const forecast = await forecastPeriod(store, { period, asOf: request.asOf, basis: 'effective', windowDays: request.windowDays });
   const month = period.start.slice(0, 10);
-  const [budget, itfm] = await Promise.all([loadPlanAmounts(store.db, 'budget', month), loadPlanAmounts(store.db, 'forecast', month)]);
+  const { closed, status } = await periodStatus(store, period);
+  const closure = closed.get(period.key);
+  const plansOf = async (version: 'budget' | 'forecast') =>
+    closure ? closure.plans.filter((p) => p.version === version) : loadPlanAmounts(store.db, version, month);
+  const [budget, itfm] = await Promise.all([plansOf('budget'), plansOf('forecast')]);
+  const earlier = [...closed.values()].filter((c) => c.period < period.key).sort((a, b) => (a.period < b.period ? 1 : -1))[0];
+  // Month to date (lines charged before as-of) live minus as closed, per cost center.
+  const postClose = new Map<string, string>();
+  if (closure) {
+    const cutoff = `${forecast.assumptions.asOf}T00:00:00.000Z`;
+    const [live, frozen] = await Promise.all([
+      sumByScope(store.db, { facts: liveFacts(period), chargedBefore: cutoff }, 'effective', costCenter.column),
+      sumByScope(store.db, { facts: frozenFacts(closure.id, 'actual', period), chargedBefore: cutoff }, 'effective', costCenter.column),
+    ]);
+    for (const r of live) postClose.set(JSON.stringify([r.scope ?? costCenter.emptyLabel, r.currency]), r.cost);
+    for (const r of frozen) {
+      const k = JSON.stringify([r.scope ?? costCenter.emptyLabel, r.currency]);
+      postClose.set(k, new Money(postClose.get(k) ?? 0).minus(r.cost).toFixed());
+    }
+  }
   const started = request.asOf > dayOf(period.start);
   const variance = started
     ? await reportVariance(store, {
@@ -101,7 +130,7 @@ export async function buildHandoff(store: Store, request: HandoffRequest): Promi
   const itfmForecasts = sum(itfm);
   const projections = new Map(forecast.rows.map((r) => [key(r.scope, r.currency), r]));
   const drivers = new Map<string, VarianceRow>((variance?.rows ?? []).map((r) => [key(r.scope, r.currency), r]));
-  const keys = new Set([...projections.keys(), ...budgets.keys(), ...itfmForecasts.keys()]);
+  const keys = new Set([...projections.keys(), ...budgets.keys(), ...itfmForecasts.keys(), ...[...postClose].filter(([, v]) => !new Money(v).isZero()).map(([k]) => k)]);
   const codes = [...keys].map((k) => (JSON.parse(k) as [string, string])[0]);
   const [contacts, thresholds] = await Promise.all([loadCostCenterContacts(store.db, codes), loadThresholds(store.db)]);
 
@@ -129,6 +158,7 @@ export async function buildHandoff(store: Store, request: HandoffRequest): Promi
       drivers: v ? { variance: v.variance, components: v.components, keys: v.drivers } : null,
       plannedActions: p?.plannedSavings ?? [],
       openVariances: v && v.needsExplanation ? v.unexplainedComponents.map((c) => ({ component: c, amount: v.components[c] })) : [],
+      postCloseAdjustment: closure ? new Money(postClose.get(k) ?? 0).toFixed() : null,
     };
   });
   rows.sort((a, b) => new Money(b.differenceToBudget).abs().cmp(new Money(a.differenceToBudget).abs()) || a.costCenter.localeCompare(b.costCenter));
@@ -140,5 +170,7 @@ export async function buildHandoff(store: Store, request: HandoffRequest): Promi
     assumptions: forecast.assumptions,
     driversComparedWith: variance ? { period: variance.comparisonPeriod, asOf: variance.asOf } : null,
     rows,
+    closed: status,
+    lastClose: earlier ? describeClosure(earlier) : null,
   };
 }

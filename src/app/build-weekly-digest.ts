@@ -30,6 +30,10 @@ import { loadPlanAmounts } from '../store/variance-plans.js';
 import { buildHandoff } from './build-handoff.js';
 import { listSavingItems } from './list-savings.js';
 import { savingsLedger } from './savings-ledger.js';
+import { describeClosure } from '../domain/period-close.js';
+import { frozenFacts } from '../store/cost-facts.js';
+import { closedMonths } from '../store/period-closes.js';
+import { sumByScope } from '../store/variance-price-keys.js';
 
 /** What a weekly digest is built for. */
 export interface BuildWeeklyDigestRequest {
@@ -134,13 +138,22 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       }),
     }));
   }
+  const closed = await closedMonths(store.db);
+  const latestClose = [...closed.values()].filter((c) => c.period <= period.key).sort((a, b) => (a.period < b.period ? 1 : -1))[0];
   const mainCurrency = totals[0]?.currency;
   if (mainCurrency) {
     const points: DigestTrendPoint[] = [];
     for (const h of history) {
-      const plan = await loadPlanAmounts(store.db, 'budget', `${h.key}-01`);
+      const closure = closed.get(h.key);
+      const plan = closure ? closure.plans.filter((p) => p.version === 'budget') : await loadPlanAmounts(store.db, 'budget', `${h.key}-01`);
       const budget = plan.filter((p) => p.currency === mainCurrency && inScope(p.costCenter)).reduce((s, p) => s.plus(p.amount), new Money(0));
-      const actual = h.totals.find((x) => x.currency === mainCurrency)?.effective ?? '0';
+      // A closed month's actual is its actual as closed.
+      const actual = closure
+        ? (await sumByScope(store.db, { facts: frozenFacts(closure.id, 'actual', parseBillingMonth(h.key)) }, 'effective', 'cost_center'))
+            .filter((x) => x.currency === mainCurrency && (!scoped || (x.scope !== null && inScope(x.scope))))
+            .reduce((s, x) => s.plus(x.cost), new Money(0))
+            .toFixed()
+        : (h.totals.find((x) => x.currency === mainCurrency)?.effective ?? '0');
       const projected =
         h.key === period.key
           ? handoff.rows.filter((row) => row.currency === mainCurrency && (row.costCenter === unattributedScope ? !scoped : inScope(row.costCenter))).reduce((s, row) => s.plus(row.projectedWithPlannedActions), new Money(0)).toFixed()
@@ -204,5 +217,6 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       stillOpen: { unattributedItems: openItems, openVariances: openVariances.length, savingsAwaiting: savingsAwaiting.length, newSpend: newSpend?.length ?? 0 },
     },
     trend,
+    lastClose: latestClose ? describeClosure(latestClose) : null,
   };
 }

@@ -7,6 +7,8 @@ import type { Store } from '../store/database.js';
 import { lockAttribution, reattribute, ruleScope } from '../store/reattribution.js';
 import { itemForUpdate, markItemClaimed } from '../store/unattributed-items.js';
 import { authorize } from './authorization-policy.js';
+import { addMonths, booksReach, type BooksReach } from '../domain/period-close.js';
+import { closedMonths } from '../store/period-closes.js';
 
 /**
  * Claim rules are the weakest: they fill only what tags, contracts and other rules leave empty, so
@@ -32,7 +34,17 @@ export interface ClaimRequest {
 
 /** The outcome of a claim; the chat front end renders exactly this. */
 export type ClaimResult =
-  | { ok: true; itemId: number; ruleId: number; linesChanged: number; claimedBy: string; claimedAt: string; assigned: SharedFieldValues }
+  | {
+      ok: true;
+      itemId: number;
+      ruleId: number;
+      linesChanged: number;
+      claimedBy: string;
+      claimedAt: string;
+      assigned: SharedFieldValues;
+      /** From which month the claim reaches the books, and the closed months it re-attributes (post-close adjustments). */
+      books: BooksReach;
+    }
   | { ok: false; code: 'ALREADY_CLAIMED' | 'UNKNOWN_COST_CENTER' | 'NOT_FOUND' | 'FORBIDDEN'; message: string; claimedBy?: string; claimedAt?: string };
 
 /**
@@ -99,6 +111,8 @@ export async function claimUnattributedItem(store: Store, request: ClaimRequest)
     });
     const claimedAt = await markItemClaimed(trx, item.id, { by: actor, costCenter: center.code, scope: request.scope, ruleId });
     const linesChanged = await reattribute(trx, ruleScope(ruleId));
+    // A closed month keeps its figures: the claim reaches the books from the first open month.
+    const books = booksReach(period.key, request.scope === 'item' ? addMonths(period.key, 1) : null, await closedMonths(trx));
     await recordAudit(trx, {
       actor,
       surface: request.surface,
@@ -106,8 +120,8 @@ export async function claimUnattributedItem(store: Store, request: ClaimRequest)
       subjectType: 'unattributed_item',
       subjectId: String(item.id),
       before: { status: item.status, dismissReason: item.dismiss_reason, sharedPool: item.shared_pool },
-      after: { status: 'claimed', ruleId, scope: request.scope, assigned, linesChanged },
+      after: { status: 'claimed', ruleId, scope: request.scope, assigned, linesChanged, effectiveFrom: books.from, closedMonths: books.closedMonths },
     });
-    return { ok: true, itemId: item.id, ruleId, linesChanged, claimedBy: actor, claimedAt: claimedAt.toISOString(), assigned };
+    return { ok: true, itemId: item.id, ruleId, linesChanged, claimedBy: actor, claimedAt: claimedAt.toISOString(), assigned, books };
   });
 }

@@ -3,6 +3,8 @@ import { recordAudit, type Surface } from '../store/audit-log.js';
 import type { Store } from '../store/database.js';
 import { itemForUpdate, markItemDismissed } from '../store/unattributed-items.js';
 import { authorize } from './authorization-policy.js';
+import { addMonths, booksReach, type BooksReach } from '../domain/period-close.js';
+import { closedMonths } from '../store/period-closes.js';
 
 /** Why an item is set aside, and optionally the shared-cost pool that allocates it. */
 export interface DismissRequest {
@@ -15,7 +17,15 @@ export interface DismissRequest {
 
 /** The outcome of a dismissal; the chat front end renders exactly this. */
 export type DismissResult =
-  | { ok: true; itemId: number; dismissedBy: string; dismissedAt: string; sharedPool: string | null }
+  | {
+      ok: true;
+      itemId: number;
+      dismissedBy: string;
+      dismissedAt: string;
+      sharedPool: string | null;
+      /** From which month the dismissal reaches the books (a closed item month keeps its showback). */
+      books: BooksReach;
+    }
   | { ok: false; code: 'ALREADY_CLAIMED' | 'ALREADY_DISMISSED' | 'NOT_FOUND' | 'FORBIDDEN'; message: string; claimedBy?: string; claimedAt?: string };
 
 /**
@@ -59,6 +69,8 @@ export async function dismissUnattributedItem(store: Store, request: DismissRequ
     }
     const sharedPool = request.sharedPool?.trim() || null;
     const at = await markItemDismissed(trx, item.id, { by: actor, reason, sharedPool });
+    const month = String(item.period).slice(0, 7);
+    const books = booksReach(month, addMonths(month, 1), await closedMonths(trx));
     await recordAudit(trx, {
       actor,
       surface: request.surface,
@@ -66,8 +78,8 @@ export async function dismissUnattributedItem(store: Store, request: DismissRequ
       subjectType: 'unattributed_item',
       subjectId: String(item.id),
       before: { status: item.status },
-      after: { status: 'dismissed', reason, sharedPool },
+      after: { status: 'dismissed', reason, sharedPool, effectiveFrom: books.from, closedMonths: books.closedMonths },
     });
-    return { ok: true, itemId: item.id, dismissedBy: actor, dismissedAt: at.toISOString(), sharedPool };
+    return { ok: true, itemId: item.id, dismissedBy: actor, dismissedAt: at.toISOString(), sharedPool, books };
   });
 }

@@ -7,6 +7,7 @@ import type { CostBasis } from '../domain/spend-dimensions.js';
 import type { Store } from '../store/database.js';
 import { loadDailyCosts } from '../store/forecast-daily-costs.js';
 import { loadPlannedSavings } from '../store/forecast-planned-savings.js';
+import { closedMonths, frozenMonths } from '../store/period-closes.js';
 
 /** A run-rate forecast request for one (usually open) billing month. */
 export interface ForecastRequest {
@@ -72,12 +73,14 @@ export async function forecastPeriod(store: Store, request: ForecastRequest): Pr
   const periodEnd = dayOf(request.period.end);
   const at = request.asOf < periodStart ? periodStart : request.asOf > periodEnd ? periodEnd : request.asOf;
   const scopeValue = request.scope === undefined ? undefined : request.scope === unattributed ? null : request.scope;
+  // Closed months are read as closed, so a closed month's projection is its closed actual.
   const daily = await loadDailyCosts(store.db, {
     period: request.period,
     windowFrom: addDays(at, -request.windowDays),
     windowTo: at,
     basis: request.basis,
     scopeValue,
+    frozen: frozenMonths(await closedMonths(store.db)),
   });
   const savings = await loadPlannedSavings(store.db, periodStart, periodEnd);
   const byScope = new Map<string, { scope: string | null; currency: string; daily: DailyCost[] }>();

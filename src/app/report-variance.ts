@@ -11,7 +11,11 @@ import type { Store } from '../store/database.js';
 import { listExplanations, type StoredExplanation } from '../store/variance-explanations.js';
 import { loadLedgerInputs } from '../store/variance-ledger.js';
 import { loadPlanAmounts, type PlanAmount } from '../store/variance-plans.js';
-import { sumBothBases, sumPriceKeys, type PeriodSlice } from '../store/variance-price-keys.js';
+import { sumBothBases, sumByScope, sumPriceKeys, type FactSlice } from '../store/variance-price-keys.js';
+import { frozenFacts, liveFacts, negatedFacts, unionFacts, type Facts } from '../store/cost-facts.js';
+import { restatementFacts } from '../store/restated-comparatives.js';
+import type { StoredClosure } from '../store/period-closes.js';
+import { periodStatus, type ClosedStatus } from './closed-period-status.js';
 import { loadThresholds } from '../store/variance-thresholds.js';
 
 /** What a variance is measured against: the previous month's actual, the budget, or the ITFM forecast. */
@@ -64,8 +68,15 @@ export interface VarianceRow {
   readonly comparison: string;
   readonly variance: string;
   readonly components: VarianceComponents;
-  /** The comparison period's actual (equal to `comparison` against previous). */
+  /** The comparison period's actual, restated (equal to `comparison` against previous). */
   readonly comparisonActual: string;
+  /**
+   * Restated comparatives: the comparison period's actual restated under the current period's
+   * attribution minus as it was reported (stored, or as closed). Beside the components, never in them.
+   */
+  readonly restatement: string;
+  /** For a closed period: its live actual minus the actual as closed (a change since close); null when open. */
+  readonly postCloseAdjustment: string | null;
   readonly threshold: MaterialityThreshold;
   readonly needsExplanation: boolean;
   readonly explanations: readonly StoredExplanation[];
@@ -87,6 +98,10 @@ export interface VarianceReport {
   /** Month to date: lines charged before this day (and the same days of the comparison month). */
   readonly asOf: string | null;
   readonly rows: readonly VarianceRow[];
+  /** Set when the period is closed: actuals, restated comparatives and plans as closed. */
+  readonly closed: ClosedStatus | null;
+  /** How the comparatives were restated: under which month's attribution, and the total restatement per currency. */
+  readonly restated: { readonly under: string; readonly totals: ReadonlyArray<{ readonly currency: string; readonly restatement: string }> };
 }
 
 /** The month before. */
@@ -105,9 +120,19 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
   }
   const cut = request.asOf ? monthToDate(period, prior, request.asOf, request.against) : undefined;
   const scopeValue = request.scope === undefined ? undefined : request.scope === by.emptyLabel ? null : request.scope;
-  const current: PeriodSlice = { start: period.start, end: period.end, chargedBefore: cut?.current };
-  const comparison: PeriodSlice = { start: prior.start, end: prior.end, chargedBefore: cut?.comparison };
+  const { closed, status } = await periodStatus(store, period);
+  const closure = closed.get(period.key);
+  const sources = await varianceSources(store, period, prior, closure, closed.get(prior.key));
+  const current: FactSlice = { facts: sources.current, chargedBefore: cut?.current };
+  const comparison: FactSlice = { facts: sources.comparison, chargedBefore: cut?.comparison };
   const totals = await sumPriceKeys(store.db, { current, comparison, basis: request.basis, scopeColumn: by.column, scopeValue });
+  const restatements = sources.restatement
+    ? await sumByScope(store.db, { facts: sources.restatement, chargedBefore: cut?.comparison }, request.basis, by.column, scopeValue)
+    : [];
+  const restatementOf = new Map(restatements.map((r) => [JSON.stringify([r.scope, r.currency]), r.cost]));
+  const liveActual = closure
+    ? new Map((await sumByScope(store.db, { facts: liveFacts(period), chargedBefore: cut?.current }, request.basis, by.column, scopeValue)).map((r) => [JSON.stringify([r.scope, r.currency]), r.cost]))
+    : undefined;
 
   type Bucket = { scope: string | null; currency: string; now: PriceKeyTotal[]; before: PriceKeyTotal[] };
   const buckets = new Map<string, Bucket>();
@@ -121,9 +146,15 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
     return b;
   };
   for (const t of totals) (t.current ? bucket(t.scope, t.currency).now : bucket(t.scope, t.currency).before).push(t);
+  for (const r of restatements) bucket(r.scope, r.currency);
+  // A closed month also lists scopes that only changed since its close.
+  for (const [k, v] of liveActual ?? []) {
+    const [scope, currency] = JSON.parse(k) as [string | null, string];
+    if (!new Money(v).isZero()) bucket(scope, currency);
+  }
 
   const month = period.start.slice(0, 10);
-  const plans = request.against === 'previous' ? [] : await loadPlanAmounts(store.db, request.against, month);
+  const plans = request.against === 'previous' ? [] : closure ? closedPlans(closure, request.against) : await loadPlanAmounts(store.db, request.against, month);
   const planFor = new Map<string, PlanAmount[]>();
   for (const p of plans) {
     if (scopeValue !== undefined && p.costCenter !== scopeValue) continue;
@@ -133,7 +164,7 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
   }
 
   const withLedger = isCostCenter && request.ledger !== false && !cut;
-  const ledger = withLedger ? await ledgerViews(store, period, by.column) : new Map<string, LedgerView>();
+  const ledger = withLedger ? await ledgerViews(store, period, by.column, sources.current) : new Map<string, LedgerView>();
   if (withLedger) {
     for (const k of ledger.keys()) {
       const [scope, currency] = JSON.parse(k) as [string | null, string];
@@ -152,8 +183,10 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
     const view = withLedger ? (ledger.get(k) ?? emptyLedger) : null;
     const scope = b.scope ?? by.emptyLabel;
     const said = explanations.filter((e) => e.scope === scope);
+    const restatement = new Money(restatementOf.get(k) ?? 0);
+    const postClose = liveActual ? new Money(liveActual.get(k) ?? 0).minus(d.actual) : null;
     // A zero plan line of a cost center without spend or ledger entries is noise, not a row.
-    const allZero = [d.actual, d.comparison, ...plan.map((p) => p.amount), view?.gl ?? '0'].every((v) => new Money(v).isZero());
+    const allZero = [d.actual, d.comparison, restatement.toFixed(), postClose?.toFixed() ?? '0', ...plan.map((p) => p.amount), view?.gl ?? '0'].every((v) => new Money(v).isZero());
     if (allZero && said.length === 0 && d.keys.length === 0) continue;
     const measured =
       request.against === 'previous'
@@ -167,6 +200,8 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
       currency: b.currency,
       ...measured,
       comparisonActual: d.comparison,
+      restatement: restatement.toFixed(),
+      postCloseAdjustment: postClose ? postClose.toFixed() : null,
       threshold: { amount: threshold.amount, share: threshold.share },
       needsExplanation,
       explanations: said,
@@ -185,7 +220,52 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
     by: by.name,
     asOf: cut ? cut.asOf : null,
     rows,
+    closed: status,
+    restated: {
+      under: period.key,
+      totals: [...new Set(rows.map((r) => r.currency))].sort().map((currency) => ({
+        currency,
+        restatement: rows.filter((r) => r.currency === currency).reduce((sum, r) => sum.plus(r.restatement), new Money(0)).toFixed(),
+      })),
+    },
   };
+}
+
+/**
+ * Where a variance reads its two months from. The current month: its live lines, or its figures as
+ * closed. The comparison month restated under the current month's attribution (restated
+ * comparatives): for an open current month, the comparison month's live lines plus the lines whose
+ * attribution would differ (restated minus as stored); for a closed one, the comparative frozen at
+ * its close. The restatement: restated minus the comparison month as reported (its live lines, or
+ * its figures as closed).
+ */
+async function varianceSources(
+  store: Store,
+  period: BillingMonth,
+  prior: BillingMonth,
+  closure: StoredClosure | undefined,
+  priorClosure: StoredClosure | undefined,
+): Promise<{ current: Facts; comparison: Facts; restatement: Facts | null }> {
+  if (closure) {
+    return {
+      current: frozenFacts(closure.id, 'actual', period),
+      comparison: frozenFacts(closure.id, 'comparative', prior),
+      restatement: frozenFacts(closure.id, 'restatement', prior),
+    };
+  }
+  const delta = await restatementFacts(store.db, prior, period);
+  const reportedDifference = priorClosure ? [liveFacts(prior), negatedFacts(frozenFacts(priorClosure.id, 'actual', prior))] : [];
+  const restatement = [...(delta ? [delta] : []), ...reportedDifference];
+  return {
+    current: liveFacts(period),
+    comparison: delta ? unionFacts([liveFacts(prior), delta]) : liveFacts(prior),
+    restatement: restatement.length > 0 ? unionFacts(restatement) : null,
+  };
+}
+
+/** A closed month's budget or forecast as it stood at close. */
+function closedPlans(closure: StoredClosure, version: 'budget' | 'forecast'): PlanAmount[] {
+  return closure.plans.filter((p) => p.version === version).map(({ version: _v, ...p }) => p);
 }
 
 const emptyLedger: LedgerView = { effective: '0', billed: '0', amortization: '0', gl: '0', billedMinusGl: '0', timing: '0', unexplained: '0' };
@@ -212,8 +292,8 @@ function monthToDate(period: BillingMonth, prior: BillingMonth, asOf: string, ag
   };
 }
 
-async function ledgerViews(store: Store, period: BillingMonth, column: string): Promise<Map<string, LedgerView>> {
-  const [bases, inputs] = await Promise.all([sumBothBases(store.db, period, column), loadLedgerInputs(store.db, period)]);
+async function ledgerViews(store: Store, period: BillingMonth, column: string, facts: Facts): Promise<Map<string, LedgerView>> {
+  const [bases, inputs] = await Promise.all([sumBothBases(store.db, facts, column), loadLedgerInputs(store.db, period, facts)]);
   const timing = ledgerTiming(period.key, inputs.invoices, inputs.gl);
   const keys = new Set<string>();
   const focus = new Map(bases.map((b) => [JSON.stringify([b.scope, b.currency]), b]));

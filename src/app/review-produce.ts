@@ -283,7 +283,7 @@ async function produceMonthlyRun(
       }))
       .sort((a, b) => new Money(b.differenceToBudget).cmp(a.differenceToBudget) || a.costCenter.localeCompare(b.costCenter));
     messageFor = (scope) =>
-      preCloseHandoffMessage({ period: due.period, asOf: handoff.asOf, handoffDate: handoff.handoffDate, assumptions: handoff.assumptions.statements, rows: rows.filter((r) => inScope(scope)(r.costCenter)), scope, demo: facts.demo });
+      preCloseHandoffMessage({ period: due.period, asOf: handoff.asOf, handoffDate: handoff.handoffDate, assumptions: handoff.assumptions.statements, rows: rows.filter((r) => inScope(scope)(r.costCenter)), scope, demo: facts.demo, close: handoff.closed?.statement ?? handoff.lastClose });
     summary = `pre-close handoff of ${due.period} posted (due ${handoff.handoffDate})`;
   } else {
     const [effective, billed] = await Promise.all([
@@ -306,7 +306,7 @@ async function produceMonthlyRun(
       .sort((a, b) => new Money(b.totalEffective).cmp(a.totalEffective) || a.costCenter.localeCompare(b.costCenter));
     const unattributed = effective.currencies.map((c) => ({ currency: c.currency, effective: c.unattributed, billed: billed.currencies.find((b) => b.currency === c.currency)?.unattributed ?? '0' }));
     messageFor = (scope) =>
-      monthlyShowbackMessage({ period: due.period, rows: rows.filter((r) => inScope(scope)(r.costCenter)), unattributed: scope.length === 0 && cadence.costCenters.length === 0 ? unattributed : null, scope, poolsFile: effective.poolsFile, demo: facts.demo });
+      monthlyShowbackMessage({ period: due.period, rows: rows.filter((r) => inScope(scope)(r.costCenter)), unattributed: scope.length === 0 && cadence.costCenters.length === 0 ? unattributed : null, scope, poolsFile: effective.poolsFile, demo: facts.demo, close: effective.closed?.statement ?? null });
     summary = `showback of ${due.period} posted`;
   }
   const overview = messageFor([]);

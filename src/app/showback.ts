@@ -6,6 +6,8 @@ import { parseSharedPools, type SharedPool } from '../domain/allocation-pools.js
 import { computeShowback, type CurrencyShowback } from '../domain/allocation-showback.js';
 import type { Store } from '../store/database.js';
 import { costCenterNames, knownCostCenters, sumShowbackGroups } from '../store/showback-lines.js';
+import { showbackDifferences, type CurrencyShowbackAdjustments } from '../domain/post-close-adjustments.js';
+import { periodStatus, type ClosedStatus } from './closed-period-status.js';
 
 /** What a showback is asked for. */
 export interface ShowbackRequest {
@@ -23,6 +25,10 @@ export interface ShowbackReport {
   readonly currencies: readonly CurrencyShowback[];
   /** Cost center names by code, for display. */
   readonly names: ReadonlyMap<string, string>;
+  /** Set when the month is closed: the showback above is as closed (its lines, cost centers and pools then). */
+  readonly closed: ClosedStatus | null;
+  /** For a closed month, the live showback minus the closed one per row (changes since close); empty when open. */
+  readonly postCloseAdjustments: readonly CurrencyShowbackAdjustments[];
 }
 
 /**
@@ -54,11 +60,31 @@ export async function loadSharedPools(store: Store, file: string | undefined): P
   return pools;
 }
 
-/** Showback for a billing month: direct attributed cost per cost center plus allocated shares of shared-cost pools. */
+/**
+ * Showback for a billing month: direct attributed cost per cost center plus allocated shares of
+ * shared-cost pools. A closed month answers with its showback as closed (the pools in force then),
+ * and the live showback's differences beside it.
+ */
 export async function showback(store: Store, request: ShowbackRequest): Promise<ShowbackReport> {
+  const { closed, status } = await periodStatus(store, request.period);
   const pools = await loadSharedPools(store, request.sharedPoolsFile);
-  const groups = await sumShowbackGroups(store.db, request.period, pools, { withTiming: false });
-  const currencies = computeShowback(groups, pools, request.basis);
-  const names = await costCenterNames(store.db, currencies.flatMap((c) => c.rows.map((r) => r.costCenter)));
-  return { period: request.period.key, basis: request.basis, poolsFile: request.sharedPoolsFile ?? null, currencies, names };
+  const live = computeShowback(await sumShowbackGroups(store.db, request.period, pools, { withTiming: false }), pools, request.basis);
+  let currencies = live;
+  let adjustments: CurrencyShowbackAdjustments[] = [];
+  if (status) {
+    const closure = closed.get(request.period.key)!;
+    currencies = computeShowback(await sumShowbackGroups(store.db, request.period, closure.pools, { withTiming: false, frozen: closure.id }), closure.pools, request.basis);
+    adjustments = showbackDifferences(live, currencies);
+  }
+  const codes = [...currencies, ...live].flatMap((c) => c.rows.map((r) => r.costCenter));
+  const names = await costCenterNames(store.db, codes);
+  return {
+    period: request.period.key,
+    basis: request.basis,
+    poolsFile: status ? closed.get(request.period.key)!.poolsFile : (request.sharedPoolsFile ?? null),
+    currencies,
+    names,
+    closed: status,
+    postCloseAdjustments: adjustments,
+  };
 }

@@ -4,11 +4,12 @@ import { describeGrant, type Person, type PersonRole } from './people.js';
  * One way to qualify for an action: holding `role`, where
  * - `anywhere`: a grant of the role for the subject's cost center, any cost center above it, or
  *   everywhere (without a cost-center subject: any grant of the role);
- * - `exact`: a grant for the subject's cost center itself, or everywhere (never one above it).
+ * - `exact`: a grant for the subject's cost center itself, or everywhere (never one above it);
+ * - `everywhere`: only a grant for every cost center (the books as a whole: closing a month).
  */
 export interface Qualifier {
   readonly role: PersonRole;
-  readonly scope: 'anywhere' | 'exact';
+  readonly scope: 'anywhere' | 'exact' | 'everywhere';
 }
 
 /** One row of the authorization policy: what the action is called in a refusal, and who may do it. */
@@ -23,6 +24,7 @@ export function meetsQualifier(person: Person, q: Qualifier, chain: readonly str
   return person.roles.some((g) => {
     if (g.role !== q.role) return false;
     if (g.costCenter === null) return true;
+    if (q.scope === 'everywhere') return false;
     if (chain.length === 0) return q.scope === 'anywhere';
     return q.scope === 'exact' ? g.costCenter === chain[0] : chain.includes(g.costCenter);
   });
@@ -35,6 +37,7 @@ export function permits(rule: PolicyRule, person: Person, chain: readonly string
 
 /** `owner of CC-100 or of a cost center above it`, `finops`, `owner of CC-100`. */
 export function describeQualifier(q: Qualifier, costCenter: string | undefined): string {
+  if (q.scope === 'everywhere') return `${q.role} for every cost center`;
   if (costCenter === undefined) return q.role;
   return q.scope === 'exact' ? `${q.role} of ${costCenter}` : q.role === 'owner' ? `${q.role} of ${costCenter} or of a cost center above it` : q.role;
 }

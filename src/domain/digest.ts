@@ -177,6 +177,8 @@ export interface WeeklyDigest {
   readonly newSpend: readonly DigestNewSpend[] | null;
   readonly sinceLast: DigestSinceLast;
   readonly trend: { readonly currency: string; readonly points: readonly DigestTrendPoint[] } | null;
+  /** The latest period close up to the reviewed month in words ("October 2026 closed on 2026-11-05 by …"), if any. */
+  readonly lastClose?: string | null;
 }
 
 /** One thing the review should act on, stored with the run (the minutes' agenda). */

@@ -1,7 +1,7 @@
-import type { JournalEntry } from './journal.js';
+import type { JournalEntry, JournalLine } from './journal.js';
 
-/** Columns of the chargeback CSV, in order. */
-export const journalCsvColumns = ['period', 'entry', 'line', 'account', 'cost_center', 'debit', 'credit', 'currency', 'memo'] as const;
+/** Columns of the chargeback CSV, in order. `books_period`: the month whose figures the line books. */
+export const journalCsvColumns = ['period', 'entry', 'line', 'account', 'cost_center', 'debit', 'credit', 'currency', 'memo', 'books_period'] as const;
 
 /**
  * Makes a text cell safe to open in a spreadsheet: a cell starting with `=`, `+`, `-`, `@`, a tab or a
@@ -12,7 +12,10 @@ export function neutralizeCell(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** The chargeback journal as CSV records (header first): text cells neutralized, amounts as numbers. */
+/**
+ * The chargeback journal as CSV records (header first): text cells neutralized, amounts as numbers.
+ * A line without `booksPeriod` books the entry's own period.
+ */
 export function journalCsvRecords(period: string, entries: readonly JournalEntry[]): string[][] {
   const records: string[][] = [[...journalCsvColumns]];
   for (const e of entries) {
@@ -27,6 +30,7 @@ export function journalCsvRecords(period: string, entries: readonly JournalEntry
         l.credit ?? '',
         neutralizeCell(l.currency),
         neutralizeCell(l.memo),
+        (l as JournalLine & { booksPeriod?: string }).booksPeriod ?? period,
       ]),
     );
   }

@@ -10,7 +10,9 @@ export interface ReconciliationLine {
   readonly timing: string;
   /** Part of the difference from charging back EffectiveCost instead of BilledCost (0 on the billed basis). */
   readonly basis: string;
-  /** difference − timing − basis */
+  /** Part of the chargeback that books closed months' post-close adjustments (carried into this period). */
+  readonly postClose: string;
+  /** difference − timing − basis − postClose */
   readonly unexplained: string;
 }
 
@@ -33,6 +35,8 @@ export interface ReconciliationInputs {
   readonly gl: ReadonlyMap<string, string>;
   readonly timing: ReadonlyMap<string, string>;
   readonly basis: ReadonlyMap<string, string>;
+  /** Carried post-close adjustments per cost center (absent: none). */
+  readonly postClose?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -41,28 +45,31 @@ export interface ReconciliationInputs {
  * at both levels.
  */
 export function reconcileChargeback(inputs: ReconciliationInputs): CurrencyReconciliation {
-  const codes = [...new Set([...inputs.chargeback.keys(), ...inputs.gl.keys(), ...inputs.timing.keys(), ...inputs.basis.keys()])].sort((a, b) =>
+  const postClose = inputs.postClose ?? new Map<string, string>();
+  const codes = [...new Set([...inputs.chargeback.keys(), ...inputs.gl.keys(), ...inputs.timing.keys(), ...inputs.basis.keys(), ...postClose.keys()])].sort((a, b) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
   const zero = new Money(0);
-  const sums = { chargeback: zero, gl: zero, timing: zero, basis: zero };
+  const sums = { chargeback: zero, gl: zero, timing: zero, basis: zero, postClose: zero };
   const costCenters = codes.map((costCenter) => {
     const v = {
       chargeback: new Money(inputs.chargeback.get(costCenter) ?? 0),
       gl: new Money(inputs.gl.get(costCenter) ?? 0),
       timing: new Money(inputs.timing.get(costCenter) ?? 0),
       basis: new Money(inputs.basis.get(costCenter) ?? 0),
+      postClose: new Money(postClose.get(costCenter) ?? 0),
     };
     sums.chargeback = sums.chargeback.plus(v.chargeback);
     sums.gl = sums.gl.plus(v.gl);
     sums.timing = sums.timing.plus(v.timing);
     sums.basis = sums.basis.plus(v.basis);
+    sums.postClose = sums.postClose.plus(v.postClose);
     return { costCenter, ...line(v) };
   });
   return { currency: inputs.currency, costCenters, total: line(sums) };
 }
 
-function line(v: { chargeback: Money; gl: Money; timing: Money; basis: Money }): ReconciliationLine {
+function line(v: { chargeback: Money; gl: Money; timing: Money; basis: Money; postClose: Money }): ReconciliationLine {
   const difference = v.chargeback.minus(v.gl);
   return {
     chargeback: v.chargeback.toFixed(),
@@ -70,6 +77,7 @@ function line(v: { chargeback: Money; gl: Money; timing: Money; basis: Money }):
     difference: difference.toFixed(),
     timing: v.timing.toFixed(),
     basis: v.basis.toFixed(),
-    unexplained: difference.minus(v.timing).minus(v.basis).toFixed(),
+    postClose: v.postClose.toFixed(),
+    unexplained: difference.minus(v.timing).minus(v.basis).minus(v.postClose).toFixed(),
   };
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './tables.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
 import { oneOffCategories, type DailyCost } from '../domain/forecast-run-rate.js';
+import { reportedFacts, type FrozenMonth } from './cost-facts.js';
 
 /** Daily cost of one cost center (null: none) and currency. */
 export interface ScopedDailyCost extends DailyCost {
@@ -16,7 +17,15 @@ export interface ScopedDailyCost extends DailyCost {
  */
 export async function loadDailyCosts(
   db: Kysely<Database>,
-  request: { period: { start: string; end: string }; windowFrom: string; windowTo: string; basis: CostBasis; scopeValue?: string | null | undefined },
+  request: {
+    period: { start: string; end: string };
+    windowFrom: string;
+    windowTo: string;
+    basis: CostBasis;
+    scopeValue?: string | null | undefined;
+    /** Closed months, read as closed (default: none, every month live). */
+    frozen?: readonly FrozenMonth[];
+  },
 ): Promise<ScopedDailyCost[]> {
   const cost = sql.ref(request.basis === 'billed' ? 'billed_cost' : 'effective_cost');
   const { period } = request;
@@ -26,16 +35,16 @@ export async function loadDailyCosts(
   earliestPeriod.setUTCMonth(earliestPeriod.getUTCMonth() - 1);
   const scopeFilter =
     request.scopeValue === undefined ? sql`` : request.scopeValue === null ? sql`AND cost_center IS NULL` : sql`AND cost_center = ${request.scopeValue}`;
+  const windowEnd = `${request.windowTo}T00:00:00.000Z` > period.end ? `${request.windowTo}T00:00:00.000Z` : period.end;
+  const facts = reportedFacts({ start: earliestPeriod.toISOString(), end: windowEnd }, request.frozen ?? []);
   const result = await sql<{ scope: string | null; currency: string; day: string; in_period: boolean; one_off: boolean; cost: string }>`
     SELECT cost_center AS scope, billing_currency AS currency,
            to_char(charge_period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
            billing_period_start >= ${period.start}::timestamptz AND billing_period_start < ${period.end}::timestamptz AS in_period,
            charge_category IN (${sql.join(oneOffCategories.map((c) => sql.lit(c)))}) AS one_off,
            sum(${cost})::text AS cost
-      FROM cost_line
-     WHERE billing_period_start >= ${earliestPeriod.toISOString()}::timestamptz
-       AND billing_period_start < greatest(${period.end}::timestamptz, ${request.windowTo}::timestamptz)
-       AND ((billing_period_start >= ${period.start}::timestamptz AND billing_period_start < ${period.end}::timestamptz)
+      FROM (${facts}) f
+     WHERE ((billing_period_start >= ${period.start}::timestamptz AND billing_period_start < ${period.end}::timestamptz)
             OR (charge_period_start >= ${request.windowFrom}::timestamptz AND charge_period_start < ${request.windowTo}::timestamptz))
        ${scopeFilter}
      GROUP BY 1, 2, 3, 4, 5`.execute(db);

@@ -51,11 +51,12 @@ export function allLinesScope(): ReattributionScope {
 
 const like = (column: string, pattern: string) => `(${pattern} IS NULL OR coalesce(${column}, '') LIKE ${pattern} ESCAPE '\\')`;
 
-/** SQL: rule `r` matches line `t` (effective period, FOCUS fields, tags). */
-export function ruleMatches(r: string, t: string): string {
+/** SQL: rule `r` matches line `t` (effective period unless `dates` is false, FOCUS fields, tags). */
+export function ruleMatches(r: string, t: string, dates = true): string {
   return [
-    `${t}.billing_period_start >= ${r}.effective_from`,
-    `(${r}.effective_until IS NULL OR ${t}.billing_period_start < ${r}.effective_until)`,
+    ...(dates
+      ? [`${t}.billing_period_start >= ${r}.effective_from`, `(${r}.effective_until IS NULL OR ${t}.billing_period_start < ${r}.effective_until)`]
+      : []),
     like(`${t}.provider_name`, `${r}.match_provider`),
     like(`${t}.billing_account_id`, `${r}.match_billing_account`),
     like(`${t}.sub_account_id`, `${r}.match_sub_account`),
@@ -73,11 +74,15 @@ export function ruleMatches(r: string, t: string): string {
   ].join('\n AND ');
 }
 
-/** SQL: contract `k` covers line `t` (charge period within its dates, vendor and account patterns). */
-export function contractMatches(k: string, t: string): string {
+/** SQL: contract `k` covers line `t` (charge period within its dates unless `dates` is false, vendor and account patterns). */
+export function contractMatches(k: string, t: string, dates = true): string {
   return [
-    `${t}.charge_period_start >= (${k}.start_date::timestamp AT TIME ZONE 'UTC')`,
-    `(${k}.end_date IS NULL OR ${t}.charge_period_start < ((${k}.end_date + 1)::timestamp AT TIME ZONE 'UTC'))`,
+    ...(dates
+      ? [
+          `${t}.charge_period_start >= (${k}.start_date::timestamp AT TIME ZONE 'UTC')`,
+          `(${k}.end_date IS NULL OR ${t}.charge_period_start < ((${k}.end_date + 1)::timestamp AT TIME ZONE 'UTC'))`,
+        ]
+      : []),
     like(`${t}.invoice_issuer_name`, `${k}.match_invoice_issuer`),
     like(`${t}.publisher_name`, `${k}.match_publisher`),
     like(`${t}.provider_name`, `${k}.match_provider`),
@@ -104,7 +109,15 @@ const lineColumns = [
   ...sharedFields.map((f) => `tag_${f}`),
 ];
 
-function reattributionSql(scope: ReattributionScope): string {
+/** SQL: whether cost-center master data exists (a tag value is then valid only when it is known). */
+export const masterDataCte = 'm AS (SELECT EXISTS (SELECT 1 FROM cost_center) AS present)';
+
+/**
+ * SQL of the CTE `d`: for each line of a CTE `t` (its `lineColumns`, plus `passthrough` columns
+ * carried unchanged), the six shared fields with their sources, the contract, component and GL
+ * account, by the same precedence as the import (valid tag, contract, rules by priority). Needs `m`.
+ */
+export function attributionDecisionCte(passthrough: readonly string[] = []): string {
   const tagOk = (f: string) =>
     f === 'cost_center'
       ? `(t.tag_cost_center IS NOT NULL AND (NOT m.present OR EXISTS (SELECT 1 FROM cost_center x WHERE x.code = t.tag_cost_center)))`
@@ -119,13 +132,9 @@ function reattributionSql(scope: ReattributionScope): string {
     `(array_agg(r.set_${f} ORDER BY r.priority, r.id) FILTER (WHERE r.set_${f} IS NOT NULL))[1] AS v_${f}`,
     `(array_agg(r.id ORDER BY r.priority, r.id) FILTER (WHERE r.set_${f} IS NOT NULL))[1] AS i_${f}`,
   ]);
-  const written = [...sharedFields.flatMap((f) => [f, `${f}_source`]), 'contract_id', 'contract_component', 'gl_account'];
-  return `
-WITH m AS (SELECT EXISTS (SELECT 1 FROM cost_center) AS present),
-t AS (SELECT ${lineColumns.map((col) => `c.${col}`).join(', ')} FROM cost_line c WHERE ${scope.where}),
-d AS (
+  return `d AS (
   SELECT t.billing_period_start, t.id,
-         ${finals.join(',\n         ')},
+         ${[...finals, ...passthrough.map((p) => `t.${p}`)].join(',\n         ')},
          ct.id AS contract_id,
          cp.name AS contract_component,
          CASE WHEN ct.id IS NOT NULL THEN coalesce(cp.gl_account, ct.gl_account) END AS gl_account
@@ -139,7 +148,18 @@ d AS (
     LEFT JOIN LATERAL (
       SELECT ${ruleAggregates.join(',\n             ')}
         FROM attribution_rule r WHERE r.removed_at IS NULL AND ${ruleMatches('r', 't')}) rr ON true
-)
+)`;
+}
+
+/** The line columns the attribution decision reads (a `t` CTE must provide them). */
+export const attributionLineColumns: readonly string[] = lineColumns;
+
+function reattributionSql(scope: ReattributionScope): string {
+  const written = [...sharedFields.flatMap((f) => [f, `${f}_source`]), 'contract_id', 'contract_component', 'gl_account'];
+  return `
+WITH ${masterDataCte},
+t AS (SELECT ${lineColumns.map((col) => `c.${col}`).join(', ')} FROM cost_line c WHERE ${scope.where}),
+${attributionDecisionCte()}
 UPDATE cost_line c
    SET ${written.map((col) => `${col} = d.${col}`).join(', ')}
   FROM d

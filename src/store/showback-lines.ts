@@ -34,29 +34,21 @@ function poolCondition(pool: SharedPool): RawBuilder<unknown> {
 }
 
 /**
- * Sums the period's cost lines on both bases by currency, known cost center, shared pool and GL
- * account. A line belongs to the first configured pool whose conditions it meets (file order);
- * otherwise, when it has no known cost center and an unattributed item of its grouping (period,
- * provider, billing account, sub-account, service) was dismissed into a pool, to that pool.
- * With `withTiming`, groups also say whether the line's invoice was billed in this period and
- * booked in the GL wholly in other periods for the same amount.
+ * SQL of the shared-cost pool a cost_line `l` (with `cc`, its known cost center) belongs to in a
+ * period: the first configured pool whose conditions it meets (file order); otherwise, when it has
+ * no known cost center and an unattributed item of its grouping (period, provider, billing account,
+ * sub-account, service) was dismissed into a pool, that pool. `join` must follow the cc join.
  */
-export async function sumShowbackGroups(
-  db: Kysely<Database>,
-  period: BillingMonth,
-  pools: readonly SharedPool[],
-  options: { withTiming: boolean },
-): Promise<ChargebackGroup[]> {
+export function showbackPoolSql(period: BillingMonth, pools: readonly SharedPool[]): { expr: RawBuilder<unknown>; join: RawBuilder<unknown> } {
   const periodDate = period.start.slice(0, 10);
-  const inPeriod = sql`l.billing_period_start >= ${period.start}::timestamptz AND l.billing_period_start < ${period.end}::timestamptz`;
   const configured = pools.filter((p) => p.match !== null);
   const dismissed = sql`d.shared_pool`;
-  const poolExpr =
+  const expr =
     configured.length > 0
       ? sql`CASE ${sql.join(configured.map((p) => sql`WHEN ${poolCondition(p)} THEN ${p.name}::text`), sql` `)} ELSE ${dismissed} END`
       : dismissed;
   // Item grouping values are stored as '' when missing, where the line holds NULL.
-  const dismissedJoin = sql`LEFT JOIN (
+  const join = sql`LEFT JOIN (
         SELECT DISTINCT ON (provider_name, billing_account_id, sub_account_id, service_name)
                provider_name, billing_account_id, sub_account_id, service_name, shared_pool
           FROM unattributed_item
@@ -67,10 +59,30 @@ export async function sumShowbackGroups(
          AND d.billing_account_id = coalesce(l.billing_account_id, '')
          AND d.sub_account_id = coalesce(l.sub_account_id, '')
          AND d.service_name = coalesce(l.service_name, '')`;
+  return { expr, join };
+}
+
+/**
+ * Sums the period's cost lines on both bases by currency, known cost center, shared pool (see
+ * {@link showbackPoolSql}) and GL account. With `frozen`, the figures of that close instead: the
+ * month's lines summed as they stood at close, with the cost center and pool they had then.
+ * With `withTiming`, groups also say whether the line's invoice was billed in this period and
+ * booked in the GL wholly in other periods for the same amount.
+ */
+export async function sumShowbackGroups(
+  db: Kysely<Database>,
+  period: BillingMonth,
+  pools: readonly SharedPool[],
+  options: { withTiming: boolean; frozen?: number | undefined },
+): Promise<ChargebackGroup[]> {
+  const periodDate = period.start.slice(0, 10);
+  const inPeriod = sql`l.billing_period_start >= ${period.start}::timestamptz AND l.billing_period_start < ${period.end}::timestamptz`;
+  const frozen = options.frozen;
+  const lines = frozen === undefined ? sql`cost_line l WHERE ${inPeriod}` : sql`closed_cost l WHERE l.closure_id = ${frozen} AND l.kind = 'actual'`;
   const timingWith = options.withTiming
     ? sql`WITH billed_here AS (
         SELECT invoice_id, billing_currency AS currency, sum(billed_cost) AS billed
-          FROM cost_line l WHERE ${inPeriod} AND invoice_id IS NOT NULL GROUP BY 1, 2
+          FROM ${lines} AND invoice_id IS NOT NULL GROUP BY 1, 2
       ), gl AS (
         SELECT invoice_id, currency, count(*) FILTER (WHERE period = ${periodDate}::date) AS rows_here,
                sum(amount) FILTER (WHERE period <> ${periodDate}::date) AS elsewhere
@@ -82,6 +94,23 @@ export async function sumShowbackGroups(
     : sql``;
   const timingJoin = options.withTiming ? sql`LEFT JOIN moved m ON m.invoice_id = l.invoice_id AND m.currency = l.billing_currency` : sql``;
   const timingExpr = options.withTiming ? sql`(m.invoice_id IS NOT NULL)` : sql`false`;
+  let source: RawBuilder<unknown>;
+  if (frozen === undefined) {
+    const pool = showbackPoolSql(period, pools);
+    source = sql`SELECT l.billing_currency AS currency, cc.code AS cost_center, ${pool.expr} AS pool, l.gl_account,
+               ${timingExpr} AS booked_elsewhere, l.billed_cost, l.effective_cost, 1 AS line_count
+          FROM cost_line l
+          LEFT JOIN cost_center cc ON cc.code = l.cost_center
+          ${pool.join}
+          ${timingJoin}
+         WHERE ${inPeriod}`;
+  } else {
+    source = sql`SELECT l.billing_currency AS currency, l.showback_cost_center AS cost_center, l.pool, l.gl_account,
+               ${timingExpr} AS booked_elsewhere, l.billed_cost, l.effective_cost, l.line_count
+          FROM closed_cost l
+          ${timingJoin}
+         WHERE l.closure_id = ${frozen} AND l.kind = 'actual'`;
+  }
   const result = await sql<{
     currency: string;
     cost_center: string | null;
@@ -94,16 +123,8 @@ export async function sumShowbackGroups(
   }>`
     ${timingWith}
     SELECT currency, cost_center, pool, gl_account, booked_elsewhere,
-           sum(billed_cost)::text AS billed, sum(effective_cost)::text AS effective, count(*)::int AS lines
-      FROM (
-        SELECT l.billing_currency AS currency, cc.code AS cost_center, ${poolExpr} AS pool, l.gl_account,
-               ${timingExpr} AS booked_elsewhere, l.billed_cost, l.effective_cost
-          FROM cost_line l
-          LEFT JOIN cost_center cc ON cc.code = l.cost_center
-          ${dismissedJoin}
-          ${timingJoin}
-         WHERE ${inPeriod}
-      ) x
+           sum(billed_cost)::text AS billed, sum(effective_cost)::text AS effective, sum(line_count)::int AS lines
+      FROM (${source}) x
      GROUP BY currency, cost_center, pool, gl_account, booked_elsewhere`.execute(db);
   return result.rows.map((r) => ({
     currency: r.currency,

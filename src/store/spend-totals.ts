@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './tables.js';
 import type { CostBasis, SpendDimension } from '../domain/spend-dimensions.js';
 
@@ -10,12 +10,12 @@ export interface SpendGroup {
 }
 
 /**
- * Sums cost on one basis over lines whose BillingPeriodStart falls in [start, end), grouped by the
- * given dimensions and billing currency. Only the partitions of that period are read.
+ * Sums cost on one basis over cost facts (see cost-facts.ts: a month's live lines, or its frozen
+ * figures), grouped by the given dimensions and billing currency.
  */
 export async function sumSpend(
   db: Kysely<Database>,
-  range: { start: string; end: string },
+  facts: RawBuilder<unknown>,
   basis: CostBasis,
   dimensions: readonly SpendDimension[],
 ): Promise<SpendGroup[]> {
@@ -24,8 +24,7 @@ export async function sumSpend(
   const groupBy = dimensions.map((d) => sql.ref(d.column));
   const result = await sql<Record<string, string | null>>`
     SELECT ${sql.join([...dims, sql`billing_currency AS currency`, sql`sum(${sql.ref(costColumn)})::text AS cost`])}
-      FROM cost_line
-     WHERE billing_period_start >= ${range.start}::timestamptz AND billing_period_start < ${range.end}::timestamptz
+      FROM (${facts}) f
      GROUP BY ${sql.join([...groupBy, sql.ref('billing_currency')])}`.execute(db);
   return result.rows.map((r) => ({
     values: dimensions.map((_, i) => r[`d${i}`] ?? null),

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { liveFacts } from './cost-facts.js';
 import type { Database } from './tables.js';
 import type { GlAmount, InvoiceBilled } from '../domain/variance-ledger.js';
 
@@ -13,14 +14,15 @@ export const timingWindowMonths = 3;
 export async function loadLedgerInputs(
   db: Kysely<Database>,
   period: { start: string; end: string },
+  /** The month's cost facts (default: its live lines; a closed month's frozen figures). */
+  facts: RawBuilder<unknown> = liveFacts(period),
 ): Promise<{ invoices: InvoiceBilled[]; gl: GlAmount[] }> {
   const month = period.start.slice(0, 10);
   const here = await sql<{ invoice_id: string; billing_period: string; currency: string; billed: string }>`
     SELECT invoice_id, to_char(billing_period_start AT TIME ZONE 'UTC', 'YYYY-MM') AS billing_period,
            billing_currency AS currency, sum(billed_cost)::text AS billed
-      FROM cost_line
-     WHERE billing_period_start >= ${period.start}::timestamptz AND billing_period_start < ${period.end}::timestamptz
-       AND invoice_id IS NOT NULL
+      FROM (${facts}) f
+     WHERE invoice_id IS NOT NULL
      GROUP BY 1, 2, 3`.execute(db);
   const invoices: InvoiceBilled[] = here.rows.map((r) => ({ invoiceId: r.invoice_id, billingPeriod: r.billing_period, currency: r.currency, billed: r.billed }));
   const focusIds = [...new Set(invoices.map((i) => i.invoiceId))];

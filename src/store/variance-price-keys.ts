@@ -1,14 +1,12 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './tables.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
 import type { PriceKeyTotal } from '../domain/variance-decomposition.js';
 
-/** A billing period to read, optionally only the lines charged before a cutoff (month to date). */
-export interface PeriodSlice {
-  /** Inclusive start and exclusive end of BillingPeriodStart, ISO timestamps. */
-  readonly start: string;
-  readonly end: string;
-  /** Only lines whose ChargePeriodStart is before this instant. */
+/** Cost facts of one side of a comparison (see cost-facts.ts), optionally only those charged before a cutoff (month to date). */
+export interface FactSlice {
+  readonly facts: RawBuilder<unknown>;
+  /** Only facts whose charge day (ChargePeriodStart, UTC) is before this instant (a UTC midnight). */
   readonly chargedBefore?: string | undefined;
 }
 
@@ -20,17 +18,24 @@ export interface ScopedPriceKeyTotal extends PriceKeyTotal {
   readonly current: boolean;
 }
 
+const cut = (s: FactSlice) => (s.chargedBefore ? sql`WHERE charge_period_start < ${s.chargedBefore}::timestamptz` : sql``);
+
+function scopeFilter(scopeColumn: string, scopeValue: string | null | undefined): RawBuilder<unknown> {
+  const scope = sql.ref(scopeColumn);
+  return scopeValue === undefined ? sql`true` : scopeValue === null ? sql`${scope} IS NULL` : sql`${scope} = ${scopeValue}`;
+}
+
 /**
- * Sums cost and PricingQuantity per scope value, currency and price key over two billing periods,
- * in one pass over their partitions. A key's Usage lines with a usable quantity (not null, not 0)
+ * Sums cost and PricingQuantity per scope value, currency and price key over the facts of the
+ * current and the comparison period. A key's Usage lines with a usable quantity (not null, not 0)
  * are summed apart from the rest. `scopeValue` (when given; null = lines without a value) restricts
  * the scope column.
  */
 export async function sumPriceKeys(
   db: Kysely<Database>,
   request: {
-    current: PeriodSlice;
-    comparison: PeriodSlice;
+    current: FactSlice;
+    comparison: FactSlice;
     basis: CostBasis;
     /** A cost_line column from the spend dimensions (never user text). */
     scopeColumn: string;
@@ -39,12 +44,6 @@ export async function sumPriceKeys(
 ): Promise<ScopedPriceKeyTotal[]> {
   const cost = sql.ref(request.basis === 'billed' ? 'billed_cost' : 'effective_cost');
   const scope = sql.ref(request.scopeColumn);
-  const slice = (p: PeriodSlice) =>
-    p.chargedBefore
-      ? sql`(billing_period_start >= ${p.start}::timestamptz AND billing_period_start < ${p.end}::timestamptz AND charge_period_start < ${p.chargedBefore}::timestamptz)`
-      : sql`(billing_period_start >= ${p.start}::timestamptz AND billing_period_start < ${p.end}::timestamptz)`;
-  const scopeFilter =
-    request.scopeValue === undefined ? sql`` : request.scopeValue === null ? sql`AND ${scope} IS NULL` : sql`AND ${scope} = ${request.scopeValue}`;
   const query = sql<{
     scope: string | null;
     currency: string;
@@ -58,14 +57,14 @@ export async function sumPriceKeys(
     cost: string;
     quantity: string;
   }>`
-    SELECT ${scope} AS scope, billing_currency AS currency,
-           billing_period_start >= ${request.current.start}::timestamptz AND billing_period_start < ${request.current.end}::timestamptz AS current,
-           provider_name AS provider, service_name AS service, coalesce(sku_id, sku_price_id, charge_description) AS sku,
-           pricing_unit, charge_category,
-           (charge_category = 'Usage' AND pricing_quantity IS NOT NULL AND pricing_quantity <> 0) AS quantified,
+    SELECT ${scope} AS scope, billing_currency AS currency, current,
+           provider_name AS provider, service_name AS service, price_key AS sku,
+           pricing_unit, charge_category, quantified,
            sum(${cost})::text AS cost, coalesce(sum(pricing_quantity), 0)::text AS quantity
-      FROM cost_line
-     WHERE (${slice(request.current)} OR ${slice(request.comparison)}) ${scopeFilter}
+      FROM (SELECT true AS current, a.* FROM (${request.current.facts}) a ${cut(request.current)}
+            UNION ALL
+            SELECT false AS current, b.* FROM (${request.comparison.facts}) b ${cut(request.comparison)}) f
+     WHERE ${scopeFilter(request.scopeColumn, request.scopeValue)}
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
   const result = await query.execute(db);
   return result.rows.map((r) => ({
@@ -80,17 +79,35 @@ export async function sumPriceKeys(
   }));
 }
 
-/** BilledCost and EffectiveCost per cost center and currency in one billing period. */
+/** Cost on one basis per scope value and currency of some facts (non-zero sums only). */
+export async function sumByScope(
+  db: Kysely<Database>,
+  slice: FactSlice,
+  basis: CostBasis,
+  scopeColumn: string,
+  scopeValue?: string | null | undefined,
+): Promise<Array<{ scope: string | null; currency: string; cost: string }>> {
+  const cost = sql.ref(basis === 'billed' ? 'billed_cost' : 'effective_cost');
+  const scope = sql.ref(scopeColumn);
+  const result = await sql<{ scope: string | null; currency: string; cost: string }>`
+    SELECT ${scope} AS scope, billing_currency AS currency, sum(${cost})::text AS cost
+      FROM (SELECT * FROM (${slice.facts}) a ${cut(slice)}) f
+     WHERE ${scopeFilter(scopeColumn, scopeValue)}
+     GROUP BY 1, 2
+    HAVING sum(${cost}) <> 0`.execute(db);
+  return result.rows;
+}
+
+/** BilledCost and EffectiveCost per scope value and currency of some facts. */
 export async function sumBothBases(
   db: Kysely<Database>,
-  period: { start: string; end: string },
+  facts: RawBuilder<unknown>,
   scopeColumn: string,
 ): Promise<Array<{ scope: string | null; currency: string; billed: string; effective: string }>> {
   const scope = sql.ref(scopeColumn);
   const result = await sql<{ scope: string | null; currency: string; billed: string; effective: string }>`
     SELECT ${scope} AS scope, billing_currency AS currency, sum(billed_cost)::text AS billed, sum(effective_cost)::text AS effective
-      FROM cost_line
-     WHERE billing_period_start >= ${period.start}::timestamptz AND billing_period_start < ${period.end}::timestamptz
+      FROM (${facts}) f
      GROUP BY 1, 2`.execute(db);
   return result.rows;
 }

@@ -167,9 +167,9 @@ describe.each(storeKinds)('attribution: contracts, rules, precedence, explain on
       row({ ...lic, SkuId: 'LDG-SUPPORT', ServiceName: 'Support' }),
     ], { columns })));
     const out = JSON.parse(await ok('contracts', 'apply', 'docs/examples/contract-ai-saas.yaml', '--json'));
-    expect(out.contracts).toEqual([{ id: 'LDG-2026-ENT', change: 'added', linesChanged: 3 }]);
+    expect(out.contracts).toEqual([{ id: 'LDG-2026-ENT', change: 'added', linesChanged: 3, books: { from: '2026-01', closedMonths: [], bookedIn: {} } }]);
     const again = JSON.parse(await ok('contracts', 'apply', 'docs/examples/contract-ai-saas.yaml', '--json'));
-    expect(again.contracts).toEqual([{ id: 'LDG-2026-ENT', change: 'unchanged', linesChanged: 0 }]);
+    expect(again.contracts).toEqual([{ id: 'LDG-2026-ENT', change: 'unchanged', linesChanged: 0, books: { from: '2026-01', closedMonths: [], bookedIn: {} } }]);
     const got = await sql<{ sku_id: string; contract_component: string | null; gl_account: string; cost_center: string; application: string | null }>`
       SELECT sku_id, contract_component, gl_account, cost_center, application FROM cost_line WHERE billing_account_id = 'LDG-ACME-0042' ORDER BY source_line`.execute(store.db);
     expect(got.rows).toEqual([

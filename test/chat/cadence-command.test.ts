@@ -48,12 +48,14 @@ describe.each(storeKinds)('/costbridge cadence on %s', (kind) => {
   it('refuses pause, resume and mute to anyone but an admin, changing nothing', async () => {
     for (const words of ['cadence pause weekly-digest', 'cadence resume weekly-digest', 'cadence mute variances 7d']) {
       const { text } = await run(words, 'UANA');
-      expect(text).toContain('only a costbridge admin may');
-      expect(text).toContain('ana is not an admin');
+      expect(text).toContain('ana may not pause, resume or mute a review cadence from chat: it needs admin');
+      expect(text).toContain('held by root (admin)');
     }
-    expect((await run('cadence pause weekly-digest', 'USTRANGER')).text).toContain('costbridge does not know you yet');
+    expect((await run('cadence pause weekly-digest', 'USTRANGER')).text).toContain('is not a known person');
     expect(await cadence('weekly-digest')).toEqual({ paused: false });
     expect(Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM alert_mute`.execute(h.store.db)).rows[0]!.n)).toBe(0);
+    // Each refusal of a known person is audited as refused.
+    expect(Number((await sql<{ n: string }>`SELECT count(*)::text AS n FROM audit_log WHERE outcome = 'refused' AND action LIKE 'cadence.%'`.execute(h.store.db)).rows[0]!.n)).toBe(3);
   });
 
   it('lets an admin pause and resume a cadence, audited as done from Slack', async () => {

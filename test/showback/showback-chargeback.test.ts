@@ -181,7 +181,8 @@ describe.each(storeKinds)('showback and chargeback on %s', (kind) => {
     expect(run.code).toBe(0);
     const csvText = await readFile(out, 'utf8');
     const records = parse(csvText) as string[][];
-    expect(records[0]).toEqual(['period', 'entry', 'line', 'account', 'cost_center', 'debit', 'credit', 'currency', 'memo']);
+    expect(records[0]).toEqual(['period', 'entry', 'line', 'account', 'cost_center', 'debit', 'credit', 'currency', 'memo', 'books_period']);
+    expect(records.slice(1).every((r) => r[9] === '2024-09')).toBe(true);
     expect(records.slice(1).map((r) => r.slice(0, 8))).toEqual([
       ['2024-09', 'CB-2024-09-EUR', '1', 'IT-CLOUD', 'CC-A', '20.00', '', 'EUR'],
       ['2024-09', 'CB-2024-09-EUR', '2', "'=CLEAR", '', '', '20.00', 'EUR'],
@@ -211,18 +212,18 @@ describe.each(storeKinds)('showback and chargeback on %s', (kind) => {
     expect(json.reconciliation).toEqual([
       {
         currency: 'EUR',
-        costCenters: [{ costCenter: 'CC-A', chargeback: '20', gl: '20', difference: '0', timing: '0', basis: '0', unexplained: '0' }],
-        total: { chargeback: '20', gl: '20', difference: '0', timing: '0', basis: '0', unexplained: '0' },
+        costCenters: [{ costCenter: 'CC-A', chargeback: '20', gl: '20', difference: '0', timing: '0', basis: '0', postClose: '0', unexplained: '0' }],
+        total: { chargeback: '20', gl: '20', difference: '0', timing: '0', basis: '0', postClose: '0', unexplained: '0' },
       },
       {
         currency: 'USD',
         costCenters: [
           // INV-1 billed here (100.00 on CC-A), booked in 2024-10: +100; INV-0 billed in 2024-08, booked here: -40.
-          { costCenter: 'CC-A', chargeback: '128.37', gl: '40', difference: '88.37', timing: '60', basis: '0', unexplained: '28.37' },
-          { costCenter: 'CC-B', chargeback: '64.7', gl: '50', difference: '14.7', timing: '0', basis: '0', unexplained: '14.7' },
-          { costCenter: 'CC-C', chargeback: '2.04', gl: '1', difference: '1.04', timing: '0', basis: '0', unexplained: '1.04' },
+          { costCenter: 'CC-A', chargeback: '128.37', gl: '40', difference: '88.37', timing: '60', basis: '0', postClose: '0', unexplained: '28.37' },
+          { costCenter: 'CC-B', chargeback: '64.7', gl: '50', difference: '14.7', timing: '0', basis: '0', postClose: '0', unexplained: '14.7' },
+          { costCenter: 'CC-C', chargeback: '2.04', gl: '1', difference: '1.04', timing: '0', basis: '0', postClose: '0', unexplained: '1.04' },
         ],
-        total: { chargeback: '195.11', gl: '91', difference: '104.11', timing: '60', basis: '0', unexplained: '44.11' },
+        total: { chargeback: '195.11', gl: '91', difference: '104.11', timing: '60', basis: '0', postClose: '0', unexplained: '44.11' },
       },
     ]);
     const audit = await sql<{ actor: string; action: string; subject_id: string; after: { sha256: string; basis: string } }>`
@@ -231,18 +232,23 @@ describe.each(storeKinds)('showback and chargeback on %s', (kind) => {
     expect(audit.rows[0]).toMatchObject({ actor: 'fin@example.com', action: 'chargeback.export', subject_id: '2024-09', after: { sha256: json.sha256, basis: 'billed' } });
   });
 
-  it('on the effective basis, splits the difference into timing, basis and unexplained', async () => {
+  it('on the effective basis (a dry run: the period is issued on the billed basis), splits the difference into timing, basis and unexplained', async () => {
     const out = join(dir, 'journal-effective.csv');
-    const run = await cli(withPools, 'chargeback', '--period', '2024-09', '--out', out, '--basis', 'effective', '--json');
+    const refused = await cli(withPools, 'chargeback', '--period', '2024-09', '--out', out, '--basis', 'effective');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('CB-2024-09-EUR was issued on the billed basis');
+    const run = await cli(withPools, 'chargeback', '--period', '2024-09', '--out', out, '--basis', 'effective', '--dry-run', '--json');
     expect(run.code).toBe(0);
     const usd = JSON.parse(run.stdout).reconciliation[1];
     expect(usd.costCenters).toEqual([
-      { costCenter: 'CC-A', chargeback: '116.04', gl: '40', difference: '76.04', timing: '60', basis: '-12.33', unexplained: '28.37' },
-      { costCenter: 'CC-B', chargeback: '77.03', gl: '50', difference: '27.03', timing: '0', basis: '12.33', unexplained: '14.7' },
-      { costCenter: 'CC-C', chargeback: '2.04', gl: '1', difference: '1.04', timing: '0', basis: '0', unexplained: '1.04' },
+      { costCenter: 'CC-A', chargeback: '116.04', gl: '40', difference: '76.04', timing: '60', basis: '-12.33', postClose: '0', unexplained: '28.37' },
+      { costCenter: 'CC-B', chargeback: '77.03', gl: '50', difference: '27.03', timing: '0', basis: '12.33', postClose: '0', unexplained: '14.7' },
+      { costCenter: 'CC-C', chargeback: '2.04', gl: '1', difference: '1.04', timing: '0', basis: '0', postClose: '0', unexplained: '1.04' },
     ]);
-    expect(usd.total).toEqual({ chargeback: '195.11', gl: '91', difference: '104.11', timing: '60', basis: '0', unexplained: '44.11' });
-    const text = await cli(withPools, 'chargeback', '--period', '2024-09', '--out', out, '--basis', 'effective');
+    expect(usd.total).toEqual({ chargeback: '195.11', gl: '91', difference: '104.11', timing: '60', basis: '0', postClose: '0', unexplained: '44.11' });
+    expect(JSON.parse(run.stdout)).toMatchObject({ dryRun: true, issuedNow: ['CB-2024-09-EUR', 'CB-2024-09-USD'] });
+    const text = await cli(withPools, 'chargeback', '--period', '2024-09', '--basis', 'effective', '--dry-run');
+    expect(text.stdout).toContain('Dry run: nothing is issued or recorded.');
     expect(text.stdout).toContain('debits USD 195.11 = credits USD 195.11');
     expect(text.stdout).toMatch(/CC-A\s+USD 116\.04\s+USD 40\.00\s+USD 76\.04\s+USD 60\.00\s+USD -12\.33\s+USD 28\.37/);
   });
@@ -257,6 +263,68 @@ describe.each(storeKinds)('showback and chargeback on %s', (kind) => {
     const missing = await cli({ ...tdb, env: { ...tdb.env, COSTBRIDGE_SHARED_POOLS_FILE: join(dir, 'nope.yaml') } }, 'showback', '--period', '2024-09');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('does not exist');
+  });
+
+  it('issues each entry once: a re-run issues nothing, a change while open issues -A1 with only the differences, balanced, and the reconciliation still ties out', async () => {
+    const out = join(dir, 'journal-again.csv');
+    const again = await cli(withPools, 'chargeback', '--period', '2024-09', '--out', out, '--json');
+    expect(again.code).toBe(0);
+    const first = JSON.parse(again.stdout);
+    expect(first.issuedNow).toEqual([]);
+    expect(first.entries.map((e: { entry: string }) => e.entry)).toEqual(['CB-2024-09-EUR', 'CB-2024-09-USD']);
+    expect(first.entries[1]).toMatchObject({ debitTotal: '195.11', creditTotal: '195.11', sequence: 0, kind: 'entry', issuedBy: 'fin@example.com' });
+    const issuedLines = first.entries[1].lines;
+
+    // A restatement of the slice while 2024-09 is open: CC-A's line rises by 12.34, a new CC-B line of 1.00 arrives.
+    const restated = rows.map((r, i) => (i === 0 ? { ...r, BilledCost: '112.34', EffectiveCost: '102.34' } : r));
+    const extra = { ...baseFocusRow, BilledCost: '1.00', EffectiveCost: '1.00', InvoiceId: 'INV-2', Tags: '{"CostCenter":"CC-B"}' };
+    const path = join(dir, 'sep-restated.csv');
+    await writeFile(path, focusCsv([...restated, extra]));
+    expect((await cli(tdb, 'import', 'focus', path)).code).toBe(0);
+
+    const run = await cli(withPools, 'chargeback', '--period', '2024-09', '--out', out, '--as', 'fin@example.com', '--json');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.issuedNow).toEqual(['CB-2024-09-USD-A1']);
+    expect(json.entries.map((e: { entry: string }) => e.entry)).toEqual(['CB-2024-09-EUR', 'CB-2024-09-USD', 'CB-2024-09-USD-A1']);
+    // The issued entry is unchanged.
+    expect(json.entries[1].lines).toEqual(issuedLines);
+    const adjustment = json.entries[2];
+    expect(adjustment).toMatchObject({ kind: 'adjustment', sequence: 1 });
+    // Only the differences. Direct billed is now CC-A 112.34, CC-B 51.00 (Σ 163.345 with CC-C 0.005):
+    // platform 30.00 -> CC-A 20.63, CC-B 9.37 (quotas 2063.22, 936.66 cents, the leftover cent to CC-B);
+    // shared-db 5.00 -> CC-A 3.44, CC-B 1.56; network and support unchanged. CC-A 112.34 + 20.63 + 0.04
+    // + 3.44 = 136.45 (issued 123.37: +13.08); CC-B 51.00 + 9.37 + 0.03 + 1.56 = 61.96 (issued 61.70: +0.26).
+    expect(adjustment.lines.map((l: Record<string, unknown>) => [l.account, l.costCenter, l.debit, l.credit])).toEqual([
+      ['IT-CLOUD', 'CC-A', '13.08', null],
+      ['IT-CLOUD', 'CC-B', '0.26', null],
+      ['=CLEAR', null, null, '13.34'],
+    ]);
+    expect(adjustment).toMatchObject({ debitTotal: '13.34', creditTotal: '13.34' });
+    expect(adjustment.lines[0].memo).toBe('adjusts CB-2024-09-USD: 2024-09 BilledCost now 136.45, booked 123.37');
+    // The reconciliation uses the entry plus its adjustment.
+    const usd = json.reconciliation[1];
+    expect(usd.costCenters.map((c: { costCenter: string; chargeback: string }) => [c.costCenter, c.chargeback])).toEqual([
+      ['CC-A', '141.45'],
+      ['CC-B', '64.96'],
+      ['CC-C', '2.04'],
+    ]);
+    expect(usd.total.chargeback).toBe('208.45');
+    expect(new Money(usd.total.difference).eq(new Money(usd.total.timing).plus(usd.total.basis).plus(usd.total.postClose).plus(usd.total.unexplained))).toBe(true);
+    // The CSV lists the entry and its adjustment.
+    const records = parse(await readFile(out, 'utf8')) as string[][];
+    expect([...new Set(records.slice(1).map((r) => r[1]))]).toEqual(['CB-2024-09-EUR', 'CB-2024-09-USD', 'CB-2024-09-USD-A1']);
+    // Re-running changes nothing.
+    const third = JSON.parse((await cli(withPools, 'chargeback', '--period', '2024-09', '--out', out, '--json')).stdout);
+    expect(third.issuedNow).toEqual([]);
+    expect(third.entries).toEqual(json.entries);
+    const audit = await sql<{ action: string; subject_id: string }>`
+      SELECT action, subject_id FROM audit_log WHERE subject_type = 'chargeback_entry' ORDER BY id`.execute(store.db);
+    expect(audit.rows).toEqual([
+      { action: 'chargeback.issue', subject_id: 'CB-2024-09-EUR' },
+      { action: 'chargeback.issue', subject_id: 'CB-2024-09-USD' },
+      { action: 'chargeback.adjust', subject_id: 'CB-2024-09-USD-A1' },
+    ]);
   });
 
   it('reports an empty period plainly', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { booksNote } from '../books-note.js';
 import type { CliContext } from '../cli-context.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { normalizeTagKey, parseSharedField, sharedFieldFlag, sharedFields } from '../../domain/shared-fields.js';
@@ -27,13 +28,13 @@ export function registerAliases(program: Command, ctx: CliContext): void {
       }
       if (!/^\d{1,6}$/.test(opts.priority)) throw new CostbridgeError('INPUT_INVALID', `--priority must be a whole number, got ${opts.priority}`);
       const store = await ctx.store();
-      const { before, linesUpdated } = await saveTagAlias(
+      const { before, linesUpdated, books } = await saveTagAlias(
         store.db,
         { tagKey, field, priority: Number(opts.priority) },
         { actor: ctx.actor(opts.as), surface: 'cli' },
       );
       const was = before ? ` (was ${sharedFieldFlag(before.field)}, priority ${before.priority})` : '';
-      ctx.io.out(`tag key "${tagKey}" now means ${sharedFieldFlag(field)}${was}; ${linesUpdated} stored line(s) re-resolved`);
+      ctx.io.out(`tag key "${tagKey}" now means ${sharedFieldFlag(field)}${was}; ${linesUpdated} stored line(s) re-resolved${booksNote(books, false)}`);
     });
   aliases
     .command('list')

@@ -6,26 +6,30 @@ import { parseCostBasis } from '../../domain/spend-dimensions.js';
 import { formatMoney } from '../../domain/money.js';
 import { journalCsvColumns } from '../../domain/journal-csv.js';
 import { textTable } from '../text-table.js';
+import { CostbridgeError } from '../../domain/costbridge-error.js';
 
-/** `costbridge chargeback`: balanced journal entries for a period, reconciled with GL actuals. */
+/** `costbridge chargeback`: journal entries issued once per period, adjusting entries for changes, reconciled with GL actuals. */
 export function registerChargeback(program: Command, ctx: CliContext): void {
   program
     .command('chargeback')
     .description(
-      `write the period's chargeback journal (debit each cost center's GL account, credit the clearing account) as CSV (${journalCsvColumns.join(',')}) and reconcile it with GL actuals: difference, timing, basis, unexplained`,
+      `issue the period's chargeback journal once (debit each cost center's GL account, credit the clearing account; later runs issue only adjusting entries -A1, -A2 ... for what changed, and an open month carries closed months' post-close adjustments), write every entry of the period as CSV (${journalCsvColumns.join(',')}) and reconcile their sum with GL actuals: difference, timing, basis, post-close, unexplained`,
     )
     .requiredOption('--period <YYYY-MM>', 'billing month (by BillingPeriodStart)')
-    .requiredOption('--out <file.csv>', 'where to write the journal CSV (an earlier journal there is replaced; any other file only with --force)')
+    .option('--out <file.csv>', 'where to write the journal CSV (an earlier journal there is replaced; any other file only with --force); required unless --dry-run')
     .option('--force', 'replace a file at --out that is not a costbridge chargeback journal')
-    .option('--basis <basis>', 'billed (invoiced, ties to GL; default) or effective (amortized)', 'billed')
-    .option('--as <user>', 'who the export is recorded as in the audit log')
+    .option('--basis <basis>', 'billed (invoiced, ties to GL; default) or effective (amortized); fixed by the period\'s first entry', 'billed')
+    .option('--dry-run', 'show what would be issued; issue and record nothing')
+    .option('--as <user>', 'who the entries are issued by in the audit log')
     .option('--json', 'print the entries and the reconciliation as JSON on stdout')
-    .action(async (opts: { period: string; out: string; basis: string; as?: string; json?: boolean; force?: boolean }) => {
+    .action(async (opts: { period: string; out?: string; basis: string; dryRun?: boolean; force?: boolean; as?: string; json?: boolean }) => {
+      if (opts.out === undefined && !opts.dryRun) throw new CostbridgeError('INPUT_INVALID', '--out <file.csv> is required (or --dry-run to only look)');
       const result = await runChargeback(await ctx.store(), {
         period: parseBillingMonth(opts.period),
         basis: parseCostBasis(opts.basis),
         out: opts.out,
         force: opts.force ?? false,
+        dryRun: opts.dryRun === true,
         accounts: { clearingAccount: ctx.config.attribution.clearingAccount, defaultGlAccount: ctx.config.attribution.defaultGlAccount },
         sharedPoolsFile: ctx.config.attribution.sharedPoolsFile,
         actor: ctx.actor(opts.as),
@@ -40,16 +44,26 @@ export function chargebackJson(r: ChargebackResult) {
   return {
     period: r.period,
     basis: r.basis,
+    dryRun: r.dryRun,
     file: r.file,
     sha256: r.sha256,
+    closed: r.closed,
+    issuedNow: r.issuedNow,
+    carries: r.carries,
     entries: r.entries.map((e) => ({
       entry: e.entry,
       currency: e.currency,
+      sequence: e.sequence,
+      kind: e.sequence === 0 ? 'entry' : 'adjustment',
+      basis: e.basis,
+      issuedAt: e.issuedAt,
+      issuedBy: e.issuedBy,
       debitTotal: e.debitTotal,
       creditTotal: e.creditTotal,
       notCharged: e.notCharged,
-      lines: e.lines.map((l) => ({ account: l.account, costCenter: l.costCenter, debit: l.debit, credit: l.credit, memo: l.memo })),
+      lines: e.lines.map((l) => ({ account: l.account, costCenter: l.costCenter, debit: l.debit, credit: l.credit, memo: l.memo, booksPeriod: l.booksPeriod })),
     })),
+    postClose: r.postClose,
     reconciliation: r.reconciliation,
   };
 }
@@ -57,24 +71,43 @@ export function chargebackJson(r: ChargebackResult) {
 function chargebackText(r: ChargebackResult): string {
   const basis = r.basis === 'billed' ? 'BilledCost (invoiced)' : 'EffectiveCost (amortized)';
   const out: string[] = [];
-  if (r.entries.length === 0) out.push(`No cost lines for billing period ${r.period}; wrote an empty journal to ${r.file}.`);
+  if (r.closed) out.push(`${r.closed.statement}; its entries stand as issued.`);
+  if (r.dryRun) out.push('Dry run: nothing is issued or recorded.');
+  if (r.entries.length === 0) out.push(`No cost lines for billing period ${r.period}; no entry to issue.`);
   for (const e of r.entries) {
     const m = (v: string) => formatMoney(v, e.currency);
+    const when = e.issuedAt ? `issued ${e.issuedAt.slice(0, 16).replace('T', ' ')} by ${e.issuedBy}` : 'pending (dry run)';
+    const now = r.issuedNow.includes(e.entry) ? (r.dryRun ? ' [would be issued now]' : ' [issued now]') : '';
+    const carried = [...new Set(e.lines.filter((l) => l.booksPeriod !== r.period).map((l) => l.booksPeriod))];
     out.push(
-      `Chargeback ${r.period}, ${basis}, ${e.currency}: entry ${e.entry}, ${e.lines.length - 1} debit line(s), debits ${m(e.debitTotal)} = credits ${m(e.creditTotal)}; not charged (no known cost center): ${m(e.notCharged)}`,
+      `${e.sequence === 0 ? 'Entry' : 'Adjusting entry'} ${e.entry}${now}, ${basis}, ${when}: ${e.lines.length - 1} debit line(s), debits ${m(e.debitTotal)} = credits ${m(e.creditTotal)}${e.sequence === 0 ? `; not charged (no known cost center): ${m(e.notCharged)}` : ''}${carried.length > 0 ? `; carries post-close adjustments of ${carried.join(', ')}` : ''}`,
     );
   }
-  out.push(`Journal written to ${r.file}`);
-  for (const c of r.reconciliation) {
-    const m = (v: string) => formatMoney(v, c.currency);
-    const row = (label: string, l: (typeof c)['total']) => [label, m(l.chargeback), m(l.gl), m(l.difference), m(l.timing), m(l.basis), m(l.unexplained)];
+  if (r.issuedNow.length === 0 && r.entries.length > 0) out.push(`Nothing changed since the last entry: no new entry${r.dryRun ? ' would be' : ' was'} issued.`);
+  for (const p of r.postClose) {
+    const m = (v: string) => formatMoney(v, p.currency);
     out.push(
       '',
-      `Reconciliation with GL actuals for ${r.period}, ${c.currency} (difference = chargeback - GL)`,
+      `Post-close adjustments of ${r.period}, ${p.currency} (changes since close; booked in ${r.closed?.adjustmentsBookedIn ?? 'the first open month'}'s chargeback${p.bookedIn.length > 0 ? `, so far in ${p.bookedIn.join(', ')}` : ''})`,
       textTable(
-        ['cost center', 'chargeback', 'GL', 'difference', 'timing', 'basis', 'unexplained'],
+        ['cost center', 'account', 'adjustment', 'booked', 'outstanding'],
+        p.lines.map((l) => [l.costCenter, l.account, m(l.adjustment), m(l.booked), m(l.outstanding)]),
+        [2, 3, 4],
+      ),
+    );
+  }
+  if (r.file) out.push(`Journal written to ${r.file} (every entry of ${r.period})`);
+  for (const c of r.reconciliation) {
+    const m = (v: string) => formatMoney(v, c.currency);
+    const withPostClose = c.costCenters.some((l) => l.postClose !== '0');
+    const row = (label: string, l: (typeof c)['total']) => [label, m(l.chargeback), m(l.gl), m(l.difference), m(l.timing), m(l.basis), ...(withPostClose ? [m(l.postClose)] : []), m(l.unexplained)];
+    out.push(
+      '',
+      `Reconciliation with GL actuals for ${r.period}, ${c.currency} (chargeback = the sum of the period's entries; difference = chargeback - GL)`,
+      textTable(
+        ['cost center', 'chargeback', 'GL', 'difference', 'timing', 'basis', ...(withPostClose ? ['post-close'] : []), 'unexplained'],
         [...c.costCenters.map((l) => row(l.costCenter, l)), row('total', c.total)],
-        [1, 2, 3, 4, 5, 6],
+        withPostClose ? [1, 2, 3, 4, 5, 6, 7] : [1, 2, 3, 4, 5, 6],
       ),
     );
   }

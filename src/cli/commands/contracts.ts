@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { booksNote } from '../books-note.js';
 import type { CliContext } from '../cli-context.js';
 import { applyContracts } from '../../app/apply-contracts.js';
 import { contractLineTotals, listContracts } from '../../store/contracts.js';
@@ -24,7 +25,7 @@ export function registerContracts(program: Command, ctx: CliContext): void {
         ctx.io.out(JSON.stringify(result));
         return;
       }
-      for (const c of result.contracts) ctx.io.out(`contract ${c.id}: ${c.change}; ${c.linesChanged} stored line(s) re-attributed`);
+      for (const c of result.contracts) ctx.io.out(`contract ${c.id}: ${c.change}; ${c.linesChanged} stored line(s) re-attributed${booksNote(c.books)}`);
     });
   contracts
     .command('list')

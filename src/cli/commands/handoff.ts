@@ -41,12 +41,14 @@ export function handoffJson(h: Handoff) {
 }
 
 function handoffText(h: Handoff): string {
+  const postClose = h.rows.some((r) => r.postCloseAdjustment !== null && r.postCloseAdjustment !== '0');
   const out = [
+    ...(h.closed ? [`${h.closed.statement} (month to date, projection, budget and ITFM forecast).`] : h.lastClose ? [`Last close: ${h.lastClose}.`] : []),
     `Pre-close handoff ${h.period} as of ${h.asOf} (due ${h.handoffDate}), EffectiveCost`,
     ...h.assumptions.statements.map((s) => `  - ${s}`),
     '',
     textTable(
-      ['cost center', 'projected', 'with actions', 'budget', 'ITFM forecast', 'vs budget', 'vs forecast', 'material'],
+      ['cost center', 'projected', 'with actions', 'budget', 'ITFM forecast', 'vs budget', 'vs forecast', 'material', ...(postClose ? ['post-close'] : [])],
       h.rows.map((r) => [
         r.costCenter,
         formatMoney(r.projected, r.currency),
@@ -56,9 +58,11 @@ function handoffText(h: Handoff): string {
         formatMoney(r.differenceToBudget, r.currency),
         formatMoney(r.differenceToForecast, r.currency),
         r.material ? 'yes' : '',
+        ...(postClose ? [formatMoney(r.postCloseAdjustment ?? '0', r.currency)] : []),
       ]),
-      [1, 2, 3, 4, 5, 6],
+      postClose ? [1, 2, 3, 4, 5, 6, 8] : [1, 2, 3, 4, 5, 6],
     ),
+    ...(postClose ? [`"post-close" = changes to ${h.period} since its close (live minus as closed), not in the figures above; booked in ${h.closed!.adjustmentsBookedIn}'s chargeback.`] : []),
   ];
   for (const r of h.rows) {
     const notes: string[] = [];

@@ -29,6 +29,7 @@ export const commands: readonly CommandModule[] = [
   { names: ['unclassified'], load: async () => (await import('./unclassified.js')).registerUnclassified },
   { names: ['showback'], load: async () => (await import('./showback.js')).registerShowback },
   { names: ['chargeback'], load: async () => (await import('./chargeback.js')).registerChargeback },
+  { names: ['period'], load: async () => (await import('./period.js')).registerPeriod },
   { names: ['glossary'], load: async () => (await import('./glossary.js')).registerGlossary },
   { names: ['variance'], load: async () => (await import('./variance.js')).registerVariance },
   { names: ['forecast'], load: async () => (await import('./forecast.js')).registerForecast },

@@ -36,9 +36,13 @@ export function registerReport(program: Command, ctx: CliContext): void {
 /** The documented JSON: one currency flat; several currencies kept apart under `currencies`. */
 export function spendReportJson(r: SpendReport) {
   const rows = (c: SpendReport['currencies'][number]) => c.rows.map((row) => ({ ...row.keys, cost: row.cost }));
+  const closed = {
+    closed: r.closed,
+    postCloseAdjustments: r.postCloseAdjustments.map((c) => ({ currency: c.currency, rows: rows(c), total: c.total })),
+  };
   if (r.currencies.length <= 1) {
     const only = r.currencies[0];
-    return { period: r.period, basis: r.basis, currency: only?.currency ?? null, rows: only ? rows(only) : [], total: only?.total ?? '0' };
+    return { period: r.period, basis: r.basis, currency: only?.currency ?? null, rows: only ? rows(only) : [], total: only?.total ?? '0', ...closed };
   }
   return {
     period: r.period,
@@ -47,20 +51,31 @@ export function spendReportJson(r: SpendReport) {
     rows: [],
     total: null,
     currencies: r.currencies.map((c) => ({ currency: c.currency, rows: rows(c), total: c.total })),
+    ...closed,
   };
+}
+
+function spendTable(r: SpendReport, c: SpendReport['currencies'][number]): string {
+  return textTable(
+    [...r.dimensions, 'cost'],
+    [...c.rows.map((row) => [...r.dimensions.map((d) => row.keys[d]!), formatMoney(row.cost, c.currency)]), [...r.dimensions.map((_, i) => (i === 0 ? 'total' : '')), formatMoney(c.total, c.currency)]],
+    [r.dimensions.length],
+  );
 }
 
 function spendReportText(r: SpendReport): string {
   const basis = r.basis === 'effective' ? 'EffectiveCost (amortized)' : 'BilledCost (invoiced)';
-  if (r.currencies.length === 0) return `No cost lines for billing period ${r.period}. Import FOCUS data with: costbridge import focus FILE`;
-  return r.currencies
-    .map((c) => {
-      const table = textTable(
-        [...r.dimensions, 'cost'],
-        [...c.rows.map((row) => [...r.dimensions.map((d) => row.keys[d]!), formatMoney(row.cost, c.currency)]), [...r.dimensions.map((_, i) => (i === 0 ? 'total' : '')), formatMoney(c.total, c.currency)]],
-        [r.dimensions.length],
-      );
-      return `Spend for ${r.period}, ${basis}, ${c.currency}\n${table}`;
-    })
-    .join('\n\n');
+  if (r.currencies.length === 0 && r.postCloseAdjustments.length === 0) return `No cost lines for billing period ${r.period}. Import FOCUS data with: costbridge import focus FILE`;
+  const out = r.closed ? [`${r.closed.statement}.`] : [];
+  out.push(...r.currencies.map((c) => `Spend for ${r.period}, ${basis}, ${c.currency}${r.closed ? ' (as closed)' : ''}\n${spendTable(r, c)}`));
+  if (r.closed) {
+    out.push(
+      r.postCloseAdjustments.length === 0
+        ? `No post-close adjustments: the live lines of ${r.period} still add up to the closed figures.`
+        : r.postCloseAdjustments
+            .map((c) => `Post-close adjustments ${r.period}, ${c.currency} (changes since close, not in the figures above; booked in ${r.closed!.adjustmentsBookedIn}'s chargeback)\n${spendTable(r, c)}`)
+            .join('\n\n'),
+    );
+  }
+  return out.join('\n\n');
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { booksNote } from '../books-note.js';
 import type { CliContext } from '../cli-context.js';
 import { addAttributionRule, listAttributionRules, removeAttributionRule } from '../../app/attribution-rules.js';
 import { parseAssignments, parseEffectivePeriods, parsePriority, parseTagConditions } from '../../domain/attribution-rule-input.js';
@@ -83,7 +84,7 @@ export function registerRules(program: Command, ctx: CliContext): void {
         surface: 'cli',
       });
       if (opts.json) ctx.io.out(JSON.stringify(result));
-      else ctx.io.out(`rule ${result.ruleId} added; ${result.linesChanged} stored line(s) re-attributed`);
+      else ctx.io.out(`rule ${result.ruleId} added; ${result.linesChanged} stored line(s) re-attributed${booksNote(result.books)}`);
     });
   rules
     .command('list')
@@ -122,6 +123,6 @@ export function registerRules(program: Command, ctx: CliContext): void {
       const result = await removeAttributionRule(await ctx.store(), { ruleId: Number(id), actor: ctx.actor(opts.as), surface: 'cli' });
       if (!result.ok) throw new CostbridgeError('NOT_FOUND', result.message);
       if (opts.json) ctx.io.out(JSON.stringify(result));
-      else ctx.io.out(`rule ${id} removed; ${result.linesChanged} stored line(s) re-attributed`);
+      else ctx.io.out(`rule ${id} removed; ${result.linesChanged} stored line(s) re-attributed${booksNote(result.books)}`);
     });
 }

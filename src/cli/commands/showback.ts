@@ -81,6 +81,8 @@ export function showbackJson(r: ShowbackReport) {
       unallocated: c.unallocated,
       roundingResidual: c.roundingResidual,
     })),
+    closed: r.closed,
+    postCloseAdjustments: r.postCloseAdjustments,
   };
 }
 
@@ -95,8 +97,8 @@ function showbackRows(r: ShowbackReport): string[][] {
 
 function showbackText(r: ShowbackReport): string {
   const basis = r.basis === 'effective' ? 'EffectiveCost (amortized)' : 'BilledCost (invoiced)';
-  if (r.currencies.length === 0) return `No cost lines for billing period ${r.period}. Import FOCUS data with: costbridge import focus FILE`;
-  return r.currencies
+  if (r.currencies.length === 0 && r.postCloseAdjustments.length === 0) return `No cost lines for billing period ${r.period}. Import FOCUS data with: costbridge import focus FILE`;
+  const body = r.currencies
     .map((c) => {
       const m = (v: string) => formatMoney(v, c.currency);
       const table = textTable(
@@ -118,4 +120,20 @@ function showbackText(r: ShowbackReport): string {
       ].join('\n');
     })
     .join('\n\n');
+  if (!r.closed) return body;
+  const closed = r.closed;
+  const adjustments =
+    r.postCloseAdjustments.length === 0
+      ? `No post-close adjustments: the live showback of ${r.period} still equals the closed one.`
+      : r.postCloseAdjustments
+          .map((c) => {
+            const m = (v: string) => formatMoney(v, c.currency);
+            return `Post-close adjustments ${r.period}, ${c.currency} (changes since close, not in the figures above; booked in ${closed.adjustmentsBookedIn}'s chargeback)\n${textTable(
+              ['cost center', 'direct', 'allocated', 'total'],
+              [...c.rows.map((a) => [a.costCenter, m(a.direct), m(a.allocated), m(a.total)]), ['total', '', '', m(c.total)]],
+              [1, 2, 3],
+            )}`;
+          })
+          .join('\n\n');
+  return [`${closed.statement}.`, body.replace(/^(Showback for .*?)$/gm, '$1 (as closed)'), adjustments].join('\n\n');
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { booksNote } from '../books-note.js';
 import type { CliContext } from '../cli-context.js';
 import { listUnattributedSpend, type UnattributedSpend } from '../../app/list-unattributed-spend.js';
 import { claimUnattributedItem } from '../../app/claim-unattributed-item.js';
@@ -113,7 +114,7 @@ export function registerUnattributed(program: Command, ctx: CliContext): void {
         throw new CostbridgeError(result.code === 'NOT_FOUND' || result.code === 'FORBIDDEN' ? result.code : result.code === 'ALREADY_CLAIMED' ? 'CONFLICT' : 'INPUT_INVALID', result.message);
       }
       if (opts.json) ctx.io.out(JSON.stringify(result));
-      else ctx.io.out(`item ${result.itemId} claimed by ${result.claimedBy} (rule ${result.ruleId}); ${result.linesChanged} stored line(s) re-attributed`);
+      else ctx.io.out(`item ${result.itemId} claimed by ${result.claimedBy} (rule ${result.ruleId}); ${result.linesChanged} stored line(s) re-attributed${booksNote(result.books)}`);
     });
 
   program
@@ -137,6 +138,6 @@ export function registerUnattributed(program: Command, ctx: CliContext): void {
         throw new CostbridgeError(result.code === 'NOT_FOUND' || result.code === 'FORBIDDEN' ? result.code : 'CONFLICT', result.message);
       }
       if (opts.json) ctx.io.out(JSON.stringify(result));
-      else ctx.io.out(`item ${result.itemId} dismissed by ${result.dismissedBy}${result.sharedPool ? ` into shared pool ${result.sharedPool}` : ''}`);
+      else ctx.io.out(`item ${result.itemId} dismissed by ${result.dismissedBy}${result.sharedPool ? ` into shared pool ${result.sharedPool}` : ''}${booksNote(result.books)}`);
     });
 }

@@ -175,6 +175,8 @@ export function varianceReportJson(r: VarianceReport) {
     by: r.by,
     comparisonPeriod: r.comparisonPeriod,
     asOf: r.asOf,
+    closed: r.closed,
+    restated: r.restated,
     rows: r.rows.map((row) => ({
       scope: row.scope,
       currency: row.currency,
@@ -186,6 +188,8 @@ export function varianceReportJson(r: VarianceReport) {
       explanations: row.explanations,
       unexplainedComponents: row.unexplainedComponents,
       comparisonActual: row.comparisonActual,
+      restatement: row.restatement,
+      postCloseAdjustment: row.postCloseAdjustment,
       threshold: row.threshold,
       drivers: row.drivers.map(keyEffectJson),
       plan: row.plan,
@@ -198,22 +202,33 @@ function varianceReportText(r: VarianceReport): string {
   if (r.rows.length === 0) return `No cost lines or plans for ${r.period} or ${r.comparisonPeriod}.`;
   const basis = r.basis === 'effective' ? 'EffectiveCost' : 'BilledCost';
   const against = r.against === 'previous' ? `${r.comparisonPeriod}${r.asOf ? ' (same days)' : ''}` : `${r.against} ${r.period}`;
-  const lines = [`Variance ${r.period}${r.asOf ? ` to ${r.asOf}` : ''} vs ${against}, ${basis}, by ${r.by}`];
+  const lines = [...(r.closed ? [`${r.closed.statement}.`] : []), `Variance ${r.period}${r.asOf ? ` to ${r.asOf}` : ''} vs ${against}, ${basis}, by ${r.by}`];
   const shown = varianceComponentNames.filter((n) => r.rows.some((row) => row.components[n] !== '0'));
+  const restated = r.rows.some((row) => row.restatement !== '0');
+  const postClose = r.rows.some((row) => row.postCloseAdjustment !== null && row.postCloseAdjustment !== '0');
+  const extra = [...(restated ? ['restatement'] : []), ...(postClose ? ['post-close'] : [])];
   lines.push(
     textTable(
-      [r.by, 'actual', 'comparison', 'variance', ...shown, 'explain?'],
+      [r.by, 'actual', 'comparison', 'variance', ...shown, ...extra, 'explain?'],
       r.rows.map((row) => [
         row.scope,
         formatMoney(row.actual, row.currency),
         formatMoney(row.comparison, row.currency),
         formatMoney(row.variance, row.currency),
         ...shown.map((n) => formatMoney(row.components[n], row.currency)),
+        ...(restated ? [formatMoney(row.restatement, row.currency)] : []),
+        ...(postClose ? [formatMoney(row.postCloseAdjustment ?? '0', row.currency)] : []),
         row.needsExplanation ? (row.unexplainedComponents.length > 0 ? `open: ${row.unexplainedComponents.join(', ')}` : 'explained') : '',
       ]),
-      [1, 2, 3, ...shown.map((_, i) => 4 + i)],
+      [1, 2, 3, ...shown.map((_, i) => 4 + i), ...extra.map((_, i) => 4 + shown.length + i)],
     ),
   );
+  if (restated) {
+    lines.push(
+      `Comparatives restated: ${r.comparisonPeriod} under ${r.restated.under}'s attribution (claims, rules, contracts), so a re-mapping is not read as a change in spend; "restatement" = restated minus as reported, beside the components, not in them (${r.restated.totals.map((t) => formatMoney(t.restatement, t.currency)).join(', ')} in total).`,
+    );
+  }
+  if (postClose) lines.push(`"post-close" = changes to ${r.period} since its close (live minus as closed), not in the figures above; booked in ${r.closed!.adjustmentsBookedIn}'s chargeback.`);
   const ledger = r.rows.filter((row) => row.ledger);
   if (ledger.length > 0) {
     lines.push('', `FOCUS vs GL, ${r.period}`);

@@ -64,6 +64,8 @@ export interface HandoffMessageView {
   /** Cost centers of an owner's channel (empty: the joint overview). */
   readonly scope: readonly string[];
   readonly demo: boolean;
+  /** The period close to mention ("October 2026 closed on 2026-11-05 by …"), if any. */
+  readonly close?: string | null;
 }
 
 /** The pre-close handoff: FinOps' projected period end per cost center against budget and the ITFM forecast, before close. */
@@ -77,6 +79,7 @@ export function preCloseHandoffMessage(view: HandoffMessageView): Message {
       md`FinOps' projected period end for *${view.period}* (effective cost, data before ${view.asOf}), handed to ITFM on ${view.handoffDate}, before close. `,
       over.length > 0 ? md`*${over.length}* cost centers are projected over budget beyond the materiality thresholds.` : 'No cost center is projected materially over budget.',
     ),
+    ...(view.close ? [context(view.close)] : []),
   ];
   if (view.rows.length === 0) blocks.push(context('No projection, budget or forecast for this month.'));
   else {
@@ -108,6 +111,8 @@ export interface ShowbackMessageView {
   readonly scope: readonly string[];
   readonly poolsFile: string | null;
   readonly demo: boolean;
+  /** The period close to mention ("October 2026 closed on 2026-11-05 by …: figures as closed"), if any. */
+  readonly close?: string | null;
 }
 
 /** The monthly showback after close: each cost center's cost, direct and allocated, on both bases. */
@@ -122,6 +127,7 @@ export function monthlyShowbackMessage(view: ShowbackMessageView): Message {
       '. ',
       `${effectiveLabel} is the FinOps view; ${billedLabel} is what ITFM reconciles to the GL.`,
     ),
+    ...(view.close ? [context(view.close)] : []),
   ];
   if (view.rows.length === 0) blocks.push(context('No attributed cost this month.'));
   else {

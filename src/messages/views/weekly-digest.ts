@@ -39,7 +39,7 @@ export function weeklyDigestMessage(d: WeeklyDigest, options: WeeklyDigestViewOp
   const blocks: MessageBlock[] = [
     header(`Weekly review · ${d.period} to date${scope}${demo}`),
     context(
-      `Cadence ${d.cadence} · ${d.period} to date, as imported · generated ${formatInstant(d.generatedAt, d.timezone)}`,
+      `Cadence ${d.cadence} · ${d.period} to date, as imported · generated ${formatInstant(d.generatedAt, d.timezone)}${d.lastClose ? ` · ${d.lastClose}` : ''}`,
       d.demo ? ' · SYNTHETIC DEMO DATA, invented numbers' : '',
     ),
   ];

@@ -17,7 +17,7 @@ const usage = 'cadence list | cadence pause <name> | cadence resume <name> | cad
 /**
  * `cadence list|pause|resume|mute`: the joint review's schedule. Anyone may list it (with the mutes
  * of this channel); pausing, resuming and muting change what everyone receives, so they take an
- * admin (`checkCadenceChange`). The same use cases as `npx costbridge cadence ...`, audited.
+ * admin (the policy's `change-cadence`). The same use cases as `npx costbridge cadence ...`, audited.
  */
 export const cadenceCommand: ChatCommand = {
   name: 'cadence',
@@ -31,7 +31,7 @@ export const cadenceCommand: ChatCommand = {
         return listing(request);
       case 'pause':
       case 'resume': {
-        checkCadenceChange(request.requester.person, verb.toLowerCase() as 'pause' | 'resume');
+        await checkCadenceChange(request.store, request.requester.person, verb.toLowerCase() as 'pause' | 'resume', name, request.requester.surface);
         if (!name) throw new CostbridgeError('INPUT_INVALID', `say which cadence: ${usage}`);
         const paused = verb.toLowerCase() === 'pause';
         const r = await pauseCadence(request.store, { name, paused, actor: request.requester.person!.id, surface: request.requester.surface, now: request.now });
@@ -39,7 +39,7 @@ export const cadenceCommand: ChatCommand = {
         return note(r.changed ? `${paused ? 'Paused' : 'Resumed'} cadence ${name}.${paused ? '' : ' Occurrences missed while paused are not caught up.'}` : `Cadence ${name} was already ${paused ? 'paused' : 'active'}.`);
       }
       case 'mute': {
-        checkCadenceChange(request.requester.person, 'mute');
+        await checkCadenceChange(request.store, request.requester.person, 'mute', name, request.requester.surface);
         if (!name || !duration) throw new CostbridgeError('INPUT_INVALID', `say which cadence and for how long: cadence mute <name> 7d`);
         const cadence = (await listCadenceSchedule(request.store, { now: request.now })).find((l) => l.cadence.name === name)?.cadence;
         // A cadence by name mutes its kind here; an alert kind (`unattributed`) works too, as with `mute`.

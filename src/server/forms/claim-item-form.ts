@@ -1,4 +1,5 @@
 import { claimUnattributedItem } from '../../app/claim-unattributed-item.js';
+import { booksEffectDetail } from '../../messages/views/books-effect.js';
 import { decisionConfirmation } from '../../messages/views/decision-confirmation.js';
 import { errorMessage } from '../../messages/views/error-message.js';
 import { formIds, optionSources } from '../../messages/views/interaction-ids.js';
@@ -59,6 +60,7 @@ export const claimItemForm: ChatForm = {
         ...Object.entries(result.assigned).map(([field, value]) => ({ label: field.replace(/_/g, ' '), value: String(value) })),
         { label: 'Scope', value: row?.claim_scope === 'future' ? 'this item and future matching spend' : 'this item only' },
         { label: 'Lines re-attributed', value: String(result.linesChanged) },
+        booksEffectDetail(result.books),
       ],
       by: result.claimedBy,
       at: result.claimedAt,

@@ -1,5 +1,6 @@
 import { classifyVendor } from '../../app/classify-vendor.js';
 import { contractCategories, type ContractCategory } from '../../domain/contract-document.js';
+import { booksEffectDetail } from '../../messages/views/books-effect.js';
 import { decisionConfirmation } from '../../messages/views/decision-confirmation.js';
 import { errorMessage } from '../../messages/views/error-message.js';
 import { formIds, optionSources } from '../../messages/views/interaction-ids.js';
@@ -56,6 +57,7 @@ export const classifySpendSubmit: ChatForm = {
         { label: 'GL account', value: formText(s.values.glAccount)! },
         { label: 'Cost center', value: formText(s.values.costCenter)! },
         { label: 'Lines re-attributed', value: String(result.applied.linesChanged) },
+        booksEffectDetail(result.applied.books),
       ],
       by: result.by,
       at: (result.contract?.appliedAt ?? request.now).toISOString(),

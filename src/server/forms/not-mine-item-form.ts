@@ -1,6 +1,7 @@
 import { mayDo } from '../../app/authorization-policy.js';
 import { dismissUnattributedItem } from '../../app/dismiss-unattributed-item.js';
 import { sayNotMine } from '../../app/say-not-mine.js';
+import { booksEffectDetail } from '../../messages/views/books-effect.js';
 import { decisionConfirmation } from '../../messages/views/decision-confirmation.js';
 import { errorMessage } from '../../messages/views/error-message.js';
 import { actionIds, formIds } from '../../messages/views/interaction-ids.js';
@@ -72,7 +73,7 @@ export const notMineItemForm: ChatForm = {
     const reply = decisionConfirmation({
       decision: 'Sent back to FinOps',
       subject: row ? `${row.provider_name} · ${row.service_name}, ${String(row.period).slice(0, 7)} (item ${itemId})` : `item ${itemId}`,
-      details: [{ label: 'Reason', value: reason }],
+      details: [{ label: 'Reason', value: reason }, booksEffectDetail(result.books)],
       by: result.dismissedBy,
       at: result.dismissedAt,
       timeZone: request.config.timezone,
