@@ -9,6 +9,8 @@ import { FocusFileReader } from '../ingest/focus-file-reader.js';
 import { planFocusDeliveries, type DeliveryManifest, type PlannedDelivery } from '../ingest/focus-delivery-plan.js';
 import type { TextEncoding } from '../ingest/text-decoding.js';
 import type { Store } from '../store/database.js';
+import { closedMonths } from '../store/period-closes.js';
+import { describeClosure, firstOpenMonthFrom } from '../domain/period-close.js';
 import type { Surface } from '../store/audit-log.js';
 import {
   withFocusDelivery,
@@ -93,8 +95,34 @@ export interface FocusImportResult {
 export async function importFocus(store: Store, request: ImportFocusRequest): Promise<FocusImportResult> {
   const plan = await planFocusDeliveries(request.paths);
   const deliveries: FocusDeliveryResult[] = [];
-  for (const planned of plan.deliveries) deliveries.push(await importPlannedDelivery(store, planned, request));
+  for (const planned of plan.deliveries) {
+    const result = await importPlannedDelivery(store, planned, request);
+    deliveries.push(result.status === 'imported' ? await withClosedMonthNotes(store, result) : result);
+  }
   return { deliveries, warnings: [...plan.warnings] };
+}
+
+/**
+ * A delivery into a closed month does not move the closed figures; say so, so nobody expects the
+ * closed report to change and everybody knows where the difference went.
+ */
+async function withClosedMonthNotes(store: Store, result: FocusDeliveryResult): Promise<FocusDeliveryResult> {
+  const closed = await closedMonths(store.db);
+  if (closed.size === 0) return result;
+  const notes: string[] = [];
+  const seen = new Set<string>();
+  for (const s of result.slices) {
+    const key = s.billingPeriodStart.slice(0, 7);
+    const closure = closed.get(key);
+    if (!closure || seen.has(key)) continue;
+    seen.add(key);
+    notes.push(
+      `${key} is closed (${describeClosure(closure)}): its reports keep the figures as closed; ` +
+        `what this delivery changed there is a post-close adjustment, booked in ${firstOpenMonthFrom(key, closed)}'s chargeback ` +
+        `(see \`costbridge showback --period ${key}\`)`,
+    );
+  }
+  return notes.length ? { ...result, warnings: [...result.warnings, ...notes] } : result;
 }
 
 /**

@@ -152,8 +152,10 @@ describe.each(storeKinds)('period close on %s', (kind) => {
     // A rule for October's Storage line.
     const rule = await run('rules', 'add', '--set', 'cost-center=CC-A', '--sub-account', 'sub-2', '--priority', '100', '--from', '2026-10', '--to', '2026-10', '--as', 'ops@example.com');
     expect(rule).toContain("effective in the books from 2026-11 (2026-10 is closed: its figures stay as closed and the change is a post-close adjustment (2026-10 in 2026-11's chargeback))");
-    // A restatement of October's slice: CC-A's compute 100.00 -> 125.00.
-    await restateOctober('125.00');
+    // A restatement of October's slice: CC-A's compute 100.00 -> 125.00; the import says where the difference goes.
+    const restated = await cli(tdb, 'import', 'focus', await file('oct-125.00.csv', focusCsv(month('2026-10', '125.00'))));
+    expect(restated.code).toBe(0);
+    expect(restated.stderr).toMatch(/warning: 2026-10 is closed \(October 2026 closed on \d{4}-\d{2}-\d{2} by fin@example.com\): its reports keep the figures as closed; what this delivery changed there is a post-close adjustment, booked in 2026-11's chargeback/);
     // A backdated recognition is refused, naming the first open month.
     const proposed = await json('savings', 'propose', '--title', 'Rightsize', '--lever', 'rightsizing', '--type', 'reduction', '--cost-center', 'CC-A', '--filter', 'provider=Nimbus', '--effective', '2026-10-01', '--estimate', '10', '--as', 'ops@example.com');
     const id = proposed.saving.id as string;
