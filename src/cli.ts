@@ -66,7 +66,13 @@ export async function runCli(
         sharedStore
           ? Promise.resolve(sharedStore)
           : (store ??= import('./cli/open-store.js').then((m) => m.openConfiguredStore(ctx.config, io.err, commandLine(argv)))),
-      actor: (as) => as?.trim() || ctx.config.defaultActor,
+      actor: async (as, options) => {
+        const named = as?.trim() || ctx.config.namedActor;
+        if (!named) return ctx.config.defaultActor;
+        if (options?.unchecked) return named;
+        const { requireKnownActor } = await import('./app/known-actor.js');
+        return requireKnownActor(await ctx.store(), named, commandLine(argv));
+      },
     };
     const { Command } = await import('commander');
     const program: CommandType = new Command('costbridge')

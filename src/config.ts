@@ -116,6 +116,8 @@ export interface Config {
   readonly logLevel: (typeof logLevels)[number];
   /** Who a CLI action is attributed to in the audit log when no `--as` is given. */
   readonly defaultActor: string;
+  /** `COSTBRIDGE_USER` when set: a name given on purpose, so it must be a known person. */
+  readonly namedActor?: string;
   /** Attribution: which shared fields a line must have, noise thresholds, governed categories, chargeback accounts. */
   readonly attribution: {
     /** Shared-field flags (`cost-center`, `owner` ...) a line must resolve to count as attributed. */
@@ -201,6 +203,7 @@ export function loadConfig(
     timezone: e.COSTBRIDGE_TIMEZONE,
     logLevel: e.LOG_LEVEL,
     defaultActor: e.COSTBRIDGE_USER ?? (e.USER ? `cli:${e.USER}` : 'cli'),
+    ...(e.COSTBRIDGE_USER ? { namedActor: e.COSTBRIDGE_USER } : {}),
     attribution: Object.freeze({
       requiredFields: Object.freeze(e.COSTBRIDGE_REQUIRED_FIELDS),
       minAmount: e.COSTBRIDGE_UNATTRIBUTED_MIN_AMOUNT,

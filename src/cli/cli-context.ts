@@ -13,6 +13,9 @@ export interface CliContext {
   readonly io: CliIo;
   /** The store, opened and migrated on first call. */
   store(): Promise<Store>;
-  /** The person an action is recorded as: `--as` when given, else the configured default. */
-  actor(as?: string): string;
+  /**
+   * The person an action is recorded as: `--as` when given, else `COSTBRIDGE_USER`, else `cli:$USER`.
+   * A name given on purpose must be a known person, unless `unchecked` (the first admin names themselves).
+   */
+  actor(as?: string, options?: { readonly unchecked?: boolean }): Promise<string>;
 }

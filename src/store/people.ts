@@ -75,6 +75,11 @@ export function listPeople(db: Db): Promise<Person[]> {
   return peopleWhere(db, (qb) => qb);
 }
 
+/** Whether anyone at all is known (a fresh install records any name until its first person exists). */
+export async function anyPerson(db: Db): Promise<boolean> {
+  return (await db.selectFrom('person').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 /** Whether anyone holds the admin role. */
 export async function anyAdmin(db: Db): Promise<boolean> {
   const row = await db.selectFrom('person_role').select('person_id').where('role', '=', 'admin').limit(1).executeTakeFirst();

@@ -263,7 +263,12 @@ describe.each(storeKinds)('hostile inputs against serve and the CLI on %s', (kin
       const reverse = await cli(tdb, 'savings', 'reverse', savingId, '--reason', 'x', '--as', 'bo@acme.example');
       expect(reverse.stderr).toContain('it needs itfm');
       await expectNothingChanged(before);
-      expect(await count('audit_log', sql`outcome = 'refused' AND actor = 'ghost-not-a-person'`)).toBe(2);
+      expect(await count('audit_log', sql`outcome = 'refused' AND actor = 'ghost-not-a-person' AND action = 'cli.command'`)).toBe(2);
+      // Not only decisions the policy governs: any command run as somebody must name a known person.
+      const rule = await cli(tdb, 'rules', 'add', '--set', 'cost-center=CC-100', '--provider', 'Nimbus', '--priority', '50', '--from', '2026-11', '--as', 'ghost-not-a-person');
+      expect(rule.code).toBe(1);
+      expect(rule.stderr).toContain('"ghost-not-a-person" is not a known person');
+      await expectNothingChanged(before);
     });
 
     it('identity by email from another workspace or app: refused before anything is looked up', async () => {
@@ -305,6 +310,12 @@ describe.each(storeKinds)('hostile inputs against serve and the CLI on %s', (kin
     });
 
     it('Slack timestamps ten minutes off, in either direction, get 401 and are not processed', async () => {
+      // On a loaded machine the previous test's message update can land late: wait for quiet first.
+      for (let seen = -1; seen !== h.slack.calls.length; ) {
+        seen = h.slack.calls.length;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      h.slack.calls.length = 0;
       const before = await snapshot();
       const inbound = await count('chat_inbound');
       const now = Math.floor(Date.now() / 1000);

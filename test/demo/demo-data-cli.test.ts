@@ -15,7 +15,7 @@ async function run(...args: string[]): Promise<{ out: string; err: string }> {
     config: {} as Config,
     io: { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`) },
     store: () => Promise.reject(new Error('demo-data must not open the store')),
-    actor: (as) => as ?? 'test',
+    actor: async (as) => as ?? 'test',
   };
   const program = new Command('costbridge').exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
   registerDemoData(program, ctx);

@@ -31,7 +31,7 @@ export function registerAliases(program: Command, ctx: CliContext): void {
       const { before, linesUpdated, books } = await saveTagAlias(
         store.db,
         { tagKey, field, priority: Number(opts.priority) },
-        { actor: ctx.actor(opts.as), surface: 'cli' },
+        { actor: await ctx.actor(opts.as), surface: 'cli' },
       );
       const was = before ? ` (was ${sharedFieldFlag(before.field)}, priority ${before.priority})` : '';
       ctx.io.out(`tag key "${tagKey}" now means ${sharedFieldFlag(field)}${was}; ${linesUpdated} stored line(s) re-resolved${booksNote(books, false)}`);

@@ -61,7 +61,7 @@ export function registerCadence(program: Command, ctx: CliContext): void {
         timezone: o.timezone ?? ctx.config.timezone,
         channels: o.channel,
         costCenters: o.costCenter,
-        actor: ctx.actor(o.as),
+        actor: await ctx.actor(o.as),
         surface: 'cli',
         now,
       });
@@ -119,7 +119,7 @@ export function registerCadence(program: Command, ctx: CliContext): void {
     .description('remove a cadence (its past runs stay in review history; a removed default is not re-created)')
     .option('--as <user>', 'who is recorded as making the change')
     .action(async (name: string, o: { as?: string }) => {
-      const r = await removeCadence(await store(), { name, actor: ctx.actor(o.as), surface: 'cli' });
+      const r = await removeCadence(await store(), { name, actor: await ctx.actor(o.as), surface: 'cli' });
       if (!r.ok) throw new CostbridgeError(r.code, r.message);
       ctx.io.out(`Removed cadence ${name}.`);
     });
@@ -130,7 +130,7 @@ export function registerCadence(program: Command, ctx: CliContext): void {
       .description(paused ? 'stop running a cadence until resumed' : 'run a paused cadence again (occurrences missed while paused are not caught up)')
       .option('--as <user>', 'who is recorded as making the change')
       .action(async (name: string, o: { as?: string }) => {
-        const r = await pauseCadence(await store(), { name, paused, actor: ctx.actor(o.as), surface: 'cli', now: new Date() });
+        const r = await pauseCadence(await store(), { name, paused, actor: await ctx.actor(o.as), surface: 'cli', now: new Date() });
         if (!r.ok) throw new CostbridgeError(r.code, r.message);
         ctx.io.out(r.changed ? `${paused ? 'Paused' : 'Resumed'} cadence ${name}.` : `Cadence ${name} was already ${paused ? 'paused' : 'active'}.`);
       });
@@ -142,7 +142,7 @@ export function registerCadence(program: Command, ctx: CliContext): void {
     .requiredOption('--channel <platform:id>', 'slack:CHANNEL_ID or teams:CONVERSATION_ID')
     .option('--as <user>', 'who is recorded as making the change')
     .action(async (kind: string, duration: string, o: { channel: string; as?: string }) => {
-      const r = await muteAlertKind(await store(), { channel: o.channel, kind, duration, actor: ctx.actor(o.as), surface: 'cli', now: new Date() });
+      const r = await muteAlertKind(await store(), { channel: o.channel, kind, duration, actor: await ctx.actor(o.as), surface: 'cli', now: new Date() });
       ctx.io.out(`Muted ${r.kind} in ${r.channel} until ${r.until.toISOString()}.`);
     });
 
@@ -152,7 +152,7 @@ export function registerCadence(program: Command, ctx: CliContext): void {
     .requiredOption('--channel <platform:id>', 'slack:CHANNEL_ID or teams:CONVERSATION_ID')
     .option('--as <user>', 'who is recorded as making the change')
     .action(async (kind: string, o: { channel: string; as?: string }) => {
-      const lifted = await unmuteAlertKind(await store(), { channel: o.channel, kind, actor: ctx.actor(o.as), surface: 'cli' });
+      const lifted = await unmuteAlertKind(await store(), { channel: o.channel, kind, actor: await ctx.actor(o.as), surface: 'cli' });
       ctx.io.out(lifted ? `Unmuted ${kind} in ${o.channel}.` : `${o.channel} had no mute of ${kind}.`);
     });
 
@@ -162,7 +162,7 @@ export function registerCadence(program: Command, ctx: CliContext): void {
     .requiredOption('--channel <platform:id>', 'slack:CHANNEL_ID or teams:CONVERSATION_ID')
     .option('--as <user>', 'who is recorded as making the change')
     .action(async (costCenter: string, o: { channel: string; as?: string }) => {
-      const r = await subscribe(await store(), { channel: o.channel, costCenter, actor: ctx.actor(o.as), surface: 'cli', now: new Date() });
+      const r = await subscribe(await store(), { channel: o.channel, costCenter, actor: await ctx.actor(o.as), surface: 'cli', now: new Date() });
       const what = r.costCenter === '*' ? 'the overview' : `cost center ${r.costCenter}`;
       ctx.io.out(r.created ? `Subscribed ${r.channel} to ${what}.` : `${r.channel} was already subscribed to ${what}.`);
     });
@@ -173,7 +173,7 @@ export function registerCadence(program: Command, ctx: CliContext): void {
     .requiredOption('--channel <platform:id>', 'slack:CHANNEL_ID or teams:CONVERSATION_ID')
     .option('--as <user>', 'who is recorded as making the change')
     .action(async (costCenter: string | undefined, o: { channel: string; as?: string }) => {
-      const removed = await unsubscribe(await store(), { channel: o.channel, costCenter, actor: ctx.actor(o.as), surface: 'cli' });
+      const removed = await unsubscribe(await store(), { channel: o.channel, costCenter, actor: await ctx.actor(o.as), surface: 'cli' });
       ctx.io.out(removed.length > 0 ? `Unsubscribed ${o.channel} from ${removed.map((c) => (c === '*' ? 'all' : c)).join(', ')}.` : `${o.channel} had no such subscription.`);
     });
 }

@@ -32,7 +32,7 @@ export function registerChargeback(program: Command, ctx: CliContext): void {
         dryRun: opts.dryRun === true,
         accounts: { clearingAccount: ctx.config.attribution.clearingAccount, defaultGlAccount: ctx.config.attribution.defaultGlAccount },
         sharedPoolsFile: ctx.config.attribution.sharedPoolsFile,
-        actor: ctx.actor(opts.as),
+        actor: await ctx.actor(opts.as),
         surface: 'cli',
       });
       ctx.io.out(opts.json ? JSON.stringify(chargebackJson(result)) : chargebackText(result));

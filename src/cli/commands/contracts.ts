@@ -20,7 +20,7 @@ export function registerContracts(program: Command, ctx: CliContext): void {
     .option('--as <user>', 'who the change is recorded as')
     .option('--json', 'print JSON on stdout')
     .action(async (file: string, opts: { as?: string; json?: boolean }) => {
-      const result = await applyContracts(await ctx.store(), { path: file, actor: ctx.actor(opts.as), surface: 'cli' });
+      const result = await applyContracts(await ctx.store(), { path: file, actor: await ctx.actor(opts.as), surface: 'cli' });
       if (opts.json) {
         ctx.io.out(JSON.stringify(result));
         return;

@@ -38,7 +38,7 @@ export function registerGlossary(program: Command, ctx: CliContext): void {
         term,
         definition: opts.definition,
         aliases: parseGlossaryAliases(opts.aliases),
-        actor: ctx.actor(opts.as),
+        actor: await ctx.actor(opts.as),
         surface: 'cli',
       });
       // The parent's own --json takes the flag when it is given after `add`, so ask both.

@@ -30,7 +30,7 @@ export function registerImportFocus(importCommand: Command, ctx: CliContext): vo
       const store = await ctx.store();
       const result = await importFocus(store, {
         paths,
-        actor: ctx.actor(opts.as),
+        actor: await ctx.actor(opts.as),
         surface: 'cli',
         mode: opts.mode,
         ...(encoding ? { encoding } : {}),

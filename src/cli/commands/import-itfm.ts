@@ -36,7 +36,7 @@ export function registerImportItfm(importCommand: Command, ctx: CliContext): voi
     importer: (store: Store, request: ItfmImportRequest) => Promise<R>,
     describe: (result: R) => string[],
   ) => {
-    const result = await importer(await ctx.store(), { path: file, actor: ctx.actor(opts.as), surface: 'cli', map: opts.map ?? [] });
+    const result = await importer(await ctx.store(), { path: file, actor: await ctx.actor(opts.as), surface: 'cli', map: opts.map ?? [] });
     for (const w of result.warnings) ctx.io.err(`costbridge: ${file}: warning: ${w}`);
     if (opts.json) ctx.io.out(JSON.stringify(itfmImportJson(result)));
     else if (result.skipped) ctx.io.out(`${file}: skipped, ${result.skippedReason}`);

@@ -43,7 +43,7 @@ export function registerPeriod(program: Command, ctx: CliContext): void {
     .action(async (month: string, opts: { as?: string; json?: boolean }) => {
       const r = await closePeriod(await ctx.store(), {
         period: parseBillingMonth(month, 'the month'),
-        actor: ctx.actor(opts.as),
+        actor: await ctx.actor(opts.as),
         surface: 'cli',
         sharedPoolsFile: ctx.config.attribution.sharedPoolsFile,
       });
@@ -69,7 +69,7 @@ export function registerPeriod(program: Command, ctx: CliContext): void {
     .option('--as <user>', 'who reopens it (an admin)')
     .option('--json', 'print JSON on stdout')
     .action(async (month: string, opts: { reason: string; as?: string; json?: boolean }) => {
-      const r = await reopenPeriod(await ctx.store(), { period: parseBillingMonth(month, 'the month'), reason: opts.reason, actor: ctx.actor(opts.as), surface: 'cli' });
+      const r = await reopenPeriod(await ctx.store(), { period: parseBillingMonth(month, 'the month'), reason: opts.reason, actor: await ctx.actor(opts.as), surface: 'cli' });
       if (!r.ok) fail(r);
       if (opts.json) ctx.io.out(JSON.stringify({ ok: true, ...closureJson(r.closure) }));
       else ctx.io.out(`${r.closure.period} reopened by ${r.closure.reopenedBy} (${r.closure.reopenReason}); it was ${describeClosure(r.closure).replace(/^\S+ \d{4} /, '')}.`);

@@ -93,7 +93,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
         trigger: 'manual',
         dryRun: o.dryRun,
         force: o.force,
-        actor: ctx.actor(o.as),
+        actor: await ctx.actor(o.as),
         surface: 'cli',
         runner: runnerId(),
         settings: reviewSettings(ctx.config),

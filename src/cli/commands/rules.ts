@@ -80,7 +80,7 @@ export function registerRules(program: Command, ctx: CliContext): void {
         assign,
         priority: parsePriority(opts.priority),
         periods: parseEffectivePeriods(opts.from, opts.to),
-        actor: ctx.actor(opts.as),
+        actor: await ctx.actor(opts.as),
         surface: 'cli',
       });
       if (opts.json) ctx.io.out(JSON.stringify(result));
@@ -120,7 +120,7 @@ export function registerRules(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON on stdout')
     .action(async (id: string, opts: { as?: string; json?: boolean }) => {
       if (!/^\d+$/.test(id)) throw new CostbridgeError('INPUT_INVALID', `rule id must be a number, got ${JSON.stringify(id)}`);
-      const result = await removeAttributionRule(await ctx.store(), { ruleId: Number(id), actor: ctx.actor(opts.as), surface: 'cli' });
+      const result = await removeAttributionRule(await ctx.store(), { ruleId: Number(id), actor: await ctx.actor(opts.as), surface: 'cli' });
       if (!result.ok) throw new CostbridgeError('NOT_FOUND', result.message);
       if (opts.json) ctx.io.out(JSON.stringify(result));
       else ctx.io.out(`rule ${id} removed; ${result.linesChanged} stored line(s) re-attributed${booksNote(result.books)}`);

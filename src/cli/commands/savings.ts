@@ -210,7 +210,7 @@ export function registerSavings(program: Command, ctx: CliContext): void {
         ...(s('basis') !== undefined ? { basis: parseUsageBasis(s('basis')!) } : {}),
         ...(s('reference') !== undefined ? { referenceCost: parseReferenceCost(s('reference')!) } : {}),
         ...(s('evidence') !== undefined ? { evidence: s('evidence') } : {}),
-        actor: ctx.actor(s('as')),
+        actor: await ctx.actor(s('as')),
         surface: 'cli',
       });
       if (!result.ok) fail(result);
@@ -237,7 +237,7 @@ export function registerSavings(program: Command, ctx: CliContext): void {
     .requiredOption('--amount <amount>', 'recognized monthly amount')
     .action(async (id: string, o: { amount: string; as?: string; expectVersion?: string; json?: boolean }) => {
       const r = await validateSaving(await ctx.store(), {
-        id, amount: parsePositiveAmount(o.amount, '--amount'), actor: ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion),
+        id, amount: parsePositiveAmount(o.amount, '--amount'), actor: await ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion),
       });
       if (!r.ok) fail(r);
       ctx.io.out(o.json ? JSON.stringify(decisionJson(r)) : decisionText(r, 'validated'));
@@ -247,7 +247,7 @@ export function registerSavings(program: Command, ctx: CliContext): void {
     .requiredOption('--from <YYYY-MM>', 'first budget month lowered')
     .action(async (id: string, o: { from: string; as?: string; expectVersion?: string; json?: boolean }) => {
       const r = await recognizeSaving(await ctx.store(), {
-        id, from: month(o.from, '--from')!, actor: ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion),
+        id, from: month(o.from, '--from')!, actor: await ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion),
       });
       if (!r.ok) fail(r);
       ctx.io.out(o.json ? JSON.stringify(decisionJson(r)) : decisionText(r, 'recognized'));
@@ -263,7 +263,7 @@ export function registerSavings(program: Command, ctx: CliContext): void {
         ...(o.from !== undefined ? { from: month(o.from, '--from')! } : {}),
         now: new Date(),
         timezone: ctx.config.timezone,
-        actor: ctx.actor(o.as),
+        actor: await ctx.actor(o.as),
         surface: 'cli',
         expectedVersion: version(o.expectVersion),
       });
@@ -275,7 +275,7 @@ export function registerSavings(program: Command, ctx: CliContext): void {
     .requiredOption('--reason <text>', 'why')
     .action(async (id: string, o: { reason: string; as?: string; expectVersion?: string; json?: boolean }) => {
       if (o.reason.trim() === '') throw new CostbridgeError('INPUT_INVALID', '--reason is empty');
-      const r = await rejectSaving(await ctx.store(), { id, reason: o.reason, actor: ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion) });
+      const r = await rejectSaving(await ctx.store(), { id, reason: o.reason, actor: await ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion) });
       if (!r.ok) fail(r);
       ctx.io.out(o.json ? JSON.stringify(decisionJson(r)) : decisionText(r, 'rejected'));
     });
@@ -284,14 +284,14 @@ export function registerSavings(program: Command, ctx: CliContext): void {
     .requiredOption('--reason <text>', 'why the recognition is undone')
     .action(async (id: string, o: { reason: string; as?: string; expectVersion?: string; json?: boolean }) => {
       if (o.reason.trim() === '') throw new CostbridgeError('INPUT_INVALID', '--reason is empty');
-      const r = await reverseSaving(await ctx.store(), { id, reason: o.reason, actor: ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion) });
+      const r = await reverseSaving(await ctx.store(), { id, reason: o.reason, actor: await ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion) });
       if (!r.ok) fail(r);
       ctx.io.out(o.json ? JSON.stringify(decisionJson(r)) : decisionText(r, 'reversed (validated again)'));
     });
 
   decision('withdraw', 'the proposer withdraws their proposed or validated saving').action(
     async (id: string, o: { as?: string; expectVersion?: string; json?: boolean }) => {
-      const r = await withdrawSaving(await ctx.store(), { id, actor: ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion) });
+      const r = await withdrawSaving(await ctx.store(), { id, actor: await ctx.actor(o.as), surface: 'cli', expectedVersion: version(o.expectVersion) });
       if (!r.ok) fail(r);
       ctx.io.out(o.json ? JSON.stringify(decisionJson(r)) : decisionText(r, 'withdrawn'));
     },

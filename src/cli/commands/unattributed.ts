@@ -106,7 +106,7 @@ export function registerUnattributed(program: Command, ctx: CliContext): void {
         ...(opts.owner ? { owner: opts.owner } : {}),
         ...(opts.legalEntity ? { legalEntity: opts.legalEntity } : {}),
         scope: opts.ruleScope,
-        actor: ctx.actor(opts.as),
+        actor: await ctx.actor(opts.as),
         surface: 'cli',
       });
       if (!result.ok) {
@@ -130,7 +130,7 @@ export function registerUnattributed(program: Command, ctx: CliContext): void {
         itemId: itemId(id),
         reason: opts.reason,
         ...(opts.sharedPool ? { sharedPool: opts.sharedPool } : {}),
-        actor: ctx.actor(opts.as),
+        actor: await ctx.actor(opts.as),
         surface: 'cli',
       });
       if (!result.ok) {

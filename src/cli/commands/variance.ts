@@ -72,7 +72,7 @@ export function registerVariance(program: Command, ctx: CliContext): void {
         text: opts.text,
         savingId: opts.saving,
         change: opts.change,
-        actor: ctx.actor(opts.as),
+        actor: await ctx.actor(opts.as),
         surface: 'cli',
       });
       if (!result.ok) throw new CostbridgeError(result.code === 'INPUT_INVALID' || result.code === 'FORBIDDEN' || result.code === 'CONFLICT' ? result.code : 'NOT_FOUND', result.message);
@@ -108,7 +108,7 @@ export function registerVariance(program: Command, ctx: CliContext): void {
     .option('--as <user>', 'who changes it (recorded in the audit log)')
     .option('--json', 'print JSON on stdout')
     .action(async (code: string, opts: { amount: string; share: string; as?: string; json?: boolean }) => {
-      const r = await setVarianceThreshold(await ctx.store(), { costCenter: code, amount: opts.amount, share: opts.share, actor: ctx.actor(opts.as), surface: 'cli' });
+      const r = await setVarianceThreshold(await ctx.store(), { costCenter: code, amount: opts.amount, share: opts.share, actor: await ctx.actor(opts.as), surface: 'cli' });
       if (!r.ok) throw new CostbridgeError(r.code === 'INPUT_INVALID' ? 'INPUT_INVALID' : 'NOT_FOUND', r.message);
       if (opts.json) ctx.io.out(JSON.stringify({ costCenter: r.after.costCenter, amount: r.after.amount, share: r.after.share, before: r.before }));
       else ctx.io.out(`${r.after.costCenter}: explain variances from ${r.after.amount} and ${r.after.share} of the comparison${r.before ? ` (was ${r.before.amount} and ${r.before.share})` : ''}`);
