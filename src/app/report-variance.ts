@@ -281,7 +281,7 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
     }
   }
   const largestFirst = (a: VarianceRow, b: VarianceRow) => new Money(b.variance).abs().cmp(new Money(a.variance).abs()) || a.scope.localeCompare(b.scope) || a.currency.localeCompare(b.currency);
-  const ordered = shape.rollup ? currencies.flatMap((c) => sortComparisonRows(rows.filter((r) => r.currency === c), largestFirst)) : rows.sort(largestFirst);
+  const ordered = shape.rollup ? currencies.flatMap((c) => sortComparisonRows(rows.filter((r) => r.currency === c), largestFirst, (r) => r.scope)) : rows.sort(largestFirst);
   const picked = request.scope !== undefined && shaped ? pickScope(ordered, request.scope) : ordered;
   const top = topLevel(picked);
   return {

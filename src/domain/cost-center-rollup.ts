@@ -106,9 +106,9 @@ export function comparisonScopes(present: Iterable<string>, parents: CostCenterP
  * Orders rows for display: top-level rows by `compare`, each followed by its children (recursively,
  * also by `compare`), so a tree reads top down whatever the sort.
  */
-export function sortComparisonRows<T extends { readonly scope: string; readonly parent: string | null }>(rows: readonly T[], compare: (a: T, b: T) => number): T[] {
+export function sortComparisonRows<T extends { readonly parent: string | null }>(rows: readonly T[], compare: (a: T, b: T) => number, scopeOf: (row: T) => string): T[] {
   const below = new Map<string | null, T[]>();
-  const scopes = new Set(rows.map((r) => r.scope));
+  const scopes = new Set(rows.map(scopeOf));
   for (const r of rows) {
     const p = r.parent !== null && scopes.has(r.parent) ? r.parent : null;
     below.set(p, [...(below.get(p) ?? []), r]);
@@ -117,7 +117,7 @@ export function sortComparisonRows<T extends { readonly scope: string; readonly 
   const visit = (parent: string | null) => {
     for (const r of [...(below.get(parent) ?? [])].sort(compare)) {
       out.push(r);
-      visit(r.scope);
+      visit(scopeOf(r));
     }
   };
   visit(null);
