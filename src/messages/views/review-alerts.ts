@@ -80,10 +80,14 @@ export function preCloseHandoffMessage(view: HandoffMessageView): Message {
   const unattributed = view.rows.find((r) => r.costCenter === unattributedScope);
   const overCenters = over.filter((r) => r.costCenter !== unattributedScope);
   const overUnattributed = over.some((r) => r.costCenter === unattributedScope);
-  const headline = [
-    overCenters.length > 0 ? md`*${overCenters.length}* cost centers are projected over budget beyond the materiality thresholds.` : 'No cost center is projected materially over budget.',
-    overUnattributed && unattributed ? md` *${formatMoney(unattributed.projected, unattributed.currency)}* of unattributed spend has no budget (shown as its own row).` : '',
-  ];
+  // Unattributed spend without a carrier has no budget: said first, never hidden behind "nothing over budget".
+  const headline =
+    overUnattributed && unattributed
+      ? [
+          md`*${formatMoney(unattributed.projected, unattributed.currency)}* of unattributed spend (its own row) is projected with no budget; `,
+          overCenters.length > 0 ? md`*${overCenters.length}* cost centers are projected over budget beyond the materiality thresholds.` : 'beyond it, no cost center is projected materially over budget.',
+        ]
+      : [overCenters.length > 0 ? md`*${overCenters.length}* cost centers are projected over budget beyond the materiality thresholds.` : 'No cost center is projected materially over budget.'];
   const blocks: MessageBlock[] = [
     header(`Pre-close handoff · ${view.period}${scope}${demo}`),
     text(md`FinOps' projected period end for *${view.period}* (effective cost, data before ${view.asOf}), handed to ITFM on ${view.handoffDate}, before close. `, ...headline),
