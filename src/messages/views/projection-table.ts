@@ -2,7 +2,7 @@ import type { DigestBudgetRow } from '../../domain/digest.js';
 import { formatMoney, Money } from '../../domain/money.js';
 import { table } from '../message-blocks.js';
 import type { TableBlock } from '../message-model.js';
-import { rollupLabel, unattributedScope } from '../../domain/cost-center-rollup.js';
+import { rollupLabel } from '../../domain/cost-center-rollup.js';
 
 /** An amount with its sign (`+`/`-`, none for zero), for differences to budget or forecast. */
 export function signedAmount(amount: string, currency: string): string {
@@ -41,7 +41,7 @@ export function projectionTable(rows: readonly Omit<DigestBudgetRow, 'name'>[]):
  */
 export function projectionLabel(r: Omit<DigestBudgetRow, 'name'>): string {
   const warn = r.material && r.carriedBy == null && new Money(r.differenceToBudget).isPos() ? '⚠ ' : '';
-  const notes = [rollupLabel(r.children ?? 0), r.includesUnattributed != null ? `+ ${unattributedScope}` : '', r.carriedBy != null ? `in ${r.carriedBy}` : ''].filter(Boolean);
+  const notes = [rollupLabel(r.children ?? 0), r.includesUnattributed != null ? '+ unattributed' : '', r.carriedBy != null ? `in ${r.carriedBy}` : ''].filter(Boolean);
   return `${'\u2003'.repeat(r.depth ?? 0)}${warn}${r.costCenter}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
