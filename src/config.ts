@@ -57,6 +57,11 @@ const schema = z.object({
   COSTBRIDGE_CLEARING_ACCOUNT: z.string().trim().min(1).default('IT-CLEARING'),
   COSTBRIDGE_DEFAULT_GL_ACCOUNT: z.string().trim().min(1).default('IT-CLOUD'),
   COSTBRIDGE_SHARED_POOLS_FILE: z.string().trim().min(1).optional(),
+  COSTBRIDGE_UNATTRIBUTED_COST_CENTER: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined)),
   COSTBRIDGE_MATERIALITY_AMOUNT: decimalSetting('1000'),
   COSTBRIDGE_MATERIALITY_SHARE: decimalSetting('0.05'),
   COSTBRIDGE_FORECAST_WINDOW_DAYS: wholeNumber(7, 90),
@@ -131,6 +136,8 @@ export interface Config {
     readonly defaultGlAccount: string;
     /** Optional YAML/JSON file of shared-cost pools. */
     readonly sharedPoolsFile: string | undefined;
+    /** The cost center the GL books unattributed spend to: its budget and forecast are compared with its own spend plus the unattributed spend (checked against master data where used). */
+    readonly unattributedCostCenter: string | null;
   };
   /** Variance: materiality thresholds and the run-rate forecast and handoff settings. */
   readonly variance: {
@@ -212,6 +219,7 @@ export function loadConfig(
       clearingAccount: e.COSTBRIDGE_CLEARING_ACCOUNT,
       defaultGlAccount: e.COSTBRIDGE_DEFAULT_GL_ACCOUNT,
       sharedPoolsFile: e.COSTBRIDGE_SHARED_POOLS_FILE ? resolve(cwd, e.COSTBRIDGE_SHARED_POOLS_FILE) : undefined,
+      unattributedCostCenter: e.COSTBRIDGE_UNATTRIBUTED_COST_CENTER ?? null,
     }),
     variance: Object.freeze({
       materialityAmount: e.COSTBRIDGE_MATERIALITY_AMOUNT,

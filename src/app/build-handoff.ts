@@ -16,6 +16,8 @@ import { frozenFacts, liveFacts } from '../store/cost-facts.js';
 import { sumByScope } from '../store/variance-price-keys.js';
 import { periodStatus, type ClosedStatus } from './closed-period-status.js';
 import { reportVariance, type VarianceRow } from './report-variance.js';
+import { comparedScopes, comparisonScopes, sortComparisonRows, topLevel, unattributedScope } from '../domain/cost-center-rollup.js';
+import { loadComparisonHierarchy } from './comparison-hierarchy.js';
 
 /** The pre-close handoff request. */
 export interface HandoffRequest {
@@ -28,6 +30,10 @@ export interface HandoffRequest {
   readonly materiality: MaterialityThreshold;
   /** Top drivers per cost center (default 5). */
   readonly drivers?: number | undefined;
+  /** Roll descendants into their parents along master data's parent codes (default true). */
+  readonly rollup?: boolean | undefined;
+  /** `COSTBRIDGE_UNATTRIBUTED_COST_CENTER`: its budget and forecast are compared with its own plus the unattributed projection. */
+  readonly unattributedCostCenter?: string | null | undefined;
 }
 
 /** What ITFM gets for one cost center before close (EffectiveCost basis). */
@@ -45,10 +51,24 @@ export interface HandoffRow {
   readonly budget: string;
   /** The ITFM forecast. */
   readonly itfmForecast: string;
-  /** projectedWithPlannedActions - budget. */
+  /**
+   * What budget and forecast are compared with: projectedWithPlannedActions, plus the unattributed
+   * projection on the row carrying it, 0 on the carried unattributed row.
+   */
+  readonly comparedProjection: string;
+  /** comparedProjection - budget. */
   readonly differenceToBudget: string;
-  /** projectedWithPlannedActions - itfmForecast. */
+  /** comparedProjection - itfmForecast. */
   readonly differenceToForecast: string;
+  /** 0 for a top-level row; a rolled-up child is one deeper than its parent. */
+  readonly depth: number;
+  readonly parent: string | null;
+  /** Cost centers rolled into this row ("incl. N children"). */
+  readonly children: number;
+  /** Unattributed projection inside comparedProjection (the carrier and its ancestors), else null. */
+  readonly includesUnattributed: string | null;
+  /** On the unattributed row: the cost center whose comparison includes it, else null. */
+  readonly carriedBy: string | null;
   /** Whether differenceToBudget is material. */
   readonly material: boolean;
   /** Month to date vs the same days of the previous month: its components and top price keys. */
@@ -74,6 +94,23 @@ export interface Handoff {
   readonly closed: ClosedStatus | null;
   /** The latest close before this period in words ("October 2026 closed on 2026-11-05 by …"), if any. */
   readonly lastClose: string | null;
+  readonly rollup: boolean;
+  /** The cost center carrying the unattributed row's comparison, or null. */
+  readonly unattributedCarriedBy: string | null;
+  /** Per currency, the sum of the top-level rows (month to date: `report spend` up to as-of). */
+  readonly totals: readonly HandoffTotal[];
+}
+
+/** The sum of a handoff's top-level rows in one currency. */
+export interface HandoffTotal {
+  readonly currency: string;
+  readonly monthToDate: string;
+  readonly projected: string;
+  readonly projectedWithPlannedActions: string;
+  readonly budget: string;
+  readonly itfmForecast: string;
+  readonly differenceToBudget: string;
+  readonly differenceToForecast: string;
 }
 
 /**
@@ -131,37 +168,78 @@ export async function buildHandoff(store: Store, request: HandoffRequest): Promi
   const projections = new Map(forecast.rows.map((r) => [key(r.scope, r.currency), r]));
   const drivers = new Map<string, VarianceRow>((variance?.rows ?? []).map((r) => [key(r.scope, r.currency), r]));
   const keys = new Set([...projections.keys(), ...budgets.keys(), ...itfmForecasts.keys(), ...[...postClose].filter(([, v]) => !new Money(v).isZero()).map(([k]) => k)]);
-  const codes = [...keys].map((k) => (JSON.parse(k) as [string, string])[0]);
+  const hierarchy = await loadComparisonHierarchy(store, request.unattributedCostCenter);
+  const shape = { rollup: request.rollup !== false, carrier: hierarchy.carrier };
+  type Leaf = { monthToDate: Money; projected: Money; withActions: Money; budget: Money; forecast: Money; postClose: Money };
+  const leaves = new Map<string, Leaf>();
+  for (const k of keys) {
+    const p = projections.get(k);
+    const leaf = {
+      monthToDate: new Money(p?.monthToDate ?? 0),
+      projected: new Money(p?.baseline ?? 0),
+      withActions: new Money(p?.withPlannedActions ?? 0),
+      budget: budgets.get(k) ?? new Money(0),
+      forecast: itfmForecasts.get(k) ?? new Money(0),
+      postClose: new Money(postClose.get(k) ?? 0),
+    };
+    // A zero row with no budget (and, rolled up, no children) says nothing: a parent returns through its children.
+    if (Object.values(leaf).every((v) => v.isZero()) && !(p?.plannedSavings.length)) continue;
+    leaves.set(k, leaf);
+  }
+  const currencies = [...new Set([...leaves.keys()].map((k) => (JSON.parse(k) as [string, string])[1]))].sort();
+  const shaped = currencies.map((currency) => ({
+    currency,
+    scopes: comparisonScopes(
+      [...leaves.keys()].map((k) => JSON.parse(k) as [string, string]).filter(([, c]) => c === currency).map(([scope]) => scope),
+      hierarchy.parents,
+      shape,
+    ),
+  }));
+  const codes = shaped.flatMap((x) => x.scopes.map((r) => r.scope));
   const [contacts, thresholds] = await Promise.all([loadCostCenterContacts(store.db, codes), loadThresholds(store.db)]);
 
-  const rows: HandoffRow[] = [...keys].map((k) => {
-    const [scope, currency] = JSON.parse(k) as [string, string];
-    const p = projections.get(k);
-    const b = budgets.get(k) ?? new Money(0);
-    const f = itfmForecasts.get(k) ?? new Money(0);
-    const projected = new Money(p?.withPlannedActions ?? 0);
-    const v = drivers.get(k);
-    const threshold = thresholds.get(scope) ?? request.materiality;
-    return {
-      costCenter: scope,
-      name: contacts.get(scope)?.name ?? null,
-      owner: contacts.get(scope)?.owner ?? null,
-      currency,
-      monthToDate: p?.monthToDate ?? '0',
-      projected: p?.baseline ?? '0',
-      projectedWithPlannedActions: projected.toFixed(),
-      budget: b.toFixed(),
-      itfmForecast: f.toFixed(),
-      differenceToBudget: projected.minus(b).toFixed(),
-      differenceToForecast: projected.minus(f).toFixed(),
-      material: isMaterial(projected.minus(b).toFixed(), b.toFixed(), threshold),
-      drivers: v ? { variance: v.variance, components: v.components, keys: v.drivers } : null,
-      plannedActions: p?.plannedSavings ?? [],
-      openVariances: v && v.needsExplanation ? v.unexplainedComponents.map((c) => ({ component: c, amount: v.components[c] })) : [],
-      postCloseAdjustment: closure ? new Money(postClose.get(k) ?? 0).toFixed() : null,
-    };
-  });
-  rows.sort((a, b) => new Money(b.differenceToBudget).abs().cmp(new Money(a.differenceToBudget).abs()) || a.costCenter.localeCompare(b.costCenter));
+  const rows: HandoffRow[] = shaped.flatMap(({ currency, scopes }) =>
+    scopes.map((shapeRow): HandoffRow => {
+      const scope = shapeRow.scope;
+      const k = key(scope, currency);
+      const over = (list: readonly string[], f: (l: Leaf) => Money) => list.reduce((s, m) => s.plus(leaves.has(key(m, currency)) ? f(leaves.get(key(m, currency))!) : 0), new Money(0));
+      const members = shapeRow.members;
+      const b = over(members, (l) => l.budget);
+      const f = over(members, (l) => l.forecast);
+      const withActions = over(members, (l) => l.withActions);
+      const compared = over(comparedScopes(shapeRow), (l) => l.withActions);
+      const p = projections.get(k);
+      const v = drivers.get(k);
+      const threshold = thresholds.get(scope) ?? request.materiality;
+      return {
+        costCenter: scope,
+        name: contacts.get(scope)?.name ?? null,
+        owner: contacts.get(scope)?.owner ?? null,
+        currency,
+        monthToDate: over(members, (l) => l.monthToDate).toFixed(),
+        projected: over(members, (l) => l.projected).toFixed(),
+        projectedWithPlannedActions: withActions.toFixed(),
+        budget: b.toFixed(),
+        itfmForecast: f.toFixed(),
+        comparedProjection: compared.toFixed(),
+        differenceToBudget: compared.minus(b).toFixed(),
+        differenceToForecast: compared.minus(f).toFixed(),
+        material: isMaterial(compared.minus(b).toFixed(), b.toFixed(), threshold),
+        depth: shapeRow.depth,
+        parent: shapeRow.parent,
+        children: shapeRow.children,
+        includesUnattributed: shapeRow.carriesUnattributed ? over([unattributedScope], (l) => l.withActions).toFixed() : null,
+        carriedBy: shapeRow.carriedBy,
+        // Drivers, planned actions and open variances stay with the cost center whose lines they are.
+        drivers: v ? { variance: v.variance, components: v.components, keys: v.drivers } : null,
+        plannedActions: p?.plannedSavings ?? [],
+        openVariances: v && v.needsExplanation ? v.unexplainedComponents.map((c) => ({ component: c, amount: v.components[c] })) : [],
+        postCloseAdjustment: closure ? over(members, (l) => l.postClose).toFixed() : null,
+      };
+    }),
+  );
+  const largestFirst = (a: HandoffRow, b: HandoffRow) => new Money(b.differenceToBudget).abs().cmp(new Money(a.differenceToBudget).abs()) || a.costCenter.localeCompare(b.costCenter);
+  const ordered = currencies.flatMap((c) => sortComparisonRows(rows.filter((r) => r.currency === c), largestFirst, (r) => r.costCenter));
   return {
     period: period.key,
     asOf: forecast.assumptions.asOf,
@@ -169,8 +247,24 @@ export async function buildHandoff(store: Store, request: HandoffRequest): Promi
     basis: 'effective',
     assumptions: forecast.assumptions,
     driversComparedWith: variance ? { period: variance.comparisonPeriod, asOf: variance.asOf } : null,
-    rows,
+    rows: ordered,
     closed: status,
     lastClose: earlier ? describeClosure(earlier) : null,
+    rollup: shape.rollup,
+    unattributedCarriedBy: hierarchy.carrier,
+    totals: currencies.map((currency) => {
+      const top = topLevel(ordered.filter((r) => r.currency === currency));
+      const sum = (f: (r: HandoffRow) => string) => top.reduce((s, r) => s.plus(f(r)), new Money(0)).toFixed();
+      return {
+        currency,
+        monthToDate: sum((r) => r.monthToDate),
+        projected: sum((r) => r.projected),
+        projectedWithPlannedActions: sum((r) => r.projectedWithPlannedActions),
+        budget: sum((r) => r.budget),
+        itfmForecast: sum((r) => r.itfmForecast),
+        differenceToBudget: sum((r) => r.differenceToBudget),
+        differenceToForecast: sum((r) => r.differenceToForecast),
+      };
+    }),
   };
 }

@@ -57,6 +57,8 @@ export interface BuildWeeklyDigestRequest {
   readonly topItems?: number;
   /** Months of history in the trend (default 3, the reviewed one included). */
   readonly trendMonths?: number;
+  /** `COSTBRIDGE_UNATTRIBUTED_COST_CENTER`: the cost center whose budget the unattributed row is compared with. */
+  readonly unattributedCostCenter?: string | null;
 }
 
 const unattributedScope = '(unattributed)';
@@ -79,11 +81,15 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
   const [freshness, totals, handoff, awaiting] = await Promise.all([
     providerFreshness(store.db),
     periodTotals(store.db, period, required, r.scope),
-    buildHandoff(store, { period, asOf, windowDays: r.windowDays, businessDays: r.businessDays, materiality: r.materiality, drivers: 3 }),
+    buildHandoff(store, { period, asOf, windowDays: r.windowDays, businessDays: r.businessDays, materiality: r.materiality, drivers: 3, rollup: true, unattributedCostCenter: r.unattributedCostCenter ?? null }),
     Promise.all([listSavingItems(store, { status: 'proposed' }), listSavingItems(store, { status: 'validated' })]).then(([a, b]) => [...a, ...b]),
   ]);
 
-  const handoffRows = handoff.rows.filter((row) => row.costCenter !== unattributedScope && inScope(row.costCenter));
+  // The overview carries the unattributed (bridge) row, so its rows sum to the month's spend; an
+  // owner's digest lists its cost centers (the carrier's comparison still includes what it carries).
+  const handoffRows = handoff.rows.filter((row) => (row.costCenter === unattributedScope ? !scoped : inScope(row.costCenter)));
+  // Rolled up, a row listed without its parent is top level in this digest.
+  const listed = new Set(handoffRows.map((row) => row.costCenter));
   const budgets: DigestBudgetRow[] = worstFirst(
     handoffRows.map((row) => ({
       costCenter: row.costCenter,
@@ -96,14 +102,34 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       differenceToBudget: row.differenceToBudget,
       differenceToForecast: row.differenceToForecast,
       material: row.material,
+      depth: row.parent !== null && listed.has(row.parent) ? depthIn(handoffRows, row.costCenter, listed) : 0,
+      parent: row.parent !== null && listed.has(row.parent) ? row.parent : null,
+      children: row.children,
+      includesUnattributed: row.includesUnattributed,
+      carriedBy: row.carriedBy,
     })),
   );
-  const movers = handoffRows
+  const budgetTotals = [...new Set(budgets.map((b) => b.currency))].sort().map((currency) => {
+    const top = budgets.filter((b) => b.currency === currency && (b.depth ?? 0) === 0);
+    const sum = (f: (b: DigestBudgetRow) => string) => top.reduce((s, b) => s.plus(f(b)), new Money(0)).toFixed();
+    return {
+      currency,
+      monthToDate: sum((b) => b.monthToDate),
+      projected: sum((b) => b.projected),
+      budget: sum((b) => b.budget),
+      itfmForecast: sum((b) => b.itfmForecast),
+      differenceToBudget: sum((b) => b.differenceToBudget),
+      differenceToForecast: sum((b) => b.differenceToForecast),
+    };
+  });
+  // Movers and explanations are cost centers' (unattributed spend is claimed, not explained).
+  const attributedRows = handoffRows.filter((row) => row.costCenter !== unattributedScope);
+  const movers = attributedRows
     .filter((row) => row.drivers !== null && !new Money(row.drivers.variance).isZero())
     .map((row) => ({ costCenter: row.costCenter, currency: row.currency, variance: new Money(row.drivers!.variance).toFixed(), components: significantComponents(row.drivers!.components) }))
     .sort((a, b) => new Money(b.variance).abs().cmp(new Money(a.variance).abs()) || a.costCenter.localeCompare(b.costCenter))
     .slice(0, 5);
-  const openVariances = handoffRows
+  const openVariances = attributedRows
     .filter((row) => row.openVariances.length > 0)
     .map((row) => ({ costCenter: row.costCenter, currency: row.currency, components: row.openVariances.map((v) => ({ component: v.component, amount: new Money(v.amount).toFixed() })) }));
 
@@ -154,10 +180,8 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
             .reduce((s, x) => s.plus(x.cost), new Money(0))
             .toFixed()
         : (h.totals.find((x) => x.currency === mainCurrency)?.effective ?? '0');
-      const projected =
-        h.key === period.key
-          ? handoff.rows.filter((row) => row.currency === mainCurrency && (row.costCenter === unattributedScope ? !scoped : inScope(row.costCenter))).reduce((s, row) => s.plus(row.projectedWithPlannedActions), new Money(0)).toFixed()
-          : null;
+      // Top-level rows only: a rolled-up parent already holds its children.
+      const projected = h.key === period.key ? budgetTotals.find((t) => t.currency === mainCurrency)?.projected ?? '0' : null;
       points.push({ period: h.key, actual: new Money(actual).toFixed(), budget: budget.toFixed(), projected });
     }
     trend = { currency: mainCurrency, points };
@@ -204,6 +228,8 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
     staleAfterDays,
     headline: totals.map((t) => ({ currency: t.currency, effective: new Money(t.effective).toFixed(), billed: new Money(t.billed).toFixed(), lines: t.lines })),
     budgets,
+    budgetTotals,
+    unattributedCarriedBy: handoff.unattributedCarriedBy,
     movers,
     openVariances,
     unattributed,
@@ -219,4 +245,18 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
     trend,
     lastClose: latestClose ? describeClosure(latestClose) : null,
   };
+}
+
+/** How deep a row sits under the rows listed with it (its ancestors among them). */
+function depthIn(rows: readonly { costCenter: string; parent: string | null }[], code: string, listed: ReadonlySet<string>): number {
+  const parentOf = new Map(rows.map((r) => [r.costCenter, r.parent]));
+  let depth = 0;
+  const seen = new Set([code]);
+  let p = parentOf.get(code) ?? null;
+  while (p !== null && listed.has(p) && !seen.has(p)) {
+    depth++;
+    seen.add(p);
+    p = parentOf.get(p) ?? null;
+  }
+  return depth;
 }

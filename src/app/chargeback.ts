@@ -16,7 +16,11 @@ import type { Store } from '../store/database.js';
 import { recordAudit, type Surface } from '../store/audit-log.js';
 import { insertIssuedEntry, loadBookings, loadIssuedEntries, type Booking } from '../store/chargeback-entries.js';
 import { closedMonths, lockBooks, type BooksTransaction, type StoredClosure } from '../store/period-closes.js';
-import { sumGlActuals, sumGlBookedForOtherPeriods, sumShowbackGroups, type ChargebackGroup } from '../store/showback-lines.js';
+import { sumGlActuals, sumShowbackGroups, type ChargebackGroup } from '../store/showback-lines.js';
+import { loadLedgerInputs } from '../store/variance-ledger.js';
+import { frozenFacts, liveFacts } from '../store/cost-facts.js';
+import { ledgerTiming } from '../domain/variance-ledger.js';
+import { loadComparisonHierarchy } from './comparison-hierarchy.js';
 import { closedStatusOf, type ClosedStatus } from './closed-period-status.js';
 import { loadSharedPools } from './showback.js';
 
@@ -34,6 +38,8 @@ export interface ChargebackRequest {
   readonly surface: Surface;
   /** Show what would be issued; issue and record nothing. */
   readonly dryRun?: boolean | undefined;
+  /** `COSTBRIDGE_UNATTRIBUTED_COST_CENTER`: where the GL books unattributed spend, so its not-charged line lands there. */
+  readonly unattributedCostCenter?: string | null | undefined;
 }
 
 /** One cost center and account of a closed month's post-close adjustment, and how much of it is booked. */
@@ -108,6 +114,7 @@ const basisLabel = (basis: CostBasis) => (basis === 'billed' ? 'BilledCost' : 'E
  */
 export async function runChargeback(store: Store, request: ChargebackRequest): Promise<ChargebackResult> {
   const livePools = await loadSharedPools(store, request.sharedPoolsFile);
+  const { carrier } = await loadComparisonHierarchy(store, request.unattributedCostCenter);
   const key = request.period.key;
   const dryRun = request.dryRun === true;
   const done = await store.db.transaction().execute(async (trx) => {
@@ -238,7 +245,7 @@ export async function runChargeback(store: Store, request: ChargebackRequest): P
       }
     }
 
-    const reconciliation = await reconcile(trx, request, own, entries, ownJournal);
+    const reconciliation = await reconcile(trx, request, own, entries, ownJournal, closure, carrier);
     return { entries, issuedNow: (dryRun ? pending : stamped).map((e) => e.entry), closed: closedStatusOf(closed, key), carries, postClose, reconciliation };
   });
 
@@ -283,8 +290,10 @@ export async function runChargeback(store: Store, request: ChargebackRequest): P
 
 /**
  * The reconciliation of the period's entries (their sum) with its GL actuals, per currency and
- * cost center: timing from the period's own figures, basis as the effective-basis charge minus the
- * billed-basis one, post-close as the carried adjustment lines.
+ * cost center: timing matched by invoice exactly as the variance ledger does (`ledgerTiming`, on
+ * the GL's cost center, so both reconciliations put a late invoice on the same cost center), basis
+ * as the effective-basis charge minus the billed-basis one, post-close as the carried adjustment
+ * lines, and unattributed spend the chargeback does not charge as its own "not charged" line.
  */
 async function reconcile(
   trx: Db,
@@ -292,11 +301,14 @@ async function reconcile(
   own: Figures,
   entries: readonly IssuedEntry[],
   ownJournal: readonly JournalEntry[],
+  closure: StoredClosure | undefined,
+  carrier: string | null,
 ): Promise<CurrencyReconciliation[]> {
   const key = request.period.key;
   const billedJournal = request.basis === 'billed' ? ownJournal : journal(key, 'billed', own, request.accounts);
   const gl = await sumGlActuals(trx, request.period);
-  const bookedHere = await sumGlBookedForOtherPeriods(trx, request.period);
+  const inputs = await loadLedgerInputs(trx, request.period, closure ? frozenFacts(closure.id, 'actual', request.period) : liveFacts(request.period));
+  const ledger = ledgerTiming(key, inputs.invoices, inputs.gl);
   const currencies = [...new Set([...entries.map((e) => e.currency), ...gl.map((g) => g.currency)])].sort();
   const perCostCenter = (lines: readonly { costCenter: string | null; debit: string | null }[]) => {
     const out = new Map<string, Money>();
@@ -315,20 +327,19 @@ async function reconcile(
         basis.set(code, new Money(chargedOwn.get(code) ?? 0).minus(chargedBilled.get(code) ?? 0).toFixed());
       }
     }
-    const timing = new Map<string, Money>();
-    const add = (code: string, amount: Money) => timing.set(code, (timing.get(code) ?? new Money(0)).plus(amount));
-    for (const g of own.groups) {
-      // Only directly attributed lines are traced to their invoice; pooled lines reach cost centers through allocation.
-      if (g.currency === currency && g.bookedElsewhere && g.pool === null && g.costCenter !== null) add(g.costCenter, new Money(g.billed));
-    }
-    for (const b of bookedHere) if (b.currency === currency) add(b.costCenter, new Money(b.amount).neg());
-    return reconcileChargeback({
+    const timing = new Map(ledger.filter((t) => t.currency === currency && !new Money(t.timing).isZero()).map((t) => [t.costCenter, t.timing]));
+    // The GL books unattributed spend (at its billed cost) where the chargeback charges nobody.
+    const unattributed = own.groups.filter((g) => g.currency === currency && g.costCenter === null && g.pool === null).reduce((s, g) => s.plus(g.billed), new Money(0));
+    const notCharged = unattributed.isZero() || carrier === null ? new Map<string, string>() : new Map([[carrier, unattributed.neg().toFixed()]]);
+    const reconciliation = reconcileChargeback({
       currency,
       chargeback: charged,
       gl: new Map(gl.filter((g) => g.currency === currency).map((g) => [g.costCenter, g.amount])),
-      timing: new Map([...timing].map(([k, v]) => [k, v.toFixed()])),
+      timing,
       basis,
       postClose,
+      notCharged,
     });
+    return { ...reconciliation, unattributedNotCharged: unattributed.neg().toFixed(), notChargedOn: unattributed.isZero() ? null : carrier };
   });
 }

@@ -51,7 +51,10 @@ export interface ForecastReport {
   readonly period: string;
   readonly basis: CostBasis;
   readonly assumptions: ForecastAssumptions;
+  /** One row per cost center and currency, the unattributed (bridge) row included. */
   readonly rows: readonly ForecastRow[];
+  /** Per currency, the sum of the rows: month to date is `report spend` of the lines charged before as-of. */
+  readonly totals: ReadonlyArray<{ readonly currency: string; readonly monthToDate: string; readonly baseline: string; readonly plannedReduction: string; readonly withPlannedActions: string }>;
 }
 
 const unattributed = '(unattributed)';
@@ -125,5 +128,10 @@ export async function forecastPeriod(store: Store, request: ForecastRequest): Pr
       statements: forecastStatements(request.windowDays),
     },
     rows,
+    totals: [...new Set(rows.map((r) => r.currency))].sort().map((currency) => {
+      const mine = rows.filter((r) => r.currency === currency);
+      const sum = (f: (r: ForecastRow) => string) => mine.reduce((s, r) => s.plus(f(r)), new Money(0)).toFixed();
+      return { currency, monthToDate: sum((r) => r.monthToDate), baseline: sum((r) => r.baseline), plannedReduction: sum((r) => r.plannedReduction), withPlannedActions: sum((r) => r.withPlannedActions) };
+    }),
   };
 }

@@ -1,4 +1,7 @@
 import { Money, normalizeDecimal } from '../domain/money.js';
+import { CostbridgeError } from '../domain/costbridge-error.js';
+import { comparisonScopes, sortComparisonRows, sumOver, type CostCenterParents } from '../domain/cost-center-rollup.js';
+import { costCenterParents } from '../store/cost-centers.js';
 import { keyedDifferences } from '../domain/post-close-adjustments.js';
 import type { BillingMonth } from '../domain/billing-month.js';
 import type { CostBasis, SpendDimension } from '../domain/spend-dimensions.js';
@@ -11,6 +14,8 @@ import { periodStatus, type ClosedStatus } from './closed-period-status.js';
 export interface SpendRow {
   readonly keys: Readonly<Record<string, string>>;
   readonly cost: string;
+  /** Rolled up (`--rollup`): the row's own lines, its depth under its parent, its parent and how many cost centers it includes. */
+  readonly rollup?: { readonly own: string; readonly depth: number; readonly parent: string | null; readonly children: number };
 }
 
 /** Spend in one currency: rows (largest cost first) and their exact total. */
@@ -59,17 +64,34 @@ function byCurrency(groups: readonly SpendGroup[], by: readonly SpendDimension[]
  */
 export async function reportSpend(
   store: Store,
-  request: { period: BillingMonth; basis: CostBasis; by: readonly SpendDimension[] },
+  request: { period: BillingMonth; basis: CostBasis; by: readonly SpendDimension[]; rollup?: boolean | undefined },
 ): Promise<SpendReport> {
+  if (request.rollup && (request.by.length !== 1 || request.by[0]!.name !== 'cost-center')) {
+    throw new CostbridgeError('INPUT_INVALID', '--rollup follows the cost-center hierarchy; use it with --by cost-center alone');
+  }
   const { status } = await periodStatus(store, request.period);
   const live = byCurrency(await sumSpend(store.db, liveFacts(request.period), request.basis, request.by), request.by);
   const asClosed = status ? byCurrency(await sumSpend(store.db, frozenFacts(status.closureId, 'actual', request.period), request.basis, request.by), request.by) : null;
+  const parents = request.rollup ? await costCenterParents(store.db) : null;
+  const shaped = (currencies: CurrencySpend[]) => (parents ? currencies.map((c) => rolledUp(c, parents)) : currencies);
   return {
     period: request.period.key,
     basis: request.basis,
     dimensions: request.by.map((d) => d.name),
-    currencies: asClosed ?? live,
+    currencies: shaped(asClosed ?? live),
     closed: status,
     postCloseAdjustments: asClosed ? keyedDifferences(live, asClosed) : [],
   };
+}
+
+/** A cost-center spend table rolled up along master data's parent codes: a parent's cost is its own plus its subtree's. */
+function rolledUp(c: CurrencySpend, parents: CostCenterParents): CurrencySpend {
+  const own = new Map(c.rows.map((r) => [r.keys['cost-center']!, r.cost]));
+  const rows = comparisonScopes(own.keys(), parents, { rollup: true, carrier: null }).map((s) => ({
+    keys: { 'cost-center': s.scope },
+    cost: sumOver(s.members, (m) => own.get(m)),
+    rollup: { own: own.get(s.scope) ?? '0', depth: s.depth, parent: s.parent, children: s.children },
+  }));
+  const ordered = sortComparisonRows(rows.map((r) => ({ ...r, parent: r.rollup.parent })), (a, b) => new Money(b.cost).cmp(a.cost) || a.keys['cost-center']!.localeCompare(b.keys['cost-center']!), (r) => r.keys['cost-center']!);
+  return { currency: c.currency, rows: ordered.map(({ parent: _p, ...r }) => r), total: c.total };
 }

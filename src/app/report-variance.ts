@@ -5,7 +5,9 @@ import { componentsNeedingExplanation, isMaterial, type MaterialityThreshold } f
 import { Money } from '../domain/money.js';
 import type { CostBasis, SpendDimension } from '../domain/spend-dimensions.js';
 import type { VarianceComponentName, VarianceComponents } from '../domain/variance-components.js';
-import { againstPlan, decomposeVariance, type KeyEffect, type PriceKeyTotal } from '../domain/variance-decomposition.js';
+import { againstPlan, decomposeVariance, type Decomposition, type KeyEffect, type PriceKeyTotal } from '../domain/variance-decomposition.js';
+import { comparedScopes, comparisonScopes, sortComparisonRows, topLevel, unattributedScope, type ComparisonShape } from '../domain/cost-center-rollup.js';
+import { loadComparisonHierarchy } from './comparison-hierarchy.js';
 import { ledgerTiming } from '../domain/variance-ledger.js';
 import type { Store } from '../store/database.js';
 import { listExplanations, type StoredExplanation } from '../store/variance-explanations.js';
@@ -44,6 +46,10 @@ export interface VarianceRequest {
   readonly materiality: MaterialityThreshold;
   /** Also reconcile each cost center to the GL (default true; only with `by` cost-center). */
   readonly ledger?: boolean | undefined;
+  /** Roll each cost center's descendants (master data's parent codes) into it (only with `by` cost-center). */
+  readonly rollup?: boolean | undefined;
+  /** `COSTBRIDGE_UNATTRIBUTED_COST_CENTER`: against budget or forecast, this cost center's plan is compared with its own plus the unattributed spend. */
+  readonly unattributedCostCenter?: string | null | undefined;
 }
 
 /** A cost center's FOCUS actual on both bases against its GL actual for the period. */
@@ -64,9 +70,26 @@ export interface LedgerView {
 export interface VarianceRow {
   readonly scope: string;
   readonly currency: string;
+  /** The row's spend: its own lines and, rolled up, its descendants' (summed over top-level rows: the total). */
   readonly actual: string;
+  /**
+   * What the comparison is measured on: `actual`, plus the unattributed spend on the row carrying it
+   * against budget or forecast, and 0 on the unattributed row it carries. variance = comparedActual - comparison.
+   */
+  readonly comparedActual: string;
   readonly comparison: string;
   readonly variance: string;
+  /** The row's own lines only (equal to `actual` without roll-up). */
+  readonly own: string;
+  /** 0 for a top-level row (roll-up lists children under their parent, one deeper). */
+  readonly depth: number;
+  readonly parent: string | null;
+  /** Cost centers rolled into this row ("incl. N children"). */
+  readonly children: number;
+  /** Unattributed spend inside `comparedActual` (the carrying cost center and, rolled up, its ancestors); else null. */
+  readonly includesUnattributed: string | null;
+  /** On the unattributed row: the cost center whose comparison includes it; else null. */
+  readonly carriedBy: string | null;
   readonly components: VarianceComponents;
   /** The comparison period's actual, restated (equal to `comparison` against previous). */
   readonly comparisonActual: string;
@@ -102,6 +125,14 @@ export interface VarianceReport {
   readonly closed: ClosedStatus | null;
   /** How the comparatives were restated: under which month's attribution, and the total restatement per currency. */
   readonly restated: { readonly under: string; readonly totals: ReadonlyArray<{ readonly currency: string; readonly restatement: string }> };
+  /** Whether descendants are rolled into their parents. */
+  readonly rollup: boolean;
+  /** The one scope asked for (`--scope`), or null for all. */
+  readonly scope: string | null;
+  /** The cost center carrying unattributed spend in this comparison (against budget or forecast), or null. */
+  readonly unattributedCarriedBy: string | null;
+  /** Per currency, the sum of the top-level rows: actual equals `report spend` for the same period and basis (without --scope). */
+  readonly totals: ReadonlyArray<{ readonly currency: string; readonly actual: string; readonly comparison: string; readonly variance: string }>;
 }
 
 /** The month before. */
@@ -118,8 +149,13 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
   if (request.against !== 'previous' && !isCostCenter) {
     throw new CostbridgeError('INPUT_INVALID', `--against ${request.against} compares cost centers (budgets are per cost center); use --by cost-center`);
   }
+  if (request.rollup && !isCostCenter) throw new CostbridgeError('INPUT_INVALID', '--rollup follows the cost-center hierarchy; use --by cost-center');
   const cut = request.asOf ? monthToDate(period, prior, request.asOf, request.against) : undefined;
-  const scopeValue = request.scope === undefined ? undefined : request.scope === by.emptyLabel ? null : request.scope;
+  const hierarchy = isCostCenter ? await loadComparisonHierarchy(store, request.against === 'previous' ? null : request.unattributedCostCenter) : { parents: new Map(), carrier: null };
+  const shape: ComparisonShape = { rollup: request.rollup === true, carrier: hierarchy.carrier };
+  // A rolled-up or carried row needs its subtree and the unattributed lines, so a scope is picked after shaping.
+  const shaped = shape.rollup || shape.carrier !== null;
+  const scopeValue = request.scope === undefined || shaped ? undefined : request.scope === by.emptyLabel ? null : request.scope;
   const { closed, status } = await periodStatus(store, period);
   const closure = closed.get(period.key);
   const sources = await varianceSources(store, period, prior, closure, closed.get(prior.key));
@@ -176,42 +212,78 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
   const explanations = await listExplanations(store.db, month, by.name);
   const driverCount = request.drivers ?? 5;
 
-  const rows: VarianceRow[] = [];
+  type Leaf = { bucket: Bucket; d: Decomposition; plan: PlanAmount[]; view: LedgerView | null; restatement: Money; postClose: Money | null; said: StoredExplanation[] };
+  const leaves = new Map<string, Leaf>();
   for (const [k, b] of buckets) {
     const d = decomposeVariance(b.now, b.before);
     const plan = planFor.get(k) ?? [];
     const view = withLedger ? (ledger.get(k) ?? emptyLedger) : null;
-    const scope = b.scope ?? by.emptyLabel;
-    const said = explanations.filter((e) => e.scope === scope);
+    const said = explanations.filter((e) => e.scope === (b.scope ?? by.emptyLabel));
     const restatement = new Money(restatementOf.get(k) ?? 0);
     const postClose = liveActual ? new Money(liveActual.get(k) ?? 0).minus(d.actual) : null;
     // A zero plan line of a cost center without spend or ledger entries is noise, not a row.
     const allZero = [d.actual, d.comparison, restatement.toFixed(), postClose?.toFixed() ?? '0', ...plan.map((p) => p.amount), view?.gl ?? '0'].every((v) => new Money(v).isZero());
     if (allZero && said.length === 0 && d.keys.length === 0) continue;
-    const measured =
-      request.against === 'previous'
-        ? { actual: d.actual, comparison: d.comparison, variance: d.variance, components: d.components }
-        : againstPlan(d, plan.reduce((s, p) => s.plus(p.amount), new Money(0)).toFixed());
-    const threshold = (b.scope !== null && thresholds.get(b.scope)) || request.materiality;
-    const needsExplanation = isMaterial(measured.variance, measured.comparison, threshold);
-    const explained = new Set(said.map((e) => e.component));
-    rows.push({
-      scope,
-      currency: b.currency,
-      ...measured,
-      comparisonActual: d.comparison,
-      restatement: restatement.toFixed(),
-      postCloseAdjustment: postClose ? postClose.toFixed() : null,
-      threshold: { amount: threshold.amount, share: threshold.share },
-      needsExplanation,
-      explanations: said,
-      unexplainedComponents: needsExplanation ? componentsNeedingExplanation(measured.components, threshold).filter((c) => !explained.has(c)) : [],
-      drivers: d.keys.filter((x) => !new Money(x.variance).isZero()).slice(0, driverCount),
-      plan: plan.sort((x, y) => x.category.localeCompare(y.category)),
-      ledger: view,
-    });
+    leaves.set(k, { bucket: b, d, plan, view, restatement, postClose, said });
   }
-  rows.sort((a, b) => new Money(b.variance).abs().cmp(new Money(a.variance).abs()) || a.scope.localeCompare(b.scope) || a.currency.localeCompare(b.currency));
+
+  const rows: VarianceRow[] = [];
+  const currencies = [...new Set([...leaves.values()].map((l) => l.bucket.currency))].sort();
+  for (const currency of currencies) {
+    const leafOf = (scope: string) => leaves.get(JSON.stringify([scope === by.emptyLabel ? null : scope, currency]));
+    const present = [...leaves.values()].filter((l) => l.bucket.currency === currency).map((l) => l.bucket.scope ?? by.emptyLabel);
+    const scopes = isCostCenter ? comparisonScopes(present, hierarchy.parents, shape) : present.map((scope) => ({ scope, depth: 0, parent: null, children: 0, members: [scope], carriesUnattributed: false, carriedBy: null }));
+    for (const shapeRow of scopes) {
+      const members = shapeRow.members.map(leafOf).filter((l): l is Leaf => l !== undefined);
+      const compared = comparedScopes(shapeRow).map(leafOf).filter((l): l is Leaf => l !== undefined);
+      const merge = (ls: readonly Leaf[]) => (ls.length === 1 ? ls[0]!.d : decomposeVariance(ls.flatMap((l) => l.bucket.now), ls.flatMap((l) => l.bucket.before)));
+      const d = merge(members);
+      const dc = compared.length === members.length && compared.every((l, i) => l === members[i]) ? d : merge(compared);
+      const plan = members.flatMap((l) => l.plan);
+      const said = explanations.filter((e) => e.scope === shapeRow.scope);
+      const restatement = members.reduce((s, l) => s.plus(l.restatement), new Money(0));
+      const postClose = liveActual ? members.reduce((s, l) => s.plus(l.postClose ?? 0), new Money(0)) : null;
+      const view = withLedger ? sumLedgers(members.map((l) => l.view ?? emptyLedger)) : null;
+      const ownLeaf = leafOf(shapeRow.scope);
+      const measured =
+        request.against === 'previous'
+          ? { actual: d.actual, comparison: d.comparison, variance: d.variance, components: d.components }
+          : againstPlan(dc, plan.reduce((s, p) => s.plus(p.amount), new Money(0)).toFixed());
+      const threshold = (shapeRow.scope !== by.emptyLabel && thresholds.get(shapeRow.scope)) || request.materiality;
+      const needsExplanation = isMaterial(measured.variance, measured.comparison, threshold);
+      const explained = new Set(said.map((e) => e.component));
+      const unattributedLeaf = leafOf(unattributedScope);
+      rows.push({
+        scope: shapeRow.scope,
+        currency,
+        actual: d.actual,
+        comparedActual: measured.actual,
+        comparison: measured.comparison,
+        variance: measured.variance,
+        components: measured.components,
+        own: ownLeaf ? ownLeaf.d.actual : '0',
+        depth: shapeRow.depth,
+        parent: shapeRow.parent,
+        children: shapeRow.children,
+        includesUnattributed: request.against !== 'previous' && shapeRow.carriesUnattributed ? (unattributedLeaf?.d.actual ?? '0') : null,
+        carriedBy: request.against !== 'previous' ? shapeRow.carriedBy : null,
+        comparisonActual: d.comparison,
+        restatement: restatement.toFixed(),
+        postCloseAdjustment: postClose ? postClose.toFixed() : null,
+        threshold: { amount: threshold.amount, share: threshold.share },
+        needsExplanation,
+        explanations: said,
+        unexplainedComponents: needsExplanation ? componentsNeedingExplanation(measured.components, threshold).filter((c) => !explained.has(c)) : [],
+        drivers: dc.keys.filter((x) => !new Money(x.variance).isZero()).slice(0, driverCount),
+        plan: plan.sort((x, y) => x.category.localeCompare(y.category) || x.costCenter.localeCompare(y.costCenter)),
+        ledger: view,
+      });
+    }
+  }
+  const largestFirst = (a: VarianceRow, b: VarianceRow) => new Money(b.variance).abs().cmp(new Money(a.variance).abs()) || a.scope.localeCompare(b.scope) || a.currency.localeCompare(b.currency);
+  const ordered = shape.rollup ? currencies.flatMap((c) => sortComparisonRows(rows.filter((r) => r.currency === c), largestFirst, (r) => r.scope)) : rows.sort(largestFirst);
+  const picked = request.scope !== undefined && shaped ? pickScope(ordered, request.scope) : ordered;
+  const top = topLevel(picked);
   return {
     period: period.key,
     comparisonPeriod: prior.key,
@@ -219,16 +291,43 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
     basis: request.basis,
     by: by.name,
     asOf: cut ? cut.asOf : null,
-    rows,
+    rows: picked,
     closed: status,
     restated: {
       under: period.key,
-      totals: [...new Set(rows.map((r) => r.currency))].sort().map((currency) => ({
+      totals: [...new Set(top.map((r) => r.currency))].sort().map((currency) => ({
         currency,
-        restatement: rows.filter((r) => r.currency === currency).reduce((sum, r) => sum.plus(r.restatement), new Money(0)).toFixed(),
+        restatement: top.filter((r) => r.currency === currency).reduce((sum, r) => sum.plus(r.restatement), new Money(0)).toFixed(),
       })),
     },
+    rollup: shape.rollup,
+    scope: request.scope ?? null,
+    unattributedCarriedBy: request.against === 'previous' ? null : hierarchy.carrier,
+    totals: [...new Set(top.map((r) => r.currency))].sort().map((currency) => {
+      const mine = top.filter((r) => r.currency === currency);
+      const sum = (f: (r: VarianceRow) => string) => mine.reduce((s, r) => s.plus(f(r)), new Money(0)).toFixed();
+      return { currency, actual: sum((r) => r.actual), comparison: sum((r) => r.comparison), variance: sum((r) => r.variance) };
+    }),
   };
+}
+
+/** The rows of one scope (and, rolled up, its subtree) out of a shaped report. */
+function pickScope(rows: readonly VarianceRow[], scope: string): VarianceRow[] {
+  const keep = new Set([scope]);
+  const base = rows.find((r) => r.scope === scope)?.depth ?? 0;
+  const out: VarianceRow[] = [];
+  for (const r of rows) {
+    if (r.scope === scope || (r.parent !== null && keep.has(r.parent))) {
+      keep.add(r.scope);
+      out.push(r.scope === scope ? { ...r, depth: 0, parent: null } : { ...r, depth: r.depth - base });
+    }
+  }
+  return out;
+}
+
+function sumLedgers(views: readonly LedgerView[]): LedgerView {
+  const sum = (f: keyof LedgerView) => views.reduce((s, v) => s.plus(v[f]), new Money(0)).toFixed();
+  return { effective: sum('effective'), billed: sum('billed'), amortization: sum('amortization'), gl: sum('gl'), billedMinusGl: sum('billedMinusGl'), timing: sum('timing'), unexplained: sum('unexplained') };
 }
 
 /**

@@ -5,6 +5,8 @@ import {
   monthlyReviewDue,
   monthlyReviewMarker,
   monthlyReviewPosted,
+  overBudgetItems,
+  worstFirst,
   type AgendaItem,
   type DigestHeadline,
   type DigestUnattributedItem,
@@ -12,6 +14,7 @@ import {
   type WeeklyDigest,
 } from '../domain/digest.js';
 import { Money } from '../domain/money.js';
+import { unattributedScope } from '../domain/cost-center-rollup.js';
 import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
 import { routeChannels, type RoutedChannel } from '../domain/review-routing.js';
 import type { Message } from '../messages/message-model.js';
@@ -108,6 +111,7 @@ export async function produceRun(
         windowDays: settings.windowDays,
         businessDays: settings.businessDays,
         materiality: settings.materiality,
+        unattributedCostCenter: settings.unattributedCostCenter ?? null,
       });
       digests.set(key, d);
     }
@@ -124,7 +128,8 @@ export async function produceRun(
       case 'weekly-digest':
         return weeklyDigestMessage(d, { chart: options.chart ?? true });
       case 'variance-alert': {
-        const rows = d.budgets.filter((b) => b.material && new Money(b.differenceToBudget).isPos());
+        // Uncarried unattributed spend has its own alert (unattributed-alert); a carrier's row includes it.
+        const rows = overBudgetItems(d.budgets).filter((b) => b.costCenter !== unattributedScope);
         return rows.length === 0 ? null : varianceAlertMessage({ period: d.period, asOf: d.asOf, rows, demo: d.demo });
       }
       case 'unattributed-alert': {
@@ -267,23 +272,51 @@ async function produceMonthlyRun(
   let messageFor: (scope: readonly string[]) => Message;
   let summary: string;
   if (kind === 'pre-close-handoff') {
-    const handoff = await buildHandoff(store, { period, asOf, windowDays: settings.windowDays, businessDays: settings.businessDays, materiality: settings.materiality, drivers: 3 });
-    const rows: HandoffMessageRow[] = handoff.rows
-      .filter((r) => r.costCenter !== '(unattributed)')
-      .map((r) => ({
-        costCenter: r.costCenter,
-        currency: r.currency,
-        monthToDate: r.monthToDate,
-        projected: r.projectedWithPlannedActions,
-        budget: r.budget,
-        itfmForecast: r.itfmForecast,
-        differenceToBudget: r.differenceToBudget,
-        differenceToForecast: r.differenceToForecast,
-        material: r.material,
-      }))
-      .sort((a, b) => new Money(b.differenceToBudget).cmp(a.differenceToBudget) || a.costCenter.localeCompare(b.costCenter));
-    messageFor = (scope) =>
-      preCloseHandoffMessage({ period: due.period, asOf: handoff.asOf, handoffDate: handoff.handoffDate, assumptions: handoff.assumptions.statements, rows: rows.filter((r) => inScope(scope)(r.costCenter)), scope, demo: facts.demo, close: handoff.closed?.statement ?? handoff.lastClose });
+    const handoff = await buildHandoff(store, {
+      period,
+      asOf,
+      windowDays: settings.windowDays,
+      businessDays: settings.businessDays,
+      materiality: settings.materiality,
+      drivers: 3,
+      rollup: true,
+      unattributedCostCenter: settings.unattributedCostCenter ?? null,
+    });
+    // Every row, the unattributed (bridge) row included, so the table sums to the month's spend.
+    const rows: HandoffMessageRow[] = handoff.rows.map((r) => ({
+      costCenter: r.costCenter,
+      currency: r.currency,
+      monthToDate: r.monthToDate,
+      projected: r.projectedWithPlannedActions,
+      budget: r.budget,
+      itfmForecast: r.itfmForecast,
+      differenceToBudget: r.differenceToBudget,
+      differenceToForecast: r.differenceToForecast,
+      material: r.material,
+      depth: r.depth,
+      parent: r.parent,
+      children: r.children,
+      includesUnattributed: r.includesUnattributed,
+      carriedBy: r.carriedBy,
+    }));
+    const inHandoffScope = (scope: readonly string[]) => (r: HandoffMessageRow) => (r.costCenter === unattributedScope ? scope.length === 0 && cadence.costCenters.length === 0 : inScope(scope)(r.costCenter));
+    messageFor = (scope) => {
+      const mine = rows.filter(inHandoffScope(scope));
+      const listed = new Set(mine.map((r) => r.costCenter));
+      // A row whose parent is not in this channel's rows is top level here.
+      const shown = worstFirst(mine.map((r) => (r.parent && listed.has(r.parent) ? r : { ...r, parent: null, depth: 0 })).map((r) => ({ ...r, name: null }))).map(({ name: _n, ...r }) => r);
+      return preCloseHandoffMessage({
+        period: due.period,
+        asOf: handoff.asOf,
+        handoffDate: handoff.handoffDate,
+        assumptions: handoff.assumptions.statements,
+        rows: shown,
+        scope,
+        demo: facts.demo,
+        close: handoff.closed?.statement ?? handoff.lastClose,
+        unattributedCarriedBy: handoff.unattributedCarriedBy,
+      });
+    };
     summary = `pre-close handoff of ${due.period} posted (due ${handoff.handoffDate})`;
   } else {
     const [effective, billed] = await Promise.all([

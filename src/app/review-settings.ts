@@ -17,6 +17,8 @@ export interface ReviewSettings {
   readonly catchupHours: number;
   /** The shared-cost pools file the monthly showback allocates with. */
   readonly sharedPoolsFile?: string | undefined;
+  /** `COSTBRIDGE_UNATTRIBUTED_COST_CENTER`: whose budget the unattributed (bridge) row is compared with. */
+  readonly unattributedCostCenter?: string | null | undefined;
 }
 
 /** The review settings of a configuration. */
@@ -32,6 +34,7 @@ export function reviewSettings(config: Config, overrides: Partial<ReviewSettings
     unattributedMinShare: config.attribution.minShare,
     catchupHours: config.review.catchupHours,
     sharedPoolsFile: config.attribution.sharedPoolsFile,
+    unattributedCostCenter: config.attribution.unattributedCostCenter,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import { handoffDate } from './business-days.js';
 import { Money } from './money.js';
+import { sortComparisonRows, unattributedScope } from './cost-center-rollup.js';
 
 // The weekly digest as plain data: what the joint review looks at, assembled from the other areas'
 // use cases by src/app/build-weekly-digest.ts and turned into a message by
@@ -36,9 +37,30 @@ export interface DigestBudgetRow {
   readonly budget: string;
   /** The ITFM forecast. */
   readonly itfmForecast: string;
+  /** (projected, plus the unattributed projection on the row carrying it) - budget. */
   readonly differenceToBudget: string;
   readonly differenceToForecast: string;
   readonly material: boolean;
+  /** 0 (or absent) for a top-level row; a rolled-up child is one deeper than its parent. */
+  readonly depth?: number;
+  readonly parent?: string | null;
+  /** Cost centers rolled into this row ("incl. N children"). */
+  readonly children?: number;
+  /** Unattributed projection inside this row's comparison (the carrier and its ancestors). */
+  readonly includesUnattributed?: string | null;
+  /** On the unattributed row: the cost center whose comparison includes it. */
+  readonly carriedBy?: string | null;
+}
+
+/** The sum of the budget table's top-level rows in one currency: month to date equals `report spend` to the digest's day. */
+export interface DigestBudgetTotal {
+  readonly currency: string;
+  readonly monthToDate: string;
+  readonly projected: string;
+  readonly budget: string;
+  readonly itfmForecast: string;
+  readonly differenceToBudget: string;
+  readonly differenceToForecast: string;
 }
 
 /** A variance component and its amount. */
@@ -167,7 +189,12 @@ export interface WeeklyDigest {
   readonly freshness: readonly DigestFreshness[];
   readonly staleAfterDays: number;
   readonly headline: readonly DigestHeadline[];
+  /** Budget and forecast per cost center, the unattributed (bridge) row included, rolled up along the hierarchy. */
   readonly budgets: readonly DigestBudgetRow[];
+  /** The budget rows' totals (top-level rows only). */
+  readonly budgetTotals?: readonly DigestBudgetTotal[];
+  /** The cost center whose budget the unattributed row is compared with (`COSTBRIDGE_UNATTRIBUTED_COST_CENTER`), or null. */
+  readonly unattributedCarriedBy?: string | null;
   readonly movers: readonly DigestMover[];
   readonly openVariances: readonly DigestOpenVariance[];
   /** Null in an owner's digest (unattributed spend is nobody's yet: it goes to the overview). */
@@ -201,9 +228,31 @@ export function isStale(lastChargeDate: string, asOf: string, staleAfterDays: nu
   return behind > staleAfterDays;
 }
 
-/** The budget rows worst first: the largest projected overrun of budget first, then by code. */
+/** The budget rows worst first: the largest projected overrun of budget first, then by code; a rolled-up child stays under its parent. */
 export function worstFirst(rows: readonly DigestBudgetRow[]): DigestBudgetRow[] {
-  return [...rows].sort((a, b) => new Money(b.differenceToBudget).cmp(a.differenceToBudget) || a.costCenter.localeCompare(b.costCenter) || a.currency.localeCompare(b.currency));
+  const worse = (a: DigestBudgetRow, b: DigestBudgetRow) => new Money(b.differenceToBudget).cmp(a.differenceToBudget) || a.costCenter.localeCompare(b.costCenter) || a.currency.localeCompare(b.currency);
+  const currencies = [...new Set(rows.map((r) => r.currency))].sort();
+  return currencies.flatMap((c) => sortComparisonRows(rows.filter((r) => r.currency === c).map((r) => ({ ...r, parent: r.parent ?? null })), worse, (r) => r.costCenter));
+}
+
+/**
+ * Whether a budget row is an item to act on: materially projected over budget, and (rolled up) not
+ * a parent whose overrun a child already shows as material, so one overrun is one item.
+ */
+export function overBudgetItems(rows: readonly DigestBudgetRow[]): DigestBudgetRow[] {
+  const over = rows.filter((r) => r.material && r.carriedBy == null && new Money(r.differenceToBudget).isPos());
+  const parentOf = new Map(rows.map((r) => [`${r.currency}|${r.costCenter}`, r.parent ?? null]));
+  const hasFlaggedChild = new Set<string>();
+  for (const r of over) {
+    const seen = new Set<string>();
+    let p = parentOf.get(`${r.currency}|${r.costCenter}`) ?? null;
+    while (p !== null && !seen.has(p)) {
+      seen.add(p);
+      hasFlaggedChild.add(`${r.currency}|${p}`);
+      p = parentOf.get(`${r.currency}|${p}`) ?? null;
+    }
+  }
+  return over.filter((r) => !hasFlaggedChild.has(`${r.currency}|${r.costCenter}`));
 }
 
 /** Non-zero components, largest absolute amount first. */
@@ -218,10 +267,10 @@ export function significantComponents(components: Readonly<Record<string, string
 export function digestAgenda(d: WeeklyDigest): AgendaItem[] {
   const items: AgendaItem[] = [];
   for (const f of d.freshness) if (f.stale) items.push({ section: 'stale-data', subjectType: 'provider', subjectId: f.provider, summary: `${f.provider} data ends ${f.lastChargeDate}` });
-  for (const b of d.budgets) {
-    if (b.material && new Money(b.differenceToBudget).isPos()) {
-      items.push({ section: 'over-budget', subjectType: 'cost-center', subjectId: b.costCenter, summary: `projected ${b.differenceToBudget} ${b.currency} over budget` });
-    }
+  // Uncarried unattributed spend is on the agenda as spend to claim, not as an overrun.
+  for (const b of overBudgetItems(d.budgets)) {
+    if (b.costCenter === unattributedScope) continue;
+    items.push({ section: 'over-budget', subjectType: 'cost-center', subjectId: b.costCenter, summary: `projected ${b.differenceToBudget} ${b.currency} over budget` });
   }
   for (const v of d.openVariances) {
     items.push({ section: 'explain-variance', subjectType: 'variance', subjectId: `${d.period}/${v.costCenter}`, summary: `unexplained: ${v.components.map((c) => `${c.component} ${c.amount}`).join(', ')} ${v.currency}` });

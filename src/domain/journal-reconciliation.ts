@@ -12,7 +12,13 @@ export interface ReconciliationLine {
   readonly basis: string;
   /** Part of the chargeback that books closed months' post-close adjustments (carried into this period). */
   readonly postClose: string;
-  /** difference − timing − basis − postClose */
+  /**
+   * "not charged: unattributed": spend no known cost center accounts for is not charged back, while
+   * the GL books it (negative: the chargeback is that much below the GL), on the cost center the GL
+   * books it to (`COSTBRIDGE_UNATTRIBUTED_COST_CENTER`); 0 elsewhere.
+   */
+  readonly notCharged: string;
+  /** difference − timing − basis − postClose − notCharged */
   readonly unexplained: string;
 }
 
@@ -26,6 +32,13 @@ export interface CurrencyReconciliation {
   readonly currency: string;
   readonly costCenters: readonly CostCenterReconciliation[];
   readonly total: ReconciliationLine;
+  /**
+   * Unattributed spend the chargeback charged to nobody (negated, billed), reconciled on the line of
+   * `notChargedOn`; when that is null nobody said where the GL books it, so it is listed on its own
+   * beside the lines and the GL's catch-all cost center shows it as unexplained.
+   */
+  readonly unattributedNotCharged?: string;
+  readonly notChargedOn?: string | null;
 }
 
 /** Per cost center amounts of one currency that the reconciliation compares. */
@@ -37,6 +50,8 @@ export interface ReconciliationInputs {
   readonly basis: ReadonlyMap<string, string>;
   /** Carried post-close adjustments per cost center (absent: none). */
   readonly postClose?: ReadonlyMap<string, string>;
+  /** Unattributed spend not charged, per cost center carrying it (absent: none). */
+  readonly notCharged?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -46,11 +61,12 @@ export interface ReconciliationInputs {
  */
 export function reconcileChargeback(inputs: ReconciliationInputs): CurrencyReconciliation {
   const postClose = inputs.postClose ?? new Map<string, string>();
-  const codes = [...new Set([...inputs.chargeback.keys(), ...inputs.gl.keys(), ...inputs.timing.keys(), ...inputs.basis.keys(), ...postClose.keys()])].sort((a, b) =>
+  const notCharged = inputs.notCharged ?? new Map<string, string>();
+  const codes = [...new Set([...inputs.chargeback.keys(), ...inputs.gl.keys(), ...inputs.timing.keys(), ...inputs.basis.keys(), ...postClose.keys(), ...notCharged.keys()])].sort((a, b) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
   const zero = new Money(0);
-  const sums = { chargeback: zero, gl: zero, timing: zero, basis: zero, postClose: zero };
+  const sums = { chargeback: zero, gl: zero, timing: zero, basis: zero, postClose: zero, notCharged: zero };
   const costCenters = codes.map((costCenter) => {
     const v = {
       chargeback: new Money(inputs.chargeback.get(costCenter) ?? 0),
@@ -58,18 +74,20 @@ export function reconcileChargeback(inputs: ReconciliationInputs): CurrencyRecon
       timing: new Money(inputs.timing.get(costCenter) ?? 0),
       basis: new Money(inputs.basis.get(costCenter) ?? 0),
       postClose: new Money(postClose.get(costCenter) ?? 0),
+      notCharged: new Money(notCharged.get(costCenter) ?? 0),
     };
     sums.chargeback = sums.chargeback.plus(v.chargeback);
     sums.gl = sums.gl.plus(v.gl);
     sums.timing = sums.timing.plus(v.timing);
     sums.basis = sums.basis.plus(v.basis);
     sums.postClose = sums.postClose.plus(v.postClose);
+    sums.notCharged = sums.notCharged.plus(v.notCharged);
     return { costCenter, ...line(v) };
   });
   return { currency: inputs.currency, costCenters, total: line(sums) };
 }
 
-function line(v: { chargeback: Money; gl: Money; timing: Money; basis: Money; postClose: Money }): ReconciliationLine {
+function line(v: { chargeback: Money; gl: Money; timing: Money; basis: Money; postClose: Money; notCharged: Money }): ReconciliationLine {
   const difference = v.chargeback.minus(v.gl);
   return {
     chargeback: v.chargeback.toFixed(),
@@ -78,6 +96,7 @@ function line(v: { chargeback: Money; gl: Money; timing: Money; basis: Money; po
     timing: v.timing.toFixed(),
     basis: v.basis.toFixed(),
     postClose: v.postClose.toFixed(),
-    unexplained: difference.minus(v.timing).minus(v.basis).minus(v.postClose).toFixed(),
+    notCharged: v.notCharged.toFixed(),
+    unexplained: difference.minus(v.timing).minus(v.basis).minus(v.postClose).minus(v.notCharged).toFixed(),
   };
 }

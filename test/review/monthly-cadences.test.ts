@@ -15,6 +15,8 @@ import { parseBillingMonth } from '../../src/domain/billing-month.js';
 import { handoffDate } from '../../src/domain/business-days.js';
 import { monthlyReviewDue } from '../../src/domain/digest.js';
 import { formatMoney } from '../../src/domain/money.js';
+import { reportSpend } from '../../src/app/report-spend.js';
+import { spendDimensions } from '../../src/domain/spend-dimensions.js';
 import { renderText } from '../../src/messages/render-text.js';
 import type { Store } from '../../src/store/database.js';
 import { runDeliveries } from '../../src/store/review-runs.js';
@@ -50,7 +52,7 @@ describe.each(storeKinds)('monthly cadences on %s', (kind) => {
     // Master-data channels would add routes of their own; this test routes by subscription only.
     await store.db.updateTable('cost_center').set({ chat_channel: null }).execute();
     const handoff = await buildHandoff(store, { period: parseBillingMonth('2026-09'), asOf: '2026-09-25', windowDays: settings.windowDays, businessDays: settings.businessDays, materiality: settings.materiality });
-    ownerCc = handoff.rows.find((r) => r.costCenter.startsWith('CC-') && r.costCenter !== 'CC-9999')!.costCenter;
+    ownerCc = handoff.rows.find((r) => r.costCenter.startsWith('CC-') && r.costCenter !== 'CC-9999' && r.children === 0)!.costCenter;
     await subscribe(store, { channel: 'slack:COWNER1', costCenter: ownerCc, ...who, now: before });
   }, 120_000);
   afterAll(async () => {
@@ -73,9 +75,20 @@ describe.each(storeKinds)('monthly cadences on %s', (kind) => {
     const overview = renderText(onDay.overview!);
     expect(overview).toContain('Pre-close handoff · 2026-09 [DEMO DATA]');
     expect(overview).toContain('handed to ITFM on 2026-09-25');
-    for (const row of expected.rows.filter((r) => r.costCenter !== '(unattributed)')) {
+    // Every row, the unattributed (bridge) row included, and a total equal to the month's spend.
+    expect(expected.rows.map((r) => r.costCenter)).toContain('(unattributed)');
+    for (const row of expected.rows) {
       expect(overview).toContain(row.costCenter);
       expect(overview).toContain(formatMoney(row.projectedWithPlannedActions, row.currency));
+    }
+    const spend = await reportSpend(store, { period: parseBillingMonth('2026-09'), basis: 'effective', by: spendDimensions.filter((d) => d.name === 'cost-center') });
+    expect(expected.totals.map((t) => [t.currency, t.monthToDate])).toEqual(spend.currencies.map((c) => [c.currency, c.total]));
+    expect(overview).toContain(`Total: ${formatMoney(spend.currencies[0]!.total, 'USD')} to date`);
+    // Without a carrier the unattributed spend has no budget: the message says so instead of "nothing over budget".
+    const unattributed = expected.rows.find((r) => r.costCenter === '(unattributed)')!;
+    if (unattributed.material) {
+      expect(overview).toContain(`${formatMoney(unattributed.projectedWithPlannedActions, 'USD')} of unattributed spend (its own row) is projected with no budget`);
+      expect(overview).not.toContain('No cost center is projected materially over budget');
     }
     const owner = onDay.messages!.find((m) => m.route.channel === 'slack:COWNER1')!;
     const ownerText = renderText(owner.message!);
@@ -115,7 +128,10 @@ describe.each(storeKinds)('monthly cadences on %s', (kind) => {
     const overview = renderText(r.overview!);
     expect(overview).toContain('Showback · 2026-08 [DEMO DATA]');
     for (const row of usd.rows) expect(overview).toContain(formatMoney(row.total, 'USD'));
-    expect(overview).toContain(`Unattributed (no cost center): ${formatMoney(usd.unattributed, 'USD')} effective, ${formatMoney(billed.currencies.find((c) => c.currency === 'USD')!.unattributed, 'USD')} billed`);
+    // The bridge row: unattributed spend is a row of the table, and the total is every cost of the month.
+    expect(overview).toMatch(new RegExp(`\\(unattributed\\)[^\\n]*${formatMoney(usd.unattributed, 'USD').replace(/[.$]/g, '\\$&')}[^\\n]*${formatMoney(billed.currencies.find((c) => c.currency === 'USD')!.unattributed, 'USD').replace(/[.$]/g, '\\$&')}`));
+    const spend = await reportSpend(store, { period: parseBillingMonth('2026-08'), basis: 'effective', by: spendDimensions.filter((d) => d.name === 'cost-center') });
+    expect(overview).toContain(`Total: ${formatMoney(spend.currencies.find((c) => c.currency === 'USD')!.total, 'USD')} effective`);
 
     const ownerRow = usd.rows.find((x) => x.costCenter === ownerCc)!;
     const owner = renderText(r.messages!.find((m) => m.route.channel === 'slack:COWNER1')!.message!);

@@ -91,11 +91,11 @@ describe('chargeback journal', () => {
       basis: new Map([['A', '-12.33'], ['B', '12.33']]),
     });
     expect(r.costCenters).toEqual([
-      { costCenter: 'A', chargeback: '128.37', gl: '40', difference: '88.37', timing: '60', basis: '-12.33', postClose: '0', unexplained: '40.7' },
-      { costCenter: 'B', chargeback: '64.7', gl: '0', difference: '64.7', timing: '0', basis: '12.33', postClose: '0', unexplained: '52.37' },
-      { costCenter: 'C', chargeback: '0', gl: '1', difference: '-1', timing: '0', basis: '0', postClose: '0', unexplained: '-1' },
+      { costCenter: 'A', chargeback: '128.37', gl: '40', difference: '88.37', timing: '60', basis: '-12.33', postClose: '0', notCharged: '0', unexplained: '40.7' },
+      { costCenter: 'B', chargeback: '64.7', gl: '0', difference: '64.7', timing: '0', basis: '12.33', postClose: '0', notCharged: '0', unexplained: '52.37' },
+      { costCenter: 'C', chargeback: '0', gl: '1', difference: '-1', timing: '0', basis: '0', postClose: '0', notCharged: '0', unexplained: '-1' },
     ]);
-    expect(r.total).toEqual({ chargeback: '193.07', gl: '41', difference: '152.07', timing: '60', basis: '0', postClose: '0', unexplained: '92.07' });
+    expect(r.total).toEqual({ chargeback: '193.07', gl: '41', difference: '152.07', timing: '60', basis: '0', postClose: '0', notCharged: '0', unexplained: '92.07' });
     // Carried post-close adjustments explain their part of the difference.
     const carried = reconcileChargeback({
       currency: 'USD',
@@ -105,6 +105,6 @@ describe('chargeback journal', () => {
       basis: new Map(),
       postClose: new Map([['A', '65.00']]),
     });
-    expect(carried.total).toEqual({ chargeback: '165', gl: '100', difference: '65', timing: '0', basis: '0', postClose: '65', unexplained: '0' });
+    expect(carried.total).toEqual({ chargeback: '165', gl: '100', difference: '65', timing: '0', basis: '0', postClose: '65', notCharged: '0', unexplained: '0' });
   });
 });

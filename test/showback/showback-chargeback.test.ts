@@ -212,18 +212,23 @@ describe.each(storeKinds)('showback and chargeback on %s', (kind) => {
     expect(json.reconciliation).toEqual([
       {
         currency: 'EUR',
-        costCenters: [{ costCenter: 'CC-A', chargeback: '20', gl: '20', difference: '0', timing: '0', basis: '0', postClose: '0', unexplained: '0' }],
-        total: { chargeback: '20', gl: '20', difference: '0', timing: '0', basis: '0', postClose: '0', unexplained: '0' },
+        costCenters: [{ costCenter: 'CC-A', chargeback: '20', gl: '20', difference: '0', timing: '0', basis: '0', postClose: '0', notCharged: '0', unexplained: '0' }],
+        total: { chargeback: '20', gl: '20', difference: '0', timing: '0', basis: '0', postClose: '0', notCharged: '0', unexplained: '0' },
+        unattributedNotCharged: '0',
+        notChargedOn: null,
       },
       {
         currency: 'USD',
         costCenters: [
           // INV-1 billed here (100.00 on CC-A), booked in 2024-10: +100; INV-0 billed in 2024-08, booked here: -40.
-          { costCenter: 'CC-A', chargeback: '128.37', gl: '40', difference: '88.37', timing: '60', basis: '0', postClose: '0', unexplained: '28.37' },
-          { costCenter: 'CC-B', chargeback: '64.7', gl: '50', difference: '14.7', timing: '0', basis: '0', postClose: '0', unexplained: '14.7' },
-          { costCenter: 'CC-C', chargeback: '2.04', gl: '1', difference: '1.04', timing: '0', basis: '0', postClose: '0', unexplained: '1.04' },
+          { costCenter: 'CC-A', chargeback: '128.37', gl: '40', difference: '88.37', timing: '60', basis: '0', postClose: '0', notCharged: '0', unexplained: '28.37' },
+          { costCenter: 'CC-B', chargeback: '64.7', gl: '50', difference: '14.7', timing: '0', basis: '0', postClose: '0', notCharged: '0', unexplained: '14.7' },
+          { costCenter: 'CC-C', chargeback: '2.04', gl: '1', difference: '1.04', timing: '0', basis: '0', postClose: '0', notCharged: '0', unexplained: '1.04' },
         ],
-        total: { chargeback: '195.11', gl: '91', difference: '104.11', timing: '60', basis: '0', postClose: '0', unexplained: '44.11' },
+        total: { chargeback: '195.11', gl: '91', difference: '104.11', timing: '60', basis: '0', postClose: '0', notCharged: '0', unexplained: '44.11' },
+        // The 10.00 without a known cost center is charged to nobody; with no COSTBRIDGE_UNATTRIBUTED_COST_CENTER it stands beside the lines.
+        unattributedNotCharged: '-10',
+        notChargedOn: null,
       },
     ]);
     const audit = await sql<{ actor: string; action: string; subject_id: string; after: { sha256: string; basis: string } }>`
@@ -241,11 +246,11 @@ describe.each(storeKinds)('showback and chargeback on %s', (kind) => {
     expect(run.code).toBe(0);
     const usd = JSON.parse(run.stdout).reconciliation[1];
     expect(usd.costCenters).toEqual([
-      { costCenter: 'CC-A', chargeback: '116.04', gl: '40', difference: '76.04', timing: '60', basis: '-12.33', postClose: '0', unexplained: '28.37' },
-      { costCenter: 'CC-B', chargeback: '77.03', gl: '50', difference: '27.03', timing: '0', basis: '12.33', postClose: '0', unexplained: '14.7' },
-      { costCenter: 'CC-C', chargeback: '2.04', gl: '1', difference: '1.04', timing: '0', basis: '0', postClose: '0', unexplained: '1.04' },
+      { costCenter: 'CC-A', chargeback: '116.04', gl: '40', difference: '76.04', timing: '60', basis: '-12.33', postClose: '0', notCharged: '0', unexplained: '28.37' },
+      { costCenter: 'CC-B', chargeback: '77.03', gl: '50', difference: '27.03', timing: '0', basis: '12.33', postClose: '0', notCharged: '0', unexplained: '14.7' },
+      { costCenter: 'CC-C', chargeback: '2.04', gl: '1', difference: '1.04', timing: '0', basis: '0', postClose: '0', notCharged: '0', unexplained: '1.04' },
     ]);
-    expect(usd.total).toEqual({ chargeback: '195.11', gl: '91', difference: '104.11', timing: '60', basis: '0', postClose: '0', unexplained: '44.11' });
+    expect(usd.total).toEqual({ chargeback: '195.11', gl: '91', difference: '104.11', timing: '60', basis: '0', postClose: '0', notCharged: '0', unexplained: '44.11' });
     expect(JSON.parse(run.stdout)).toMatchObject({ dryRun: true, issuedNow: ['CB-2024-09-EUR', 'CB-2024-09-USD'] });
     const text = await cli(withPools, 'chargeback', '--period', '2024-09', '--basis', 'effective', '--dry-run');
     expect(text.stdout).toContain('Dry run: nothing is issued or recorded.');

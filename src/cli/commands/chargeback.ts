@@ -32,6 +32,7 @@ export function registerChargeback(program: Command, ctx: CliContext): void {
         dryRun: opts.dryRun === true,
         accounts: { clearingAccount: ctx.config.attribution.clearingAccount, defaultGlAccount: ctx.config.attribution.defaultGlAccount },
         sharedPoolsFile: ctx.config.attribution.sharedPoolsFile,
+        unattributedCostCenter: ctx.config.attribution.unattributedCostCenter,
         actor: await ctx.actor(opts.as),
         surface: 'cli',
       });
@@ -100,16 +101,36 @@ function chargebackText(r: ChargebackResult): string {
   for (const c of r.reconciliation) {
     const m = (v: string) => formatMoney(v, c.currency);
     const withPostClose = c.costCenters.some((l) => l.postClose !== '0');
-    const row = (label: string, l: (typeof c)['total']) => [label, m(l.chargeback), m(l.gl), m(l.difference), m(l.timing), m(l.basis), ...(withPostClose ? [m(l.postClose)] : []), m(l.unexplained)];
+    const withNotCharged = c.total.notCharged !== '0';
+    const row = (label: string, l: (typeof c)['total']) => [
+      label,
+      m(l.chargeback),
+      m(l.gl),
+      m(l.difference),
+      m(l.timing),
+      m(l.basis),
+      ...(withPostClose ? [m(l.postClose)] : []),
+      ...(withNotCharged ? [m(l.notCharged)] : []),
+      m(l.unexplained),
+    ];
+    const extra = (withPostClose ? 1 : 0) + (withNotCharged ? 1 : 0);
     out.push(
       '',
       `Reconciliation with GL actuals for ${r.period}, ${c.currency} (chargeback = the sum of the period's entries; difference = chargeback - GL)`,
       textTable(
-        ['cost center', 'chargeback', 'GL', 'difference', 'timing', 'basis', ...(withPostClose ? ['post-close'] : []), 'unexplained'],
+        ['cost center', 'chargeback', 'GL', 'difference', 'timing', 'basis', ...(withPostClose ? ['post-close'] : []), ...(withNotCharged ? ['not charged: unattributed'] : []), 'unexplained'],
         [...c.costCenters.map((l) => row(l.costCenter, l)), row('total', c.total)],
-        withPostClose ? [1, 2, 3, 4, 5, 6, 7] : [1, 2, 3, 4, 5, 6],
+        Array.from({ length: 6 + extra }, (_, i) => i + 1),
       ),
     );
+    const unattributed = c.unattributedNotCharged ?? '0';
+    if (unattributed !== '0') {
+      out.push(
+        c.notChargedOn
+          ? `"not charged: unattributed" = ${m(unattributed)}: spend no known cost center accounts for, booked in the GL on ${c.notChargedOn} (COSTBRIDGE_UNATTRIBUTED_COST_CENTER) but charged to nobody. Timing is matched by invoice on the GL's cost center, as in \`costbridge variance\`'s FOCUS vs GL.`
+          : `not charged: unattributed  ${m(unattributed)} (spend no known cost center accounts for, charged to nobody; the GL books it on a cost center costbridge was not told: its line above shows it as unexplained). Set COSTBRIDGE_UNATTRIBUTED_COST_CENTER to that cost center to reconcile it there.`,
+      );
+    }
   }
   return out.join('\n');
 }

@@ -72,7 +72,17 @@ function forecastText(r: ForecastReport): string {
       formatMoney(x.baseline, x.currency),
       formatMoney(x.plannedReduction, x.currency),
       formatMoney(x.withPlannedActions, x.currency),
-    ]),
+    ]).concat(
+      r.totals.map((t) => [
+        r.totals.length > 1 ? `total ${t.currency}` : 'total',
+        formatMoney(t.monthToDate, t.currency),
+        '',
+        '',
+        formatMoney(t.baseline, t.currency),
+        formatMoney(t.plannedReduction, t.currency),
+        formatMoney(t.withPlannedActions, t.currency),
+      ]),
+    ),
     [1, 2, 3, 4, 5, 6],
   );
   const savings = r.rows.flatMap((x) => x.plannedSavings.map((s) => `  ${x.scope}: ${s.saving.id} ${s.saving.title} (${s.saving.status}, from ${s.saving.effectiveDate}): -${formatMoney(s.reduction, x.currency)} over ${s.days} day(s)`));

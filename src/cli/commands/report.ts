@@ -4,6 +4,7 @@ import { reportSpend, type SpendReport } from '../../app/report-spend.js';
 import { parseBillingMonth } from '../../domain/billing-month.js';
 import { parseCostBasis, parseSpendDimensions } from '../../domain/spend-dimensions.js';
 import { formatMoney } from '../../domain/money.js';
+import { rollupLabel } from '../../domain/cost-center-rollup.js';
 import { textTable } from '../text-table.js';
 import { registerReportTags } from './report-tags.js';
 
@@ -20,12 +21,14 @@ export function registerReport(program: Command, ctx: CliContext): void {
       'comma-separated: provider, service-category, service, sub-account, billing-account, region, charge-category, cost-center, application, legal-entity, environment, project, owner',
       'provider',
     )
+    .option('--rollup', 'with --by cost-center: roll each cost center\'s descendants (master data parent codes) into it, listed under it')
     .option('--json', 'print JSON on stdout')
-    .action(async (opts: { period: string; basis: string; by: string; json?: boolean }) => {
+    .action(async (opts: { period: string; basis: string; by: string; rollup?: boolean; json?: boolean }) => {
       const request = {
         period: parseBillingMonth(opts.period),
         basis: parseCostBasis(opts.basis),
         by: parseSpendDimensions(opts.by),
+        rollup: opts.rollup === true,
       };
       const result = await reportSpend(await ctx.store(), request);
       ctx.io.out(opts.json ? JSON.stringify(spendReportJson(result)) : spendReportText(result));
@@ -35,7 +38,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
 
 /** The documented JSON: one currency flat; several currencies kept apart under `currencies`. */
 export function spendReportJson(r: SpendReport) {
-  const rows = (c: SpendReport['currencies'][number]) => c.rows.map((row) => ({ ...row.keys, cost: row.cost }));
+  const rows = (c: SpendReport['currencies'][number]) => c.rows.map((row) => ({ ...row.keys, cost: row.cost, ...(row.rollup ? row.rollup : {}) }));
   const closed = {
     closed: r.closed,
     postCloseAdjustments: r.postCloseAdjustments.map((c) => ({ currency: c.currency, rows: rows(c), total: c.total })),
@@ -58,9 +61,17 @@ export function spendReportJson(r: SpendReport) {
 function spendTable(r: SpendReport, c: SpendReport['currencies'][number]): string {
   return textTable(
     [...r.dimensions, 'cost'],
-    [...c.rows.map((row) => [...r.dimensions.map((d) => row.keys[d]!), formatMoney(row.cost, c.currency)]), [...r.dimensions.map((_, i) => (i === 0 ? 'total' : '')), formatMoney(c.total, c.currency)]],
+    [
+      ...c.rows.map((row) => [...r.dimensions.map((d, i) => (i === 0 && row.rollup ? rolledLabel(row.keys[d]!, row.rollup) : row.keys[d]!)), formatMoney(row.cost, c.currency)]),
+      [...r.dimensions.map((_, i) => (i === 0 ? 'total' : '')), formatMoney(c.total, c.currency)],
+    ],
     [r.dimensions.length],
   );
+}
+
+function rolledLabel(code: string, r: { depth: number; children: number }): string {
+  const incl = rollupLabel(r.children);
+  return `${'  '.repeat(r.depth)}${code}${incl ? ` (${incl})` : ''}`;
 }
 
 function spendReportText(r: SpendReport): string {

@@ -8,6 +8,7 @@ import { parseBillingMonth } from '../../domain/billing-month.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { parseIsoDay } from '../../domain/forecast-calendar.js';
 import { formatMoney } from '../../domain/money.js';
+import { rollupLabel, unattributedScope } from '../../domain/cost-center-rollup.js';
 import { parseCostBasis, parseSpendDimensions, spendDimensions, type SpendDimension } from '../../domain/spend-dimensions.js';
 import { varianceComponentNames } from '../../domain/variance-components.js';
 import type { KeyEffect } from '../../domain/variance-decomposition.js';
@@ -22,6 +23,7 @@ interface ReportOptions {
   scope?: string;
   asOf?: string;
   drivers: string;
+  rollup?: boolean;
   json?: boolean;
 }
 
@@ -41,6 +43,7 @@ export function registerVariance(program: Command, ctx: CliContext): void {
     .option('--scope <value>', 'only this scope value, e.g. a cost center code or (unattributed)')
     .option('--as-of <YYYY-MM-DD>', 'month to date: lines charged before this day vs the same days of the previous month')
     .option('--drivers <n>', 'top price keys listed per row', '5')
+    .option('--rollup', 'roll each cost center\'s descendants (master data parent codes) into it, listed under it')
     .option('--json', 'print JSON on stdout')
     .action(async (opts: ReportOptions) => {
       const report = await reportVariance(await ctx.store(), reportRequest(ctx, opts));
@@ -144,6 +147,8 @@ function reportRequest(ctx: CliContext, opts: ReportOptions): VarianceRequest {
     asOf: opts.asOf === undefined ? undefined : parseIsoDay(opts.asOf),
     drivers: Number(drivers),
     materiality: { amount: ctx.config.variance.materialityAmount, share: ctx.config.variance.materialityShare },
+    rollup: opts.rollup === true,
+    unattributedCostCenter: ctx.config.attribution.unattributedCostCenter,
   };
 }
 
@@ -177,10 +182,20 @@ export function varianceReportJson(r: VarianceReport) {
     asOf: r.asOf,
     closed: r.closed,
     restated: r.restated,
+    rollup: r.rollup,
+    unattributedCarriedBy: r.unattributedCarriedBy,
+    totals: r.totals,
     rows: r.rows.map((row) => ({
       scope: row.scope,
       currency: row.currency,
       actual: row.actual,
+      comparedActual: row.comparedActual,
+      own: row.own,
+      depth: row.depth,
+      parent: row.parent,
+      children: row.children,
+      includesUnattributed: row.includesUnattributed,
+      carriedBy: row.carriedBy,
       comparison: row.comparison,
       variance: row.variance,
       components: row.components,
@@ -202,27 +217,43 @@ function varianceReportText(r: VarianceReport): string {
   if (r.rows.length === 0) return `No cost lines or plans for ${r.period} or ${r.comparisonPeriod}.`;
   const basis = r.basis === 'effective' ? 'EffectiveCost' : 'BilledCost';
   const against = r.against === 'previous' ? `${r.comparisonPeriod}${r.asOf ? ' (same days)' : ''}` : `${r.against} ${r.period}`;
-  const lines = [...(r.closed ? [`${r.closed.statement}.`] : []), `Variance ${r.period}${r.asOf ? ` to ${r.asOf}` : ''} vs ${against}, ${basis}, by ${r.by}`];
+  const lines = [...(r.closed ? [`${r.closed.statement}.`] : []), `Variance ${r.period}${r.asOf ? ` to ${r.asOf}` : ''} vs ${against}, ${basis}, by ${r.by}${r.rollup ? ', rolled up along the cost-center hierarchy' : ''}`];
   const shown = varianceComponentNames.filter((n) => r.rows.some((row) => row.components[n] !== '0'));
   const restated = r.rows.some((row) => row.restatement !== '0');
   const postClose = r.rows.some((row) => row.postCloseAdjustment !== null && row.postCloseAdjustment !== '0');
+  const bridged = r.rows.some((row) => row.includesUnattributed !== null || row.carriedBy !== null);
   const extra = [...(restated ? ['restatement'] : []), ...(postClose ? ['post-close'] : [])];
+  const money = (v: string, currency: string) => formatMoney(v, currency);
   lines.push(
     textTable(
-      [r.by, 'actual', 'comparison', 'variance', ...shown, ...extra, 'explain?'],
-      r.rows.map((row) => [
-        row.scope,
-        formatMoney(row.actual, row.currency),
-        formatMoney(row.comparison, row.currency),
-        formatMoney(row.variance, row.currency),
-        ...shown.map((n) => formatMoney(row.components[n], row.currency)),
-        ...(restated ? [formatMoney(row.restatement, row.currency)] : []),
-        ...(postClose ? [formatMoney(row.postCloseAdjustment ?? '0', row.currency)] : []),
-        row.needsExplanation ? (row.unexplainedComponents.length > 0 ? `open: ${row.unexplainedComponents.join(', ')}` : 'explained') : '',
-      ]),
-      [1, 2, 3, ...shown.map((_, i) => 4 + i), ...extra.map((_, i) => 4 + shown.length + i)],
+      [r.by, 'actual', ...(bridged ? ['compared'] : []), 'comparison', 'variance', ...shown, ...extra, 'explain?'],
+      [
+        ...r.rows.map((row) => [
+          scopeLabel(row),
+          money(row.actual, row.currency),
+          ...(bridged ? [money(row.comparedActual, row.currency)] : []),
+          money(row.comparison, row.currency),
+          money(row.variance, row.currency),
+          ...shown.map((n) => money(row.components[n], row.currency)),
+          ...(restated ? [money(row.restatement, row.currency)] : []),
+          ...(postClose ? [money(row.postCloseAdjustment ?? '0', row.currency)] : []),
+          row.carriedBy !== null ? `in ${row.carriedBy}` : row.needsExplanation ? (row.unexplainedComponents.length > 0 ? `open: ${row.unexplainedComponents.join(', ')}` : 'explained') : '',
+        ]),
+        ...r.totals.map((t) => [
+          r.totals.length > 1 ? `total ${t.currency}` : 'total',
+          money(t.actual, t.currency),
+          ...(bridged ? [money(t.actual, t.currency)] : []),
+          money(t.comparison, t.currency),
+          money(t.variance, t.currency),
+          ...shown.map(() => ''),
+          ...extra.map(() => ''),
+          '',
+        ]),
+      ],
+      [1, 2, 3, ...(bridged ? [4] : []), ...shown.map((_, i) => (bridged ? 5 : 4) + i), ...extra.map((_, i) => (bridged ? 5 : 4) + shown.length + i)],
     ),
   );
+  lines.push(...comparisonNotes(r));
   if (restated) {
     lines.push(
       `Comparatives restated: ${r.comparisonPeriod} under ${r.restated.under}'s attribution (claims, rules, contracts), so a re-mapping is not read as a change in spend; "restatement" = restated minus as reported, beside the components, not in them (${r.restated.totals.map((t) => formatMoney(t.restatement, t.currency)).join(', ')} in total).`,
@@ -237,13 +268,38 @@ function varianceReportText(r: VarianceReport): string {
         [r.by, 'effective', 'billed', 'amortization', 'GL', 'billed - GL', 'timing', 'unexplained'],
         ledger.map((row) => {
           const l = row.ledger!;
-          return [row.scope, ...[l.effective, l.billed, l.amortization, l.gl, l.billedMinusGl, l.timing, l.unexplained].map((v) => formatMoney(v, row.currency))];
+          return [scopeLabel(row), ...[l.effective, l.billed, l.amortization, l.gl, l.billedMinusGl, l.timing, l.unexplained].map((v) => formatMoney(v, row.currency))];
         }),
         [1, 2, 3, 4, 5, 6, 7],
       ),
     );
   }
   return lines.join('\n');
+}
+
+/** A row's label: indented under its parent, "incl. N children" when rolled up. */
+function scopeLabel(row: { scope: string; depth: number; children: number }): string {
+  const incl = rollupLabel(row.children);
+  return `${'  '.repeat(row.depth)}${row.scope}${incl ? ` (${incl})` : ''}`;
+}
+
+/** What the total and the bridge row mean, in words. */
+function comparisonNotes(r: VarianceReport): string[] {
+  const out: string[] = [];
+  const totals = r.totals.map((t) => formatMoney(t.actual, t.currency)).join(', ');
+  const whole = r.scope === null && r.asOf === null ? `, equal to \`costbridge report spend --period ${r.period} --basis ${r.basis}\`` : '';
+  out.push(`Total = ${r.rollup ? 'the top-level rows' : 'the rows'}: ${totals}${whole}${r.rows.some((x) => x.depth > 0) ? '; indented rows are inside their parent\'s figures' : ''}.`);
+  if (r.by === 'cost-center' && r.against !== 'previous') {
+    const unattributed = r.rows.find((x) => x.scope === unattributedScope);
+    if (r.unattributedCarriedBy !== null && unattributed) {
+      out.push(
+        `${unattributedScope} is spend no known cost center accounts for; as the GL books it, ${r.unattributedCarriedBy}'s ${r.against} is compared with its own spend plus it (COSTBRIDGE_UNATTRIBUTED_COST_CENTER): "compared" = actual + ${formatMoney(unattributed.actual, unattributed.currency)} unattributed.`,
+      );
+    } else if (unattributed) {
+      out.push(`${unattributedScope} is spend no known cost center accounts for; it has no ${r.against}, so its whole actual is variance. Set COSTBRIDGE_UNATTRIBUTED_COST_CENTER to the cost center the GL books it to, to compare it with that center's ${r.against}.`);
+    }
+  }
+  return out;
 }
 
 function openVariancesText(o: OpenVariances): string {

@@ -2,6 +2,7 @@ import type { DigestBudgetRow } from '../../domain/digest.js';
 import { formatMoney, Money } from '../../domain/money.js';
 import { table } from '../message-blocks.js';
 import type { TableBlock } from '../message-model.js';
+import { rollupLabel } from '../../domain/cost-center-rollup.js';
 
 /** An amount with its sign (`+`/`-`, none for zero), for differences to budget or forecast. */
 export function signedAmount(amount: string, currency: string): string {
@@ -23,7 +24,7 @@ export function projectionTable(rows: readonly Omit<DigestBudgetRow, 'name'>[]):
       { header: 'vs forecast', align: 'right' },
     ],
     rows.map((r) => [
-      `${r.material && new Money(r.differenceToBudget).isPos() ? '⚠ ' : ''}${r.costCenter}`,
+      projectionLabel(r),
       formatMoney(r.monthToDate, r.currency),
       formatMoney(r.projected, r.currency),
       formatMoney(r.budget, r.currency),
@@ -32,4 +33,24 @@ export function projectionTable(rows: readonly Omit<DigestBudgetRow, 'name'>[]):
       signedAmount(r.differenceToForecast, r.currency),
     ]),
   );
+}
+
+/**
+ * A row's label: indented under its parent with "incl. N children" when rolled up, "in CC" on the
+ * unattributed row a cost center carries, "+ unattributed" on the carrier, ⚠ when materially over budget.
+ */
+export function projectionLabel(r: Omit<DigestBudgetRow, 'name'>): string {
+  const warn = r.material && r.carriedBy == null && new Money(r.differenceToBudget).isPos() ? '⚠ ' : '';
+  const notes = [rollupLabel(r.children ?? 0), r.includesUnattributed != null ? '+ unattributed' : '', r.carriedBy != null ? `in ${r.carriedBy}` : ''].filter(Boolean);
+  return `${'\u2003'.repeat(r.depth ?? 0)}${warn}${r.costCenter}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+}
+
+/** The sum of the top-level rows per currency (a rolled-up parent already holds its children). */
+export function projectionTotals(rows: readonly Omit<DigestBudgetRow, 'name'>[]): Array<{ currency: string; monthToDate: string; projected: string; budget: string; differenceToBudget: string }> {
+  const currencies = [...new Set(rows.map((r) => r.currency))].sort();
+  return currencies.map((currency) => {
+    const top = rows.filter((r) => r.currency === currency && (r.depth ?? 0) === 0);
+    const sum = (f: (r: Omit<DigestBudgetRow, 'name'>) => string) => top.reduce((s, r) => s.plus(f(r)), new Money(0)).toFixed();
+    return { currency, monthToDate: sum((r) => r.monthToDate), projected: sum((r) => r.projected), budget: sum((r) => r.budget), differenceToBudget: sum((r) => r.differenceToBudget) };
+  });
 }

@@ -5,7 +5,9 @@ import { actions, button, context, header, list, message, table, text } from '..
 import type { ContentBlock, Message, MessageBlock } from '../message-model.js';
 import { code, md } from '../rich-text.js';
 import { actionIds } from './interaction-ids.js';
-import { projectionTable } from './projection-table.js';
+import { projectionTable, projectionTotals } from './projection-table.js';
+import { overBudgetItems } from '../../domain/digest.js';
+import { unattributedScope } from '../../domain/cost-center-rollup.js';
 
 /** The variance alert: cost centers whose run-rate projection crosses their budget by the materiality thresholds. */
 export function varianceAlertMessage(view: { period: string; asOf: string; rows: readonly DigestBudgetRow[]; demo: boolean }): Message {
@@ -66,28 +68,47 @@ export interface HandoffMessageView {
   readonly demo: boolean;
   /** The period close to mention ("October 2026 closed on 2026-11-05 by …"), if any. */
   readonly close?: string | null;
+  /** The cost center whose budget the unattributed row is compared with, or null. */
+  readonly unattributedCarriedBy?: string | null;
 }
 
 /** The pre-close handoff: FinOps' projected period end per cost center against budget and the ITFM forecast, before close. */
 export function preCloseHandoffMessage(view: HandoffMessageView): Message {
   const demo = view.demo ? ' [DEMO DATA]' : '';
   const scope = view.scope.length > 0 ? ` · ${view.scope.join(', ')}` : '';
-  const over = view.rows.filter((r) => r.material && new Money(r.differenceToBudget).isPos());
+  const over = overBudgetItems(view.rows.map((r) => ({ ...r, name: null })));
+  const unattributed = view.rows.find((r) => r.costCenter === unattributedScope);
+  const overCenters = over.filter((r) => r.costCenter !== unattributedScope);
+  const overUnattributed = over.some((r) => r.costCenter === unattributedScope);
+  // Unattributed spend without a carrier has no budget: said first, never hidden behind "nothing over budget".
+  const headline =
+    overUnattributed && unattributed
+      ? [
+          md`*${formatMoney(unattributed.projected, unattributed.currency)}* of unattributed spend (its own row) is projected with no budget; `,
+          overCenters.length > 0 ? md`*${overCenters.length}* cost centers are projected over budget beyond the materiality thresholds.` : 'beyond it, no cost center is projected materially over budget.',
+        ]
+      : [overCenters.length > 0 ? md`*${overCenters.length}* cost centers are projected over budget beyond the materiality thresholds.` : 'No cost center is projected materially over budget.'];
   const blocks: MessageBlock[] = [
     header(`Pre-close handoff · ${view.period}${scope}${demo}`),
-    text(
-      md`FinOps' projected period end for *${view.period}* (effective cost, data before ${view.asOf}), handed to ITFM on ${view.handoffDate}, before close. `,
-      over.length > 0 ? md`*${over.length}* cost centers are projected over budget beyond the materiality thresholds.` : 'No cost center is projected materially over budget.',
-    ),
+    text(md`FinOps' projected period end for *${view.period}* (effective cost, data before ${view.asOf}), handed to ITFM on ${view.handoffDate}, before close. `, ...headline),
     ...(view.close ? [context(view.close)] : []),
   ];
   if (view.rows.length === 0) blocks.push(context('No projection, budget or forecast for this month.'));
   else {
     blocks.push(projectionTable(view.rows));
+    const totals = projectionTotals(view.rows);
+    blocks.push(
+      context(
+        `Total: ${totals.map((t) => `${formatMoney(t.monthToDate, t.currency)} to date, projected ${formatMoney(t.projected, t.currency)} against budget ${formatMoney(t.budget, t.currency)}`).join('; ')}`,
+        view.rows.some((r) => (r.depth ?? 0) > 0) ? ' (indented rows are inside their parent).' : '.',
+        unattributed && view.unattributedCarriedBy ? ` ${unattributedScope} is compared with ${view.unattributedCarriedBy}'s budget, as the GL books it.` : '',
+      ),
+    );
   }
   if (view.assumptions.length > 0) blocks.push(context(`Assumptions: ${view.assumptions.join(' ')}`));
   blocks.push(context('Drivers, planned actions and open variances: ', code(`npx costbridge handoff --period ${view.period} --as-of ${view.asOf}`)));
-  return message(`Pre-close handoff ${view.period}${scope}${demo}: ${view.rows.length} cost centers, ${over.length} projected materially over budget`, blocks);
+  const count = overCenters.length + (overUnattributed ? 1 : 0);
+  return message(`Pre-close handoff ${view.period}${scope}${demo}: ${view.rows.length} rows, ${count} projected materially over budget`, blocks);
 }
 
 /** One cost center's showback (direct plus allocated shared cost) on both bases. */
@@ -129,7 +150,13 @@ export function monthlyShowbackMessage(view: ShowbackMessageView): Message {
     ),
     ...(view.close ? [context(view.close)] : []),
   ];
-  if (view.rows.length === 0) blocks.push(context('No attributed cost this month.'));
+  // The overview lists unattributed spend as its own (bridge) row, so the table sums to the month's spend.
+  const bridge = (view.unattributed ?? []).filter((u) => !new Money(u.effective).isZero() || !new Money(u.billed).isZero());
+  const rows: ShowbackMessageRow[] = [
+    ...view.rows,
+    ...bridge.map((u) => ({ costCenter: unattributedScope, name: null, currency: u.currency, directEffective: u.effective, allocatedEffective: '0', totalEffective: u.effective, totalBilled: u.billed })),
+  ];
+  if (rows.length === 0) blocks.push(context('No cost this month.'));
   else {
     blocks.push(
       table(
@@ -140,14 +167,14 @@ export function monthlyShowbackMessage(view: ShowbackMessageView): Message {
           { header: 'Total effective', align: 'right' },
           { header: 'Total billed', align: 'right' },
         ],
-        view.rows.map((r) => [r.costCenter, formatMoney(r.directEffective, r.currency), formatMoney(r.allocatedEffective, r.currency), formatMoney(r.totalEffective, r.currency), formatMoney(r.totalBilled, r.currency)]),
+        rows.map((r) => [r.costCenter, formatMoney(r.directEffective, r.currency), formatMoney(r.allocatedEffective, r.currency), formatMoney(r.totalEffective, r.currency), formatMoney(r.totalBilled, r.currency)]),
       ),
     );
+    const currencies = [...new Set(rows.map((r) => r.currency))].sort();
+    const total = (currency: string, f: (r: ShowbackMessageRow) => string) => formatMoney(rows.filter((r) => r.currency === currency).reduce((s, r) => s.plus(f(r)), new Money(0)).toFixed(), currency);
+    blocks.push(context(`Total: ${currencies.map((c) => `${total(c, (r) => r.totalEffective)} effective, ${total(c, (r) => r.totalBilled)} billed`).join('; ')}${view.unattributed !== null ? ' (every cost of the month)' : ''}.`));
   }
-  for (const u of view.unattributed ?? []) {
-    if (new Money(u.effective).isZero() && new Money(u.billed).isZero()) continue;
-    blocks.push(context(`Unattributed (no cost center): ${formatMoney(u.effective, u.currency)} effective, ${formatMoney(u.billed, u.currency)} billed — `, code(`npx costbridge unattributed --period ${view.period}`)));
-  }
+  if (bridge.length > 0) blocks.push(context(`${unattributedScope}: spend no known cost center accounts for; claim it: `, code(`npx costbridge unattributed --period ${view.period}`)));
   blocks.push(context('Details by GL account and pool: ', code(`npx costbridge showback --period ${view.period}`)));
   return message(`Showback ${view.period}${scope}${demo}: ${view.rows.length} cost centers`, blocks);
 }
