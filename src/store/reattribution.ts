@@ -4,7 +4,8 @@
 
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { sharedFields } from '../domain/shared-fields.js';
-import { kyselyRunner, type SqlRunner } from './sql-runner.js';
+import { addToRollupSql, removeEmptyRollupRows, rollupChangeColumns } from './cost-rollup.js';
+import { kyselyRunner } from './sql-runner.js';
 import type { Database } from './tables.js';
 
 /** The same key the FOCUS import locks, so a re-attribution and an import never interleave. */
@@ -154,25 +155,49 @@ export function attributionDecisionCte(passthrough: readonly string[] = []): str
 /** The line columns the attribution decision reads (a `t` CTE must provide them). */
 export const attributionLineColumns: readonly string[] = lineColumns;
 
+const written = [...sharedFields.flatMap((f) => [f, `${f}_source`]), 'contract_id', 'contract_component', 'gl_account'];
+
+/**
+ * One statement: recompute the lines in scope, update those that differ, and move the amounts of
+ * every line whose shared fields changed from its old rollup row to its new one (the old values ride
+ * along from `t` through `d`; RETURNING gives the new ones).
+ */
 function reattributionSql(scope: ReattributionScope): string {
-  const written = [...sharedFields.flatMap((f) => [f, `${f}_source`]), 'contract_id', 'contract_component', 'gl_account'];
+  const old = Object.fromEntries(sharedFields.map((f) => [f, `u.old_${f}`]));
+  const moved = `(${sharedFields.map((f) => `u.old_${f}`).join(', ')}) IS DISTINCT FROM (${sharedFields.map((f) => `u.${f}`).join(', ')})`;
+  const returned = [
+    'billing_period_start', 'charge_period_start', 'billing_currency', 'provider_name', 'billing_account_id', 'sub_account_id',
+    'region_id', 'service_category', 'service_name', 'sku_id', 'charge_category', ...sharedFields, 'extra',
+    'billed_cost', 'effective_cost', 'list_cost', 'contracted_cost', 'pricing_quantity', 'consumed_quantity',
+  ];
   return `
 WITH ${masterDataCte},
-t AS (SELECT ${lineColumns.map((col) => `c.${col}`).join(', ')} FROM cost_line c WHERE ${scope.where}),
-${attributionDecisionCte()}
-UPDATE cost_line c
-   SET ${written.map((col) => `${col} = d.${col}`).join(', ')}
-  FROM d
- WHERE c.billing_period_start = d.billing_period_start AND c.id = d.id
-   AND (${written.map((col) => `c.${col}`).join(', ')}) IS DISTINCT FROM (${written.map((col) => `d.${col}`).join(', ')})`;
+t AS (SELECT ${lineColumns.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `c.${f} AS old_${f}`).join(', ')}
+        FROM cost_line c WHERE ${scope.where}),
+${attributionDecisionCte(sharedFields.map((f) => `old_${f}`))},
+u AS (
+  UPDATE cost_line c
+     SET ${written.map((col) => `${col} = d.${col}`).join(', ')}
+    FROM d
+   WHERE c.billing_period_start = d.billing_period_start AND c.id = d.id
+     AND (${written.map((col) => `c.${col}`).join(', ')}) IS DISTINCT FROM (${written.map((col) => `d.${col}`).join(', ')})
+  RETURNING ${returned.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `d.old_${f}`).join(', ')}
+),
+r AS (${addToRollupSql(`SELECT ${rollupChangeColumns('u', -1, old)} FROM u WHERE ${moved}
+                         UNION ALL SELECT ${rollupChangeColumns('u', 1)} FROM u WHERE ${moved}`)})
+SELECT count(*)::int AS n FROM u`;
 }
 
 /**
  * Recomputes the attribution of the stored lines in `scope`, set-based, inside the caller's
- * transaction. Returns how many lines changed.
+ * transaction, and keeps the daily rollup in step. Returns how many lines changed.
  */
 export async function reattribute(db: Kysely<Database> | Transaction<Database>, scope: ReattributionScope): Promise<number> {
-  return kyselyRunner(db).run(reattributionSql(scope), scope.params);
+  const runner = kyselyRunner(db);
+  const [row] = await runner.rows<{ n: number }>(reattributionSql(scope), scope.params);
+  const changed = Number(row?.n ?? 0);
+  if (changed > 0) await removeEmptyRollupRows(runner);
+  return changed;
 }
 
 /** Waits for any running FOCUS import or attribution change; call first (inside the transaction) before re-attributing. */
