@@ -13,6 +13,7 @@ import { loadLedgerInputs } from '../store/variance-ledger.js';
 import { loadPlanAmounts, type PlanAmount } from '../store/variance-plans.js';
 import { sumBothBases, sumByScope, sumPriceKeys, type FactSlice } from '../store/variance-price-keys.js';
 import { frozenFacts, liveFacts, negatedFacts, unionFacts, type Facts } from '../store/cost-facts.js';
+import { liveFactsFor } from '../store/cost-rollup.js';
 import { restatementFacts } from '../store/restated-comparatives.js';
 import type { StoredClosure } from '../store/period-closes.js';
 import { periodStatus, type ClosedStatus } from './closed-period-status.js';
@@ -131,7 +132,7 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
     : [];
   const restatementOf = new Map(restatements.map((r) => [JSON.stringify([r.scope, r.currency]), r.cost]));
   const liveActual = closure
-    ? new Map((await sumByScope(store.db, { facts: liveFacts(period), chargedBefore: cut?.current }, request.basis, by.column, scopeValue)).map((r) => [JSON.stringify([r.scope, r.currency]), r.cost]))
+    ? new Map((await sumByScope(store.db, { facts: liveFactsFor(period, [by.column, 'charge_period_start']), chargedBefore: cut?.current }, request.basis, by.column, scopeValue)).map((r) => [JSON.stringify([r.scope, r.currency]), r.cost]))
     : undefined;
 
   type Bucket = { scope: string | null; currency: string; now: PriceKeyTotal[]; before: PriceKeyTotal[] };
