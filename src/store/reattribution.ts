@@ -5,7 +5,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { sharedFields } from '../domain/shared-fields.js';
 import { addToRollupSql, removeEmptyRollupRows, rollupChangeColumns } from './cost-rollup.js';
-import { kyselyRunner } from './sql-runner.js';
+import { kyselyRunner, type SqlRunner } from './sql-runner.js';
 import type { Database } from './tables.js';
 
 /** The same key the FOCUS import locks, so a re-attribution and an import never interleave. */
@@ -15,11 +15,52 @@ export const attributionLockKey = 7_265_302;
 export interface ReattributionScope {
   readonly where: string;
   readonly params: readonly unknown[];
+  /** A rule whose own values narrow the scope (its periods and patterns as constants), see `narrowedByRule`. */
+  readonly rule?: number;
 }
 
 /** Lines a rule matches (removed or not), within its effective periods. */
 export function ruleScope(ruleId: number): ReattributionScope {
-  return { where: `EXISTS (SELECT 1 FROM attribution_rule r WHERE r.id = $1 AND ${ruleMatches('r', 'c')})`, params: [ruleId] };
+  return { where: `EXISTS (SELECT 1 FROM attribution_rule r WHERE r.id = $1 AND ${ruleMatches('r', 'c')})`, params: [ruleId], rule: ruleId };
+}
+
+/** The rule columns a line column is matched against (cost_line column, attribution_rule column). */
+const ruleMatchColumns = [
+  ['provider_name', 'match_provider'], ['billing_account_id', 'match_billing_account'], ['sub_account_id', 'match_sub_account'],
+  ['service_name', 'match_service'], ['service_category', 'match_service_category'], ['sku_id', 'match_sku'],
+  ['region_id', 'match_region'], ['resource_id', 'match_resource_id'],
+] as const;
+
+/**
+ * The scope with the rule's effective period and patterns added as constants. The rule's own
+ * predicate (correlated, so opaque to the planner) stays, so the lines are the same; the constants
+ * let the planner prune billing-period partitions and use the condition columns' indexes
+ * (cost_line_rule_match, cost_line_resource), so a claim's rule touches its item's lines only.
+ */
+async function narrowedByRule(runner: SqlRunner, scope: ReattributionScope): Promise<ReattributionScope> {
+  if (scope.rule === undefined) return scope;
+  const [rule] = await runner.rows<Record<string, string | null>>(
+    `SELECT effective_from::text AS effective_from, effective_until::text AS effective_until, ${ruleMatchColumns.map(([, m]) => m).join(', ')}
+       FROM attribution_rule WHERE id = $1`,
+    [scope.rule],
+  );
+  if (!rule) return scope;
+  const params = [...scope.params];
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const narrow = [`c.billing_period_start >= ${param(rule.effective_from)}::timestamptz`];
+  if (rule.effective_until !== null) narrow.push(`c.billing_period_start < ${param(rule.effective_until)}::timestamptz`);
+  for (const [column, match] of ruleMatchColumns) {
+    const pattern = rule[match];
+    if (pattern === null || pattern === undefined) continue;
+    // The rule compares coalesce(column, '') LIKE pattern: a pattern that matches '' also takes NULLs.
+    const matchesEmpty = /^%*$/.test(pattern);
+    const like = `c.${column} LIKE ${param(pattern)} ESCAPE '\\'`;
+    narrow.push(matchesEmpty ? `(c.${column} IS NULL OR ${like})` : like);
+  }
+  return { where: `${narrow.join(' AND ')} AND ${scope.where}`, params };
 }
 
 /** Lines a rule currently sets a field of (what removing it can change). */
@@ -194,7 +235,8 @@ SELECT count(*)::int AS n FROM u`;
  */
 export async function reattribute(db: Kysely<Database> | Transaction<Database>, scope: ReattributionScope): Promise<number> {
   const runner = kyselyRunner(db);
-  const [row] = await runner.rows<{ n: number }>(reattributionSql(scope), scope.params);
+  const narrowed = await narrowedByRule(runner, scope);
+  const [row] = await runner.rows<{ n: number }>(reattributionSql(narrowed), narrowed.params);
   const changed = Number(row?.n ?? 0);
   if (changed > 0) await removeEmptyRollupRows(runner);
   return changed;
