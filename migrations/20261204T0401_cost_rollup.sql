@@ -1,6 +1,8 @@
 -- The daily rollup: cost lines summed per billing period, charge day (ChargePeriodStart truncated to
 -- the UTC day), the six shared fields, provider, billing account, sub-account, region, service
--- category, service, SKU, charge category, currency and whether the line is demo data. Reports that
+-- category, service, SKU, price key (SKU, else SKU price id, else description, as variance keys
+-- prices), pricing unit, whether it is a quantified Usage line, charge category, currency and
+-- whether the line is demo data. Reports that
 -- need no line detail (digest totals and unattributed groups, forecast, report spend, handoff and
 -- variance totals) read it instead of the lines. It is maintained by the same transaction as every
 -- write to cost_line (import, restatement, re-attribution after rules, claims, contracts and master
@@ -17,6 +19,9 @@ CREATE TABLE cost_rollup (
   service_category     text,
   service_name         text,
   sku_id               text,
+  price_key            text,
+  pricing_unit         text,
+  quantified           boolean     NOT NULL,
   charge_category      text        NOT NULL,
   cost_center          text,
   application          text,
@@ -35,7 +40,7 @@ CREATE TABLE cost_rollup (
   -- One row per grain (NULL equal to NULL), so a change is added to the row it belongs to.
   CONSTRAINT cost_rollup_grain UNIQUE NULLS NOT DISTINCT (
     billing_period_start, billing_account_id, charge_day, billing_currency, provider_name, sub_account_id, region_id,
-    service_category, service_name, sku_id, charge_category, cost_center, application, legal_entity, environment,
+    service_category, service_name, sku_id, price_key, pricing_unit, quantified, charge_category, cost_center, application, legal_entity, environment,
     project, owner, synthetic)
 );
 -- Rows whose lines all moved away (a re-attribution) are removed right after; this finds them.
@@ -43,9 +48,11 @@ CREATE INDEX cost_rollup_empty ON cost_rollup (billing_period_start) WHERE line_
 
 INSERT INTO cost_rollup
 SELECT billing_period_start, (date_trunc('day', charge_period_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), billing_currency,
-       provider_name, billing_account_id, sub_account_id, region_id, service_category, service_name, sku_id, charge_category,
+       provider_name, billing_account_id, sub_account_id, region_id, service_category, service_name, sku_id,
+       coalesce(sku_id, sku_price_id, charge_description), pricing_unit,
+       (charge_category = 'Usage' AND pricing_quantity IS NOT NULL AND pricing_quantity <> 0), charge_category,
        cost_center, application, legal_entity, environment, project, owner, coalesce(extra->>'x_Demo' = 'synthetic', false),
        sum(billed_cost), sum(effective_cost), coalesce(sum(list_cost), 0), coalesce(sum(contracted_cost), 0),
        coalesce(sum(pricing_quantity), 0), coalesce(sum(consumed_quantity), 0), count(*)
   FROM cost_line
- GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18;
+ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21;

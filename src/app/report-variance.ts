@@ -124,8 +124,11 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
   const { closed, status } = await periodStatus(store, period);
   const closure = closed.get(period.key);
   const sources = await varianceSources(store, period, prior, closure, closed.get(prior.key));
-  const current: FactSlice = { facts: sources.current, chargedBefore: cut?.current };
-  const comparison: FactSlice = { facts: sources.comparison, chargedBefore: cut?.comparison };
+  // Price-key totals need no line detail: two live, unrestated months are read from the daily rollup.
+  const rolledUp = !closure && sources.restatement === null;
+  const priceKeyColumns = [by.column, 'charge_period_start', 'billing_currency', 'provider_name', 'service_name', 'price_key', 'pricing_unit', 'charge_category', 'quantified'];
+  const current: FactSlice = { facts: rolledUp ? liveFactsFor(period, priceKeyColumns) : sources.current, chargedBefore: cut?.current };
+  const comparison: FactSlice = { facts: rolledUp ? liveFactsFor(prior, priceKeyColumns) : sources.comparison, chargedBefore: cut?.comparison };
   const totals = await sumPriceKeys(store.db, { current, comparison, basis: request.basis, scopeColumn: by.column, scopeValue });
   const restatements = sources.restatement
     ? await sumByScope(store.db, { facts: sources.restatement, chargedBefore: cut?.comparison }, request.basis, by.column, scopeValue)

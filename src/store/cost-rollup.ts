@@ -4,15 +4,15 @@
 // detail reads a few rows per day instead of every line, and reads the same totals.
 
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { frozenFacts, liveFacts, type FactRange, type FrozenMonth } from './cost-facts.js';
+import { frozenFacts, liveFacts, liveGrainExpression, type FactRange, type FrozenMonth } from './cost-facts.js';
 import type { SqlRunner } from './sql-runner.js';
 import type { Database } from './tables.js';
 
 /** The rollup's grain columns, in table order. */
 export const rollupGrainColumns = [
   'billing_period_start', 'charge_day', 'billing_currency', 'provider_name', 'billing_account_id', 'sub_account_id',
-  'region_id', 'service_category', 'service_name', 'sku_id', 'charge_category', 'cost_center', 'application',
-  'legal_entity', 'environment', 'project', 'owner', 'synthetic',
+  'region_id', 'service_category', 'service_name', 'sku_id', 'price_key', 'pricing_unit', 'quantified', 'charge_category',
+  'cost_center', 'application', 'legal_entity', 'environment', 'project', 'owner', 'synthetic',
 ] as const;
 
 type GrainColumn = (typeof rollupGrainColumns)[number];
@@ -27,6 +27,10 @@ function lineGrain(c: string, col: GrainColumn): string {
       return `(date_trunc('day', ${c}.charge_period_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
     case 'synthetic':
       return `coalesce(${c}.extra->>'x_Demo' = 'synthetic', false)`;
+    case 'price_key':
+    case 'quantified':
+      // The same expressions as a live fact's (cost-facts.ts), so variance keys prices alike.
+      return liveGrainExpression(c, col);
     default:
       return `${c}.${col}`;
   }
@@ -86,8 +90,8 @@ export async function rebuildRollup(runner: SqlRunner): Promise<void> {
 /** The fact columns (cost-facts.ts names) the rollup can answer; `charge_period_start` is the charge day. */
 export const rolledUpFactColumns: ReadonlySet<string> = new Set([
   'billing_period_start', 'charge_period_start', 'billing_currency', 'provider_name', 'billing_account_id', 'sub_account_id',
-  'region_id', 'service_category', 'service_name', 'charge_category', 'cost_center', 'application', 'legal_entity',
-  'environment', 'project', 'owner',
+  'region_id', 'service_category', 'service_name', 'price_key', 'pricing_unit', 'quantified', 'charge_category', 'cost_center',
+  'application', 'legal_entity', 'environment', 'project', 'owner',
 ]);
 
 const factColumns = [...rolledUpFactColumns].join(', ');

@@ -208,7 +208,8 @@ function reattributionSql(scope: ReattributionScope): string {
   const moved = `(${sharedFields.map((f) => `u.old_${f}`).join(', ')}) IS DISTINCT FROM (${sharedFields.map((f) => `u.${f}`).join(', ')})`;
   const returned = [
     'billing_period_start', 'charge_period_start', 'billing_currency', 'provider_name', 'billing_account_id', 'sub_account_id',
-    'region_id', 'service_category', 'service_name', 'sku_id', 'charge_category', ...sharedFields, 'extra',
+    'region_id', 'service_category', 'service_name', 'sku_id', 'sku_price_id', 'charge_description', 'pricing_unit', 'charge_category',
+    ...sharedFields, 'extra',
     'billed_cost', 'effective_cost', 'list_cost', 'contracted_cost', 'pricing_quantity', 'consumed_quantity',
   ];
   return `

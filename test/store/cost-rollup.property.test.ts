@@ -35,6 +35,8 @@ const line = fc.record({
   service: fc.constantFrom('VM', 'DB'),
   category: fc.constantFrom('Usage', 'Credit', 'Purchase'),
   sku: fc.constantFrom('K1', 'K2', ''),
+  unit: fc.constantFrom('Hours', 'GB'),
+  description: fc.constantFrom('compute hours', ''),
   billed: fc.integer({ min: -5000, max: 100000 }),
   effective: fc.integer({ min: -5000, max: 100000 }),
   list: fc.option(fc.integer({ min: 0, max: 100000 }), { nil: null }),
@@ -83,6 +85,8 @@ function csvOf(lines: readonly Line[]): string {
         SubAccountId: l.subAccount,
         ServiceName: l.service,
         SkuId: l.sku,
+        PricingUnit: l.unit,
+        ChargeDescription: l.description,
         BilledCost: money(l.billed),
         EffectiveCost: money(l.effective),
         ListCost: l.list === null ? '' : money(l.list),
@@ -96,11 +100,13 @@ function csvOf(lines: readonly Line[]): string {
 }
 
 const grain = `billing_period_start, charge_day, billing_currency, provider_name, billing_account_id, sub_account_id, region_id,
-  service_category, service_name, sku_id, charge_category, cost_center, application, legal_entity, environment, project, owner, synthetic`;
+  service_category, service_name, sku_id, price_key, pricing_unit, quantified, charge_category, cost_center, application, legal_entity,
+  environment, project, owner, synthetic`;
 const sums = 'billed_cost, effective_cost, list_cost, contracted_cost, pricing_quantity, consumed_quantity, line_count';
 const fromLines = `SELECT billing_period_start, date_trunc('day', charge_period_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS charge_day,
-  billing_currency, provider_name, billing_account_id, sub_account_id, region_id, service_category, service_name, sku_id, charge_category,
-  cost_center, application, legal_entity, environment, project, owner, coalesce(extra->>'x_Demo' = 'synthetic', false) AS synthetic,
+  billing_currency, provider_name, billing_account_id, sub_account_id, region_id, service_category, service_name, sku_id,
+  coalesce(sku_id, sku_price_id, charge_description) AS price_key, pricing_unit,
+  (charge_category = 'Usage' AND pricing_quantity IS NOT NULL AND pricing_quantity <> 0) AS quantified, charge_category, cost_center, application, legal_entity, environment, project, owner, coalesce(extra->>'x_Demo' = 'synthetic', false) AS synthetic,
   sum(billed_cost) AS billed_cost, sum(effective_cost) AS effective_cost, coalesce(sum(list_cost), 0) AS list_cost,
   coalesce(sum(contracted_cost), 0) AS contracted_cost, coalesce(sum(pricing_quantity), 0) AS pricing_quantity,
   coalesce(sum(consumed_quantity), 0) AS consumed_quantity, count(*) AS line_count
