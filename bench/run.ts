@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   variance: () => import('./variance.js'),
   digest: () => import('./digest.js'),
   startup: () => import('./startup.js'),
+  start: () => import('./start.js'),
 };
 const load = name ? benches[name] : undefined;
 if (!load) {

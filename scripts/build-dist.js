@@ -92,6 +92,18 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     await buildDist();
     if (!process.argv.includes('--quiet')) console.error(`costbridge: built dist/ from src/ in ${Math.round(performance.now() - started)} ms`);
+    // The embedded database's template (src/store/embedded-template.ts): a fresh npm start then skips
+    // initdb and the migrations. Optional: without it the first start builds its database itself.
+    if (!process.argv.includes('--no-template')) {
+      const at = performance.now();
+      try {
+        const { buildEmbeddedTemplate } = await import(pathToFileURL(join(dist, 'store', 'embedded-template.js')).href);
+        const built = await buildEmbeddedTemplate();
+        if (!process.argv.includes('--quiet')) console.error(`costbridge: built the embedded database template (${Math.round(built.bytes / 1024)} KB) in ${Math.round(performance.now() - at)} ms`);
+      } catch (e) {
+        console.error(`costbridge: no embedded database template (${e instanceof Error ? e.message : String(e)}); a new embedded database is initialised on first use instead`);
+      }
+    }
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));
     process.exit(1);

@@ -12,7 +12,8 @@ import { loadPlanAmounts } from '../store/variance-plans.js';
 import { loadCostCenterContacts, loadThresholds } from '../store/variance-thresholds.js';
 import { forecastPeriod, type ForecastAssumptions } from './forecast-period.js';
 import { describeClosure } from '../domain/period-close.js';
-import { frozenFacts, liveFacts } from '../store/cost-facts.js';
+import { frozenFacts } from '../store/cost-facts.js';
+import { liveFactsFor } from '../store/cost-rollup.js';
 import { sumByScope } from '../store/variance-price-keys.js';
 import { periodStatus, type ClosedStatus } from './closed-period-status.js';
 import { reportVariance, type VarianceRow } from './report-variance.js';
@@ -134,7 +135,7 @@ export async function buildHandoff(store: Store, request: HandoffRequest): Promi
   if (closure) {
     const cutoff = `${forecast.assumptions.asOf}T00:00:00.000Z`;
     const [live, frozen] = await Promise.all([
-      sumByScope(store.db, { facts: liveFacts(period), chargedBefore: cutoff }, 'effective', costCenter.column),
+      sumByScope(store.db, { facts: liveFactsFor(period, [costCenter.column, 'charge_period_start']), chargedBefore: cutoff }, 'effective', costCenter.column),
       sumByScope(store.db, { facts: frozenFacts(closure.id, 'actual', period), chargedBefore: cutoff }, 'effective', costCenter.column),
     ]);
     for (const r of live) postClose.set(JSON.stringify([r.scope ?? costCenter.emptyLabel, r.currency]), r.cost);

@@ -6,7 +6,8 @@ import { keyedDifferences } from '../domain/post-close-adjustments.js';
 import type { BillingMonth } from '../domain/billing-month.js';
 import type { CostBasis, SpendDimension } from '../domain/spend-dimensions.js';
 import type { Store } from '../store/database.js';
-import { frozenFacts, liveFacts } from '../store/cost-facts.js';
+import { frozenFacts } from '../store/cost-facts.js';
+import { liveFactsFor } from '../store/cost-rollup.js';
 import { sumSpend, type SpendGroup } from '../store/spend-totals.js';
 import { periodStatus, type ClosedStatus } from './closed-period-status.js';
 
@@ -70,7 +71,7 @@ export async function reportSpend(
     throw new CostbridgeError('INPUT_INVALID', '--rollup follows the cost-center hierarchy; use it with --by cost-center alone');
   }
   const { status } = await periodStatus(store, request.period);
-  const live = byCurrency(await sumSpend(store.db, liveFacts(request.period), request.basis, request.by), request.by);
+  const live = byCurrency(await sumSpend(store.db, liveFactsFor(request.period, request.by.map((d) => d.column)), request.basis, request.by), request.by);
   const asClosed = status ? byCurrency(await sumSpend(store.db, frozenFacts(status.closureId, 'actual', request.period), request.basis, request.by), request.by) : null;
   const parents = request.rollup ? await costCenterParents(store.db) : null;
   const shaped = (currencies: CurrencySpend[]) => (parents ? currencies.map((c) => rolledUp(c, parents)) : currencies);

@@ -15,6 +15,7 @@ import { loadLedgerInputs } from '../store/variance-ledger.js';
 import { loadPlanAmounts, type PlanAmount } from '../store/variance-plans.js';
 import { sumBothBases, sumByScope, sumPriceKeys, type FactSlice } from '../store/variance-price-keys.js';
 import { frozenFacts, liveFacts, negatedFacts, unionFacts, type Facts } from '../store/cost-facts.js';
+import { liveFactsFor } from '../store/cost-rollup.js';
 import { restatementFacts } from '../store/restated-comparatives.js';
 import type { StoredClosure } from '../store/period-closes.js';
 import { periodStatus, type ClosedStatus } from './closed-period-status.js';
@@ -159,15 +160,18 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
   const { closed, status } = await periodStatus(store, period);
   const closure = closed.get(period.key);
   const sources = await varianceSources(store, period, prior, closure, closed.get(prior.key));
-  const current: FactSlice = { facts: sources.current, chargedBefore: cut?.current };
-  const comparison: FactSlice = { facts: sources.comparison, chargedBefore: cut?.comparison };
+  // Price-key totals need no line detail: two live, unrestated months are read from the daily rollup.
+  const rolledUp = !closure && sources.restatement === null;
+  const priceKeyColumns = [by.column, 'charge_period_start', 'billing_currency', 'provider_name', 'service_name', 'price_key', 'pricing_unit', 'charge_category', 'quantified'];
+  const current: FactSlice = { facts: rolledUp ? liveFactsFor(period, priceKeyColumns) : sources.current, chargedBefore: cut?.current };
+  const comparison: FactSlice = { facts: rolledUp ? liveFactsFor(prior, priceKeyColumns) : sources.comparison, chargedBefore: cut?.comparison };
   const totals = await sumPriceKeys(store.db, { current, comparison, basis: request.basis, scopeColumn: by.column, scopeValue });
   const restatements = sources.restatement
     ? await sumByScope(store.db, { facts: sources.restatement, chargedBefore: cut?.comparison }, request.basis, by.column, scopeValue)
     : [];
   const restatementOf = new Map(restatements.map((r) => [JSON.stringify([r.scope, r.currency]), r.cost]));
   const liveActual = closure
-    ? new Map((await sumByScope(store.db, { facts: liveFacts(period), chargedBefore: cut?.current }, request.basis, by.column, scopeValue)).map((r) => [JSON.stringify([r.scope, r.currency]), r.cost]))
+    ? new Map((await sumByScope(store.db, { facts: liveFactsFor(period, [by.column, 'charge_period_start']), chargedBefore: cut?.current }, request.basis, by.column, scopeValue)).map((r) => [JSON.stringify([r.scope, r.currency]), r.cost]))
     : undefined;
 
   type Bucket = { scope: string | null; currency: string; now: PriceKeyTotal[]; before: PriceKeyTotal[] };

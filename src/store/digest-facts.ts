@@ -48,7 +48,7 @@ function missingAny(fields: readonly SharedField[]) {
   return sql<boolean>`(${sql.join(fields.map((f) => sql`${sql.ref(`c.${f}`)} IS NULL`), sql` OR `)})`;
 }
 
-/** Totals of a billing month on both bases, per currency, with the attributed part. */
+/** Totals of a billing month on both bases, per currency, with the attributed part (from the daily rollup). */
 export async function periodTotals(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[], costCenters: readonly string[] = []): Promise<PeriodTotal[]> {
   const scoped = costCenters.length > 0 ? sql`AND c.cost_center IN (${sql.join(costCenters.map((c) => sql`${c}`))})` : sql``;
   const r = await sql<{ currency: string; effective: string; billed: string; a_eff: string; a_bill: string; lines: number; demo: boolean }>`
@@ -56,9 +56,9 @@ export async function periodTotals(db: Kysely<Database>, period: BillingMonth, r
            sum(c.effective_cost)::text AS effective, sum(c.billed_cost)::text AS billed,
            coalesce(sum(c.effective_cost) FILTER (WHERE NOT ${missingAny(required)}), 0)::text AS a_eff,
            coalesce(sum(c.billed_cost) FILTER (WHERE NOT ${missingAny(required)}), 0)::text AS a_bill,
-           count(*)::int8 AS lines,
-           bool_or(c.extra->>'x_Demo' = 'synthetic') AS demo
-      FROM cost_line c
+           sum(c.line_count)::int8 AS lines,
+           bool_or(c.synthetic) AS demo
+      FROM cost_rollup c
      WHERE c.billing_period_start = ${period.start.slice(0, 10)} ${scoped}
      GROUP BY c.billing_currency
      ORDER BY c.billing_currency`.execute(db);
@@ -78,7 +78,7 @@ export interface UnattributedGroup extends DigestUnattributedItem {
   readonly status: 'open' | 'claimed' | 'dismissed';
 }
 
-/** A month's unattributed spend by group, largest effective cost first. */
+/** A month's unattributed spend by group, largest effective cost first (from the daily rollup). */
 export async function unattributedGroups(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[], limit: number): Promise<UnattributedGroup[]> {
   const month = period.start.slice(0, 10);
   const r = await sql<{ item_id: string | null; status: string | null; provider: string; account: string; sub: string; service: string; currency: string; effective: string; billed: string; lines: number }>`
@@ -86,9 +86,9 @@ export async function unattributedGroups(db: Kysely<Database>, period: BillingMo
       FROM (SELECT coalesce(c.provider_name, '') AS provider, coalesce(c.billing_account_id, '') AS account,
                    coalesce(c.sub_account_id, '') AS sub, coalesce(c.service_name, '') AS service,
                    c.billing_currency AS currency,
-                   sum(c.effective_cost)::text AS effective, sum(c.billed_cost)::text AS billed, count(*)::int8 AS lines,
+                   sum(c.effective_cost)::text AS effective, sum(c.billed_cost)::text AS billed, sum(c.line_count)::int8 AS lines,
                    sum(c.effective_cost) AS sort_key
-              FROM cost_line c
+              FROM cost_rollup c
              WHERE c.billing_period_start = ${month} AND ${missingAny(required)}
              GROUP BY 1, 2, 3, 4, 5) g
       LEFT JOIN unattributed_item u

@@ -8,6 +8,7 @@ import { auditInsertSql, type Surface } from './audit-log.js';
 import { inTransaction, type CopyIn, type RawSession, type Store } from './database.js';
 import { CostLineCopyEncoder } from './copy-text.js';
 import { ensureCostLinePartition } from './cost-line-partitions.js';
+import { addToRollupSql, dropRollupSlice, rollupChangeColumns } from './cost-rollup.js';
 import { attributionLockKey } from './reattribution.js';
 import { sessionRunner } from './sql-runner.js';
 
@@ -303,6 +304,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
           RETURNING b.delivery_id`,
         [...params, this.#batchId],
       );
+      await dropRollupSlice(sessionRunner(this.#s), period, line.billingAccountId);
       replacedDeliveryIds = [...new Set(superseded.map((r) => Number(r.delivery_id)).filter((id) => id > 0))].sort((a, b) => a - b);
     } else {
       before = sliceState(
@@ -347,6 +349,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
     const entries = [...this.#slices.values()].sort(
       (a, b) => a.periodStart.localeCompare(b.periodStart) || a.accountId.localeCompare(b.accountId),
     );
+    await this.#addToRollup(entries);
     const after = await this.#afterStates(entries);
     const mode = this.#delivery!.mode;
     const slices: DeliveredSlice[] = entries.map((sl, k) => ({
@@ -403,6 +406,20 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
     });
     await this.#s.query(audit.sql, audit.params);
     return { slices, totals };
+  }
+
+  /** Adds this delivery's lines to the daily rollup (a replaced slice's rollup rows went with its lines). */
+  async #addToRollup(entries: readonly SliceEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.#s.query(
+      addToRollupSql(
+        `SELECT ${rollupChangeColumns('c', 1)}
+           FROM unnest($1::text[], $2::timestamptz[]) AS s(account, period)
+           JOIN cost_line c ON c.billing_account_id = s.account AND c.billing_period_start = s.period
+          WHERE c.billing_period_start = ANY($2::timestamptz[]) AND c.batch_id = ANY($3::bigint[])`,
+      ),
+      [entries.map((e) => e.accountId), entries.map((e) => e.periodStart), this.#batchIds],
+    );
   }
 
   /** Each slice's rows and totals now, and the part of them this delivery's files loaded. */

@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './tables.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
 import { oneOffCategories, type DailyCost } from '../domain/forecast-run-rate.js';
-import { reportedFacts, type FrozenMonth } from './cost-facts.js';
+import type { FrozenMonth } from './cost-facts.js';
+import { rolledUpFacts } from './cost-rollup.js';
 
 /** Daily cost of one cost center (null: none) and currency. */
 export interface ScopedDailyCost extends DailyCost {
@@ -36,7 +37,8 @@ export async function loadDailyCosts(
   const scopeFilter =
     request.scopeValue === undefined ? sql`` : request.scopeValue === null ? sql`AND cost_center IS NULL` : sql`AND cost_center = ${request.scopeValue}`;
   const windowEnd = `${request.windowTo}T00:00:00.000Z` > period.end ? `${request.windowTo}T00:00:00.000Z` : period.end;
-  const facts = reportedFacts({ start: earliestPeriod.toISOString(), end: windowEnd }, request.frozen ?? []);
+  // The daily rollup: the charge day is all a run-rate needs of a line.
+  const facts = rolledUpFacts({ start: earliestPeriod.toISOString(), end: windowEnd }, request.frozen ?? []);
   const result = await sql<{ scope: string | null; currency: string; day: string; in_period: boolean; one_off: boolean; cost: string }>`
     SELECT cost_center AS scope, billing_currency AS currency,
            to_char(charge_period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,

@@ -4,6 +4,7 @@
 
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { sharedFields } from '../domain/shared-fields.js';
+import { addToRollupSql, removeEmptyRollupRows, rollupChangeColumns } from './cost-rollup.js';
 import { kyselyRunner, type SqlRunner } from './sql-runner.js';
 import type { Database } from './tables.js';
 
@@ -14,11 +15,52 @@ export const attributionLockKey = 7_265_302;
 export interface ReattributionScope {
   readonly where: string;
   readonly params: readonly unknown[];
+  /** A rule whose own values narrow the scope (its periods and patterns as constants), see `narrowedByRule`. */
+  readonly rule?: number;
 }
 
 /** Lines a rule matches (removed or not), within its effective periods. */
 export function ruleScope(ruleId: number): ReattributionScope {
-  return { where: `EXISTS (SELECT 1 FROM attribution_rule r WHERE r.id = $1 AND ${ruleMatches('r', 'c')})`, params: [ruleId] };
+  return { where: `EXISTS (SELECT 1 FROM attribution_rule r WHERE r.id = $1 AND ${ruleMatches('r', 'c')})`, params: [ruleId], rule: ruleId };
+}
+
+/** The rule columns a line column is matched against (cost_line column, attribution_rule column). */
+const ruleMatchColumns = [
+  ['provider_name', 'match_provider'], ['billing_account_id', 'match_billing_account'], ['sub_account_id', 'match_sub_account'],
+  ['service_name', 'match_service'], ['service_category', 'match_service_category'], ['sku_id', 'match_sku'],
+  ['region_id', 'match_region'], ['resource_id', 'match_resource_id'],
+] as const;
+
+/**
+ * The scope with the rule's effective period and patterns added as constants. The rule's own
+ * predicate (correlated, so opaque to the planner) stays, so the lines are the same; the constants
+ * let the planner prune billing-period partitions and use the condition columns' indexes
+ * (cost_line_rule_match, cost_line_resource), so a claim's rule touches its item's lines only.
+ */
+async function narrowedByRule(runner: SqlRunner, scope: ReattributionScope): Promise<ReattributionScope> {
+  if (scope.rule === undefined) return scope;
+  const [rule] = await runner.rows<Record<string, string | null>>(
+    `SELECT effective_from::text AS effective_from, effective_until::text AS effective_until, ${ruleMatchColumns.map(([, m]) => m).join(', ')}
+       FROM attribution_rule WHERE id = $1`,
+    [scope.rule],
+  );
+  if (!rule) return scope;
+  const params = [...scope.params];
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const narrow = [`c.billing_period_start >= ${param(rule.effective_from)}::timestamptz`];
+  if (rule.effective_until !== null) narrow.push(`c.billing_period_start < ${param(rule.effective_until)}::timestamptz`);
+  for (const [column, match] of ruleMatchColumns) {
+    const pattern = rule[match];
+    if (pattern === null || pattern === undefined) continue;
+    // The rule compares coalesce(column, '') LIKE pattern: a pattern that matches '' also takes NULLs.
+    const matchesEmpty = /^%*$/.test(pattern);
+    const like = `c.${column} LIKE ${param(pattern)} ESCAPE '\\'`;
+    narrow.push(matchesEmpty ? `(c.${column} IS NULL OR ${like})` : like);
+  }
+  return { where: `${narrow.join(' AND ')} AND ${scope.where}`, params };
 }
 
 /** Lines a rule currently sets a field of (what removing it can change). */
@@ -154,25 +196,51 @@ export function attributionDecisionCte(passthrough: readonly string[] = []): str
 /** The line columns the attribution decision reads (a `t` CTE must provide them). */
 export const attributionLineColumns: readonly string[] = lineColumns;
 
+const written = [...sharedFields.flatMap((f) => [f, `${f}_source`]), 'contract_id', 'contract_component', 'gl_account'];
+
+/**
+ * One statement: recompute the lines in scope, update those that differ, and move the amounts of
+ * every line whose shared fields changed from its old rollup row to its new one (the old values ride
+ * along from `t` through `d`; RETURNING gives the new ones).
+ */
 function reattributionSql(scope: ReattributionScope): string {
-  const written = [...sharedFields.flatMap((f) => [f, `${f}_source`]), 'contract_id', 'contract_component', 'gl_account'];
+  const old = Object.fromEntries(sharedFields.map((f) => [f, `u.old_${f}`]));
+  const moved = `(${sharedFields.map((f) => `u.old_${f}`).join(', ')}) IS DISTINCT FROM (${sharedFields.map((f) => `u.${f}`).join(', ')})`;
+  const returned = [
+    'billing_period_start', 'charge_period_start', 'billing_currency', 'provider_name', 'billing_account_id', 'sub_account_id',
+    'region_id', 'service_category', 'service_name', 'sku_id', 'sku_price_id', 'charge_description', 'pricing_unit', 'charge_category',
+    ...sharedFields, 'extra',
+    'billed_cost', 'effective_cost', 'list_cost', 'contracted_cost', 'pricing_quantity', 'consumed_quantity',
+  ];
   return `
 WITH ${masterDataCte},
-t AS (SELECT ${lineColumns.map((col) => `c.${col}`).join(', ')} FROM cost_line c WHERE ${scope.where}),
-${attributionDecisionCte()}
-UPDATE cost_line c
-   SET ${written.map((col) => `${col} = d.${col}`).join(', ')}
-  FROM d
- WHERE c.billing_period_start = d.billing_period_start AND c.id = d.id
-   AND (${written.map((col) => `c.${col}`).join(', ')}) IS DISTINCT FROM (${written.map((col) => `d.${col}`).join(', ')})`;
+t AS (SELECT ${lineColumns.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `c.${f} AS old_${f}`).join(', ')}
+        FROM cost_line c WHERE ${scope.where}),
+${attributionDecisionCte(sharedFields.map((f) => `old_${f}`))},
+u AS (
+  UPDATE cost_line c
+     SET ${written.map((col) => `${col} = d.${col}`).join(', ')}
+    FROM d
+   WHERE c.billing_period_start = d.billing_period_start AND c.id = d.id
+     AND (${written.map((col) => `c.${col}`).join(', ')}) IS DISTINCT FROM (${written.map((col) => `d.${col}`).join(', ')})
+  RETURNING ${returned.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `d.old_${f}`).join(', ')}
+),
+r AS (${addToRollupSql(`SELECT ${rollupChangeColumns('u', -1, old)} FROM u WHERE ${moved}
+                         UNION ALL SELECT ${rollupChangeColumns('u', 1)} FROM u WHERE ${moved}`)})
+SELECT count(*)::int AS n FROM u`;
 }
 
 /**
  * Recomputes the attribution of the stored lines in `scope`, set-based, inside the caller's
- * transaction. Returns how many lines changed.
+ * transaction, and keeps the daily rollup in step. Returns how many lines changed.
  */
 export async function reattribute(db: Kysely<Database> | Transaction<Database>, scope: ReattributionScope): Promise<number> {
-  return kyselyRunner(db).run(reattributionSql(scope), scope.params);
+  const runner = kyselyRunner(db);
+  const narrowed = await narrowedByRule(runner, scope);
+  const [row] = await runner.rows<{ n: number }>(reattributionSql(narrowed), narrowed.params);
+  const changed = Number(row?.n ?? 0);
+  if (changed > 0) await removeEmptyRollupRows(runner);
+  return changed;
 }
 
 /** Waits for any running FOCUS import or attribution change; call first (inside the transaction) before re-attributing. */

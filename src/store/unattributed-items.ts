@@ -50,7 +50,7 @@ export async function periodTotals(
 ): Promise<{ currency: string; billedCost: string; effectiveCost: string }[]> {
   const r = await sql<{ currency: string; billed: string; effective: string }>`
     SELECT billing_currency AS currency, sum(billed_cost)::text AS billed, sum(effective_cost)::text AS effective
-      FROM cost_line WHERE billing_period_start >= ${period.start}::timestamptz AND billing_period_start < ${period.end}::timestamptz
+      FROM cost_rollup WHERE billing_period_start >= ${period.start}::timestamptz AND billing_period_start < ${period.end}::timestamptz
      GROUP BY billing_currency ORDER BY billing_currency`.execute(db);
   return r.rows.map((x) => ({ currency: x.currency, billedCost: x.billed, effectiveCost: x.effective }));
 }
