@@ -99,7 +99,8 @@ export function registerReview(program: Command, ctx: CliContext): void {
         settings: reviewSettings(ctx.config),
       });
       if (!r.ok) failure(r);
-      const overviewText = r.overview ? renderText(r.overview, { commandPrefix: '/costbridge ' }) : null;
+      const threadText = (r.overviewThread ?? []).map((m) => renderText(m, { commandPrefix: '/costbridge ' }));
+      const overviewText = r.overview ? [renderText(r.overview, { commandPrefix: '/costbridge ' }), ...threadText.map((t, i) => `── thread reply ${i + 1} of ${threadText.length} ──\n\n${t}`)].join('\n\n') : null;
       if (r.outcome === 'dry-run') {
         if (o.json) {
           ctx.io.out(

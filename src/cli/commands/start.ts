@@ -77,7 +77,10 @@ export function registerStart(program: Command, ctx: CliContext): void {
         const preview = await runReview(store, { cadence: digestCadence.name, at, now, trigger: 'manual', dryRun: true, actor: ctx.actor(), surface: 'cli', runner: runnerId(), settings });
         if (preview.ok && preview.overview) {
           io.out(`\n${renderText(preview.overview)}`);
-          io.out(`\nThis is the ${digestCadence.name} digest for ${preview.periodKey}, shown on demand (npx costbridge review run ${digestCadence.name} --dry-run prints it again).`);
+          const replies = preview.overviewThread?.length ?? 0;
+          io.out(
+            `\nThis is the ${digestCadence.name} digest for ${preview.periodKey}, shown on demand${replies > 0 ? `; in chat its details (budget and forecast, what moved, unattributed spend, savings, freshness) follow in ${replies} thread replies` : ''} (npx costbridge review run ${digestCadence.name} --dry-run prints it all again).`,
+          );
         } else if (!preview.ok) io.err(`costbridge start: could not build the digest: ${preview.message}`);
       }
 
