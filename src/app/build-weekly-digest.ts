@@ -43,6 +43,8 @@ export interface BuildWeeklyDigestRequest {
   readonly at: Date;
   /** When the digest is built (the real time; default `at`). */
   readonly generatedAt?: Date;
+  /** `YYYY-MM-DD`: the day data before which counts, when known already (a View all list rebuilding a posted digest's cut); default the day of `at`. */
+  readonly asOf?: string;
   /** IANA zone the day of `at` is read in. */
   readonly timezone: string;
   /** Cost centers the digest is limited to (empty: all, with unattributed and new spend). */
@@ -81,7 +83,7 @@ function sameDaysThrough(period: BillingMonth, comparedWith: string, asOf: strin
  * recognized, new unclassified spend, and the decisions since the last review.
  */
 export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestRequest): Promise<WeeklyDigest> {
-  const asOf = wallClock(r.at, r.timezone).date;
+  const asOf = r.asOf ?? wallClock(r.at, r.timezone).date;
   // One data cut for every figure: lines charged before `asOf`, i.e. through the day before it.
   const dataThrough = addDays(asOf, -1);
   const period = parseBillingMonth(dataThrough.slice(0, 7));
