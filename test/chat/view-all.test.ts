@@ -12,6 +12,7 @@ import { parseBillingMonth } from '../../src/domain/billing-month.js';
 import { Money } from '../../src/domain/money.js';
 import { grantRole } from '../../src/store/people.js';
 import { runDeliveries } from '../../src/store/review-runs.js';
+import { saveTeamsConversation } from '../../src/store/teams-conversations.js';
 import type { SchedulerLog } from '../../src/scheduler/review-scheduler.js';
 import { blockActionsBody, postSlack } from '../support/signed-slack-request.js';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../support/test-stores.js';
@@ -19,6 +20,42 @@ import { signingSecret, startChatHarness, type ChatHarness } from './chat-harnes
 
 const quiet: SchedulerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const channel = 'CVIEWALL';
+const teamsConversation = '19:viewall@thread.tacv2';
+
+/** A Bot Framework activity from a Teams user in the digest's conversation. */
+function teamsActivity(serviceUrl: string, aad: string, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    timestamp: new Date().toISOString(),
+    from: { id: `29:${aad}`, name: aad, aadObjectId: aad },
+    recipient: { id: '28:costbridge-bot', name: 'costbridge' },
+    conversation: { id: teamsConversation, conversationType: 'channel', tenantId: 'tenant-1' },
+    channelData: { team: { id: '19:team@thread.tacv2' }, tenant: { id: 'tenant-1' } },
+    ...fields,
+  };
+}
+
+async function postTeams(url: string, body: Record<string, unknown>) {
+  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as { statusCode: number; type: string; value: unknown }) : undefined };
+}
+
+type CardAction = { type: string; verb?: string; title?: string; data?: Record<string, string> };
+function cardActions(card: unknown): CardAction[] {
+  const out: CardAction[] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (o.type === 'Action.Execute') out.push(o as CardAction);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
 
 type SlackBlock = { type: string; elements?: { type: string; action_id?: string; value?: string; text?: { text: string } }[] };
 const buttonsOf = (blocks: readonly SlackBlock[]) => blocks.flatMap((b) => (b.type === 'actions' ? b.elements ?? [] : []));
@@ -39,11 +76,12 @@ function viewActionsBody(f: { actionId: string; value: string; userId: string; v
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-describe.each(storeKinds)('View all on a Slack digest (%s)', (kind) => {
+describe.each(storeKinds)('View all on a digest, Slack and Teams (%s)', (kind) => {
   let tdb: TestDatabase;
   let h: ChatHarness;
   let demoDir: string;
   let parentTs: string;
+  let teamsParent: string;
   let viewAll: { action_id: string; value: string };
   let n = 0;
   const trigger = () => `${kind}-va-${++n}`;
@@ -57,12 +95,24 @@ describe.each(storeKinds)('View all on a Slack digest (%s)', (kind) => {
     const by = { actor: 'test', surface: 'cli' as const };
     await grantRole(store.db, { id: 'ana', details: { name: 'Ana Ito', slackUserId: 'UANA' }, role: 'finops', costCenter: null }, by);
     await grantRole(store.db, { id: 'bo', details: { name: 'Bo Chen', slackUserId: 'UBO' }, role: 'finops', costCenter: null }, by);
-    h = await startChatHarness(tdb, {}, { outbox: false });
-    await addCadence(store, { name: 'va', kind: 'weekly-digest', cron: '0 9 * * 1', timezone: 'UTC', channels: [`slack:${channel}`], costCenters: [], actor: 'ana', surface: 'cli', now: new Date('2026-11-01T00:00:00Z') });
+    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, { outbox: false });
+    await saveTeamsConversation(store.db, {
+      conversationId: teamsConversation,
+      conversationType: 'channel',
+      tenantId: 'tenant-1',
+      teamId: '19:team@thread.tacv2',
+      serviceUrl: h.connector.serviceUrl,
+      reference: { channelId: 'msteams', serviceUrl: h.connector.serviceUrl, conversation: { id: teamsConversation, conversationType: 'channel' }, bot: { id: '28:bot' } },
+      installed: true,
+    });
+    await grantRole(store.db, { id: 'ana', details: { teamsAadId: 'aad-ana' }, role: 'finops', costCenter: null }, by);
+    await addCadence(store, { name: 'va', kind: 'weekly-digest', cron: '0 9 * * 1', timezone: 'UTC', channels: [`slack:${channel}`, `teams:${teamsConversation}`], costCenters: [], actor: 'ana', surface: 'cli', now: new Date('2026-11-01T00:00:00Z') });
     const r = await runReview(store, { cadence: 'va', at: new Date('2026-11-30T09:00:00Z'), now: new Date(), trigger: 'manual', actor: 'ana', surface: 'cli', runner: 't', settings: reviewSettings(h.config) });
     if (!r.ok) throw new Error(r.message);
     await deliverReviewRuns(store, h.server.transports, [r.run!.id], { log: quiet });
-    parentTs = (await runDeliveries(store.db, [r.run!.id]))[0]!.messageId!;
+    const deliveries = await runDeliveries(store.db, [r.run!.id]);
+    parentTs = deliveries.find((d) => d.channel === `slack:${channel}`)!.messageId!;
+    teamsParent = deliveries.find((d) => d.channel.startsWith('teams:'))!.messageId!;
     const parent = h.slack.callsOf('chat.postMessage').find((c) => c.ok && c.args.channel === channel && c.args.thread_ts === undefined)!;
     viewAll = buttonsOf(parent.args.blocks as SlackBlock[]).find((b) => b.action_id === 'digest.view-all.unattributed') as { action_id: string; value: string };
   }, 180_000);
@@ -135,5 +185,30 @@ describe.each(storeKinds)('View all on a Slack digest (%s)', (kind) => {
     for (const u of h.slack.callsOf('views.update').slice(updates)) expect((u.args.view as { title: { text: string } }).title.text).toBe('Not done');
     expect(await refusals()).toBe(before + 3);
     expect(h.slack.callsOf('views.push')).toHaveLength(pushes + 1);
+  });
+
+  it('on Teams, View all answers with the list card (paging and items carry the list session) and Next turns the page', async () => {
+    const post = h.connector.activityCalls().find((c) => c.conversationId === teamsConversation && c.activityId === undefined)!;
+    const button = cardActions(post.body).find((a) => a.verb === 'digest.view-all.unattributed')!;
+    expect(button).toBeDefined();
+    const invoke = (id: string, verb: string, data: Record<string, string>) =>
+      postTeams(h.server.url, teamsActivity(h.connector.serviceUrl, 'aad-ana', { type: 'invoke', name: 'adaptiveCard/action', id, replyToId: teamsParent, value: { action: { type: 'Action.Execute', verb, data } } }));
+    const opened = await invoke(`${kind}-va-t1`, button.verb!, button.data!);
+    expect(opened.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    const actions = cardActions(opened.body!.value);
+    const claims = actions.filter((a) => a.verb === 'unattributed.claim');
+    expect(claims).toHaveLength(10);
+    const session = claims[0]!.data!.listSession!;
+    expect(session).toMatch(/^vl_/);
+    expect(actions.every((a) => a.data?.listSession === session)).toBe(true);
+    const next = actions.find((a) => a.verb === 'digest.view-all.page')!;
+    const page2 = await invoke(`${kind}-va-t2`, next.verb!, next.data!);
+    expect(page2.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(page2.body!.value)).toContain('Page 2 of');
+    // An item from the list opens its form; a forged one is refused.
+    const form = await invoke(`${kind}-va-t3`, 'unattributed.claim', claims[9]!.data!);
+    expect(JSON.stringify(form.body!.value)).toContain('unattributed.claim.submit');
+    const forged = await invoke(`${kind}-va-t4`, 'unattributed.claim', { itemId: '999999', listSession: session });
+    expect(forged.body).toMatchObject({ statusCode: 403 });
   });
 });
