@@ -14,9 +14,10 @@ import { grantRole } from '../../src/store/people.js';
 import { runDeliveries } from '../../src/store/review-runs.js';
 import { saveTeamsConversation } from '../../src/store/teams-conversations.js';
 import type { SchedulerLog } from '../../src/scheduler/review-scheduler.js';
-import { blockActionsBody, postSlack } from '../support/signed-slack-request.js';
+import { blockActionsBody, postSlack, viewSubmissionBody } from '../support/signed-slack-request.js';
+import { deliverPending } from '../../src/app/deliver-pending.js';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../support/test-stores.js';
-import { signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
 
 const quiet: SchedulerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const channel = 'CVIEWALL';
@@ -173,7 +174,19 @@ describe.each(storeKinds)('View all on a digest, Slack and Teams (%s)', (kind) =
     const pushes = h.slack.callsOf('views.push').length;
     await clickInList('UANA', 'VLIST2', view.private_metadata, 'unattributed.claim', JSON.parse(item.value!) as Record<string, string>);
     await h.slack.waitFor((calls) => calls.filter((c) => c.method === 'views.push' && c.ok).length > pushes);
-    expect((h.slack.callsOf('views.push')[pushes]!.args.view as { callback_id: string }).callback_id).toBe('unattributed.claim.submit');
+    const form = h.slack.callsOf('views.push')[pushes]!.args.view as { callback_id: string; private_metadata: string };
+    expect(form.callback_id).toBe('unattributed.claim.submit');
+    // Submitting it decides on the item, and the confirmation goes into the digest's thread.
+    const ephemerals = h.slack.callsOf('chat.postEphemeral').length;
+    const submitted = await postSlack(h.server.url, viewSubmissionBody({ callbackId: form.callback_id, privateMetadata: form.private_metadata, userId: 'UANA', triggerId: trigger(), values: { costCenter: 'CC-1100', scope: 'item' } }), { secret: signingSecret });
+    expect(submitted.status).toBe(200);
+    await eventually(async () => {
+      await deliverPending(h.store, h.server.transports, new Date());
+      return h.slack.callsOf('chat.postEphemeral').length > ephemerals;
+    });
+    const confirmation = h.slack.callsOf('chat.postEphemeral')[ephemerals]!;
+    expect(confirmation.args).toMatchObject({ channel, user: 'UANA', thread_ts: parentTs });
+    expect(String(confirmation.args.text)).toContain('Claimed');
 
     const refusals = async () => Number((await h.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('action', '=', 'chat.list-click').where('outcome', '=', 'refused').executeTakeFirstOrThrow()).n);
     const before = await refusals();
