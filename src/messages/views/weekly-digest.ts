@@ -301,11 +301,6 @@ export function weeklyDigestMessages(d: WeeklyDigest, options: WeeklyDigestViewO
   return { parent: parentMessage(d), thread };
 }
 
-/** The parent message alone (what a notification or a quick look shows). */
-export function weeklyDigestMessage(d: WeeklyDigest): Message {
-  return parentMessage(d);
-}
-
 /** Whether a cost-center digest has nothing to say: no spend, budget, forecast or open decision. */
 export function digestIsEmpty(d: WeeklyDigest): boolean {
   const zero = (x: string) => new Money(x).isZero();
