@@ -1,5 +1,5 @@
 import { listUnattributedSpend } from './list-unattributed-spend.js';
-import { parseBillingMonth } from '../domain/billing-month.js';
+import { parseBillingMonth, type BillingMonth } from '../domain/billing-month.js';
 import { wallClock } from '../domain/cadence.js';
 import {
   isStale,
@@ -13,9 +13,10 @@ import {
   type DigestUnattributed,
   type WeeklyDigest,
 } from '../domain/digest.js';
-import { addDays } from '../domain/forecast-calendar.js';
+import { addDays, dayOf, daysBetween } from '../domain/forecast-calendar.js';
 import type { MaterialityThreshold } from '../domain/materiality.js';
 import { Money } from '../domain/money.js';
+import { isAlerted, type AlertThresholds } from '../domain/unattributed-spend.js';
 import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
 import type { Store } from '../store/database.js';
 import {
@@ -38,8 +39,12 @@ import { sumByScope } from '../store/variance-price-keys.js';
 /** What a weekly digest is built for. */
 export interface BuildWeeklyDigestRequest {
   readonly cadence: string;
-  /** When the review happens; the period is the billing month of the last full day before it. */
+  /** The moment whose data the digest shows: the data cut is the last full day before it, the period that day's billing month. */
   readonly at: Date;
+  /** When the digest is built (the real time; default `at`). */
+  readonly generatedAt?: Date;
+  /** `YYYY-MM-DD`: the day data before which counts, when known already (a View all list rebuilding a posted digest's cut); default the day of `at`. */
+  readonly asOf?: string;
   /** IANA zone the day of `at` is read in. */
   readonly timezone: string;
   /** Cost centers the digest is limited to (empty: all, with unattributed and new spend). */
@@ -51,6 +56,8 @@ export interface BuildWeeklyDigestRequest {
   readonly windowDays: number;
   readonly businessDays: number;
   readonly materiality: MaterialityThreshold;
+  /** An open unattributed item counts as needing a claim when its effective cost reaches this amount or share (the alert thresholds). */
+  readonly unattributedThresholds?: AlertThresholds;
   /** Data older than this many days before the review is flagged stale (default 3). */
   readonly staleAfterDays?: number;
   /** Rows kept in each list (default 10). */
@@ -63,6 +70,14 @@ export interface BuildWeeklyDigestRequest {
 
 const unattributedScope = '(unattributed)';
 
+/** The last day of `comparedWith` that "what moved" counts: as many days as `period` has before `asOf` (report-variance's like-for-like cut). */
+function sameDaysThrough(period: BillingMonth, comparedWith: string, asOf: string): string {
+  const prior = parseBillingMonth(comparedWith);
+  const cut = addDays(dayOf(prior.start), daysBetween(dayOf(period.start), asOf));
+  const end = dayOf(prior.end);
+  return addDays(cut < end ? cut : end, -1);
+}
+
 /**
  * Assembles the weekly digest from the other areas' use cases: freshness, headline totals on both
  * bases, budget and forecast per cost center (the pre-close handoff's projection), what moved and
@@ -70,8 +85,10 @@ const unattributedScope = '(unattributed)';
  * recognized, new unclassified spend, and the decisions since the last review.
  */
 export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestRequest): Promise<WeeklyDigest> {
-  const asOf = wallClock(r.at, r.timezone).date;
-  const period = parseBillingMonth(addDays(asOf, -1).slice(0, 7));
+  const asOf = r.asOf ?? wallClock(r.at, r.timezone).date;
+  // One data cut for every figure: lines charged before `asOf`, i.e. through the day before it.
+  const dataThrough = addDays(asOf, -1);
+  const period = parseBillingMonth(dataThrough.slice(0, 7));
   const top = r.topItems ?? 10;
   const staleAfterDays = r.staleAfterDays ?? 3;
   const required = r.requiredFields.map((f) => parseSharedField(f)).filter((f): f is SharedField => f !== undefined);
@@ -80,7 +97,7 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
 
   const [freshness, totals, handoff, awaiting] = await Promise.all([
     providerFreshness(store.db),
-    periodTotals(store.db, period, required, r.scope),
+    periodTotals(store.db, period, required, r.scope, asOf),
     buildHandoff(store, { period, asOf, windowDays: r.windowDays, businessDays: r.businessDays, materiality: r.materiality, drivers: 3, rollup: true, unattributedCostCenter: r.unattributedCostCenter ?? null }),
     Promise.all([listSavingItems(store, { status: 'proposed' }), listSavingItems(store, { status: 'validated' })]).then(([a, b]) => [...a, ...b]),
   ]);
@@ -88,10 +105,12 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
   // The overview carries the unattributed (bridge) row, so its rows sum to the month's spend; an
   // owner's digest lists its cost centers (the carrier's comparison still includes what it carries).
   const handoffRows = handoff.rows.filter((row) => (row.costCenter === unattributedScope ? !scoped : inScope(row.costCenter)));
-  // Rolled up, a row listed without its parent is top level in this digest.
-  const listed = new Set(handoffRows.map((row) => row.costCenter));
+  // A row with nothing in it (no spend, budget, forecast or projection) says nothing and is left out;
+  // rolled up, a row listed without its parent is top level in this digest.
+  const shownRows = handoffRows.filter((row) => ![row.monthToDate, row.projectedWithPlannedActions, row.budget, row.itfmForecast].every((x) => new Money(x).isZero()));
+  const listed = new Set(shownRows.map((row) => row.costCenter));
   const budgets: DigestBudgetRow[] = worstFirst(
-    handoffRows.map((row) => ({
+    shownRows.map((row) => ({
       costCenter: row.costCenter,
       name: row.name,
       currency: row.currency,
@@ -102,7 +121,7 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       differenceToBudget: row.differenceToBudget,
       differenceToForecast: row.differenceToForecast,
       material: row.material,
-      depth: row.parent !== null && listed.has(row.parent) ? depthIn(handoffRows, row.costCenter, listed) : 0,
+      depth: row.parent !== null && listed.has(row.parent) ? depthIn(shownRows, row.costCenter, listed) : 0,
       parent: row.parent !== null && listed.has(row.parent) ? row.parent : null,
       children: row.children,
       includesUnattributed: row.includesUnattributed,
@@ -138,7 +157,7 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
   const history = await Promise.all(
     Array.from({ length: Math.max(1, r.trendMonths ?? 3) }, (_, i) => monthsBefore(period.key, i))
       .reverse()
-      .map(async (key) => ({ key, totals: key === period.key ? totals : await periodTotals(store.db, parseBillingMonth(key), required, r.scope) })),
+      .map(async (key) => ({ key, totals: key === period.key ? totals : await periodTotals(store.db, parseBillingMonth(key), required, r.scope, asOf) })),
   );
   if (!scoped) {
     // The attribution area gives each unattributed group its stable item id (what Claim acts on);
@@ -150,19 +169,25 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       thresholds: { minAmount: '0', minShare: '0' },
       topResources: 0,
     });
-    const [groups, unknown] = await Promise.all([unattributedGroups(store.db, period, required, top), unknownCostCenterValues(store.db, period, top)]);
-    unattributed = totals.map((t) => ({
+    const [groups, unknown] = await Promise.all([unattributedGroups(store.db, period, required, asOf), unknownCostCenterValues(store.db, period, top, asOf)]);
+    const thresholds = r.unattributedThresholds ?? { minAmount: '0', minShare: '0' };
+    unattributed = totals.map((t) => {
+      // A credit (net cost ≤ 0) is nothing to claim.
+      const open = groups.filter((g) => g.currency === t.currency && new Money(g.effective).isPos() && isAlerted(g.status, g.effective, t.effective, thresholds));
+      return {
       currency: t.currency,
       effective: new Money(t.effective).minus(t.attributedEffective).toFixed(),
       billed: new Money(t.billed).minus(t.attributedBilled).toFixed(),
       share: shareOf(new Money(t.effective).minus(t.attributedEffective).toFixed(), t.effective),
-      topItems: groups.filter((g) => g.currency === t.currency && g.status === 'open'),
+      topItems: open.slice(0, top).map(({ status: _status, ...item }) => item),
+      openItems: open.length,
       unknownCostCenters: unknown.filter((u) => u.currency === t.currency).map((u) => ({ value: u.value, effective: u.effective, lines: u.lines })),
       coverageTrend: history.map((h) => {
         const m = h.totals.find((x) => x.currency === t.currency);
         return { period: h.key, share: m ? shareOf(m.attributedEffective, m.effective) : null };
       }),
-    }));
+      };
+    });
   }
   const closed = await closedMonths(store.db);
   const latestClose = [...closed.values()].filter((c) => c.period <= period.key).sort((a, b) => (a.period < b.period ? 1 : -1))[0];
@@ -206,15 +231,18 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
     const x = recognized.get(row.currency) ?? { reduction: new Money(0), avoidance: new Money(0) };
     recognized.set(row.currency, { reduction: x.reduction.plus(row.reduction), avoidance: x.avoidance.plus(row.avoidance) });
   }
-  const newSpend = scoped ? null : await unclassifiedVendors(store.db, period, r.governedCategories, top);
-  const since = await decisionsBetween(store.db, r.previousReviewAt, r.at, top);
-  const openItems = (unattributed ?? []).reduce((n, u) => n + u.topItems.length, 0);
+  const allNewSpend = scoped ? null : await unclassifiedVendors(store.db, period, r.governedCategories, 10_000, asOf);
+  const newSpend = allNewSpend === null ? null : allNewSpend.slice(0, top);
+  const generatedAt = r.generatedAt ?? r.at;
+  const since = await decisionsBetween(store.db, r.previousReviewAt, generatedAt, top);
+  const openItems = (unattributed ?? []).reduce((n, u) => n + u.openItems, 0);
 
   return {
     cadence: r.cadence,
     period: period.key,
     asOf,
-    generatedAt: r.at.toISOString(),
+    dataThrough,
+    generatedAt: generatedAt.toISOString(),
     timezone: r.timezone,
     scope: [...r.scope],
     demo: totals.some((t) => t.demo),
@@ -231,6 +259,7 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
     budgetTotals,
     unattributedCarriedBy: handoff.unattributedCarriedBy,
     movers,
+    moversBasis: handoff.driversComparedWith ? { comparedWith: handoff.driversComparedWith.period, through: handoff.driversComparedWith.asOf === null ? null : sameDaysThrough(period, handoff.driversComparedWith.period, handoff.driversComparedWith.asOf) } : null,
     openVariances,
     unattributed,
     savingsAwaiting,
@@ -240,7 +269,7 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       previousReviewAt: r.previousReviewAt ? r.previousReviewAt.toISOString() : null,
       decisionCount: since.total,
       decisions: since.decisions.map((d) => ({ at: d.at.toISOString(), actor: d.actor, surface: d.surface, action: d.action, subject: `${d.subjectType} ${d.subjectId}` })),
-      stillOpen: { unattributedItems: openItems, openVariances: openVariances.length, savingsAwaiting: savingsAwaiting.length, newSpend: newSpend?.length ?? 0 },
+      stillOpen: { unattributedItems: openItems, openVariances: openVariances.length, savingsAwaiting: savingsAwaiting.length, newSpend: allNewSpend?.length ?? 0 },
     },
     trend,
     lastClose: latestClose ? describeClosure(latestClose) : null,

@@ -1,6 +1,6 @@
 import type { Store } from '../store/database.js';
 import { deliverPending, type DeliveryLog, type DeliveryTransports } from './deliver-pending.js';
-import { runDeliveries, settleRunDeliveries, type ReviewDelivery } from '../store/review-runs.js';
+import { runDeliveries, settleRunDeliveries, waitingThreadReplies, type ReviewDelivery } from '../store/review-runs.js';
 
 /** How long to keep trying and how to tell time. */
 export interface DeliverReviewOptions {
@@ -21,7 +21,7 @@ export interface DeliverReviewResult {
 
 /**
  * Delivers the queued messages of some runs through the outbox (6B's `deliverPending`, the same
- * path `serve` uses), until they are sent or failed or the timeout passes, and records each
+ * path `serve` uses), with their thread replies, until they are sent or failed or the timeout passes, and records each
  * delivery's message id on the run. Deliveries to a platform without credentials stay queued.
  */
 export async function deliverReviewRuns(store: Store, transports: DeliveryTransports, runIds: readonly number[], options: DeliverReviewOptions = {}): Promise<DeliverReviewResult> {
@@ -32,7 +32,9 @@ export async function deliverReviewRuns(store: Store, transports: DeliveryTransp
     await settleRunDeliveries(store.db, now());
     const deliveries = await runDeliveries(store.db, runIds);
     const deliverable = deliveries.filter((d) => d.status === 'queued' && platforms.has(d.channel.split(':')[0]!));
-    if (deliverable.length === 0 || Date.now() > deadline) break;
+    // A digest's thread replies go out after its parent: wait for them too.
+    const replies = [...(await waitingThreadReplies(store.db, runIds))].filter(([p]) => platforms.has(p)).reduce((n, [, c]) => n + c, 0);
+    if ((deliverable.length === 0 && replies === 0) || Date.now() > deadline) break;
     const report = await deliverPending(store, transports, now(), options.log ? { log: options.log } : {});
     if (report.claimed === 0) await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
   }

@@ -26,7 +26,7 @@ import {
   type HandoffMessageRow,
   type ShowbackMessageRow,
 } from '../messages/views/review-alerts.js';
-import { digestChartAttachment, digestChartText, weeklyDigestMessage } from '../messages/views/weekly-digest.js';
+import { digestChartAttachment, digestChartText, digestIsEmpty, weeklyDigestMessages } from '../messages/views/weekly-digest.js';
 import { digestChartData } from '../charts/digest-chart-data.js';
 import { renderDigestChartPng } from '../charts/digest-chart.js';
 import type { OutboxAttachment } from '../store/chat-outbox.js';
@@ -45,6 +45,14 @@ export interface ProducedMessage {
   readonly message: Message | null;
   readonly muted: boolean;
   /** Files the message shows (the digest chart as PNG), when the run renders them. */
+  readonly attachments?: readonly OutboxAttachment[];
+  /** Replies posted in the message's thread once it is delivered (the digest's details), in order. */
+  readonly thread?: readonly ThreadReply[];
+}
+
+/** A reply in a message's thread, with the files it shows. */
+export interface ThreadReply {
+  readonly message: Message;
   readonly attachments?: readonly OutboxAttachment[];
 }
 
@@ -65,6 +73,8 @@ export interface ProducedRun {
   readonly digest?: WeeklyDigest;
   /** The overview message, also what the terminal prints (null for an alert with nothing to say). */
   readonly overview: Message | null;
+  /** The overview's thread replies (the weekly digest's details). */
+  readonly overviewThread?: readonly Message[];
   readonly messages: readonly ProducedMessage[];
   readonly agenda: readonly AgendaItem[];
   /** True for an alert kind where nothing crossed a threshold (or a monthly kind not due): no message at all. */
@@ -74,6 +84,8 @@ export interface ProducedRun {
   /** Channel names that could not be read (master data `chat_channel` values). */
   readonly invalidChannels: readonly string[];
 }
+
+const unattributedRow = '(unattributed)';
 
 /** Builds every message a cadence's run posts at `at`, routed per channel, without storing anything. */
 export async function produceRun(
@@ -88,6 +100,10 @@ export async function produceRun(
     readonly renderCharts?: boolean;
     /** A forced re-run posts a monthly review even when it was posted already. */
     readonly force?: boolean;
+    /** The moment whose data the messages show (default `at`, the slot). */
+    readonly dataAt?: Date;
+    /** When the messages are really built (default `dataAt`). */
+    readonly generatedAt?: Date;
   } = {},
 ): Promise<ProducedRun> {
   const [subscriptions, ccChannels] = await Promise.all([listSubscriptions(store.db), costCenterChannels(store.db)]);
@@ -102,7 +118,9 @@ export async function produceRun(
     if (!d) {
       d = buildWeeklyDigest(store, {
         cadence: cadence.name,
-        at,
+        at: options.dataAt ?? at,
+        generatedAt: options.generatedAt ?? options.dataAt ?? at,
+        unattributedThresholds: { minAmount: settings.unattributedMinAmount, minShare: settings.unattributedMinShare },
         timezone: settings.timezone,
         scope,
         previousReviewAt: previous.at,
@@ -122,11 +140,17 @@ export async function produceRun(
   const muted = cadence.kind === 'weekly-digest' ? new Set<string>() : await mutedChannels(store.db, cadence.kind, at);
   const seen = new Set(previous.agenda.map((a) => `${a.section}|${a.subjectId}`));
 
+  const threads = new Map<string, readonly Message[]>();
   const messageFor = async (scope: readonly string[]): Promise<Message | null> => {
     const d = scope.length === 0 ? digest : await digestFor(scope);
     switch (cadence.kind) {
-      case 'weekly-digest':
-        return weeklyDigestMessage(d, { chart: options.chart ?? true });
+      case 'weekly-digest': {
+        // A cost center with nothing in it (a parent without spend of its own) gets no message.
+        if (scope.length > 0 && digestIsEmpty(d)) return null;
+        const m = weeklyDigestMessages(d, { chart: options.chart ?? true });
+        threads.set(scope.join(','), m.thread);
+        return m.parent;
+      }
       case 'variance-alert': {
         // Uncarried unattributed spend has its own alert (unattributed-alert); a carrier's row includes it.
         const rows = overBudgetItems(d.budgets).filter((b) => b.costCenter !== unattributedScope);
@@ -162,12 +186,19 @@ export async function produceRun(
     // Owners' channels get only their cost centers; unattributed spend is nobody's yet, so its alert goes to the overview only.
     const message = route.scope.length === 0 ? overview : cadence.kind === 'unattributed-alert' ? null : await messageFor(route.scope);
     if (message === null) continue;
+    const replies = threads.get(route.scope.join(','));
+    if (!replies) {
+      messages.push({ route, message, muted: false });
+      continue;
+    }
+    // The chart belongs to the first reply (budget and what moved), where its image block is.
     const attachments = await chartFor(route.scope);
-    messages.push(attachments.length > 0 ? { route, message, muted: false, attachments } : { route, message, muted: false });
+    const thread = replies.map((m, i): ThreadReply => (i === 0 && attachments.length > 0 ? { message: m, attachments } : { message: m }));
+    messages.push({ route, message, muted: false, thread });
   }
   const agenda = cadence.kind === 'weekly-digest' ? digestAgenda(digest) : alertAgenda(cadence, digest, settings, seen);
   const facts = { period: digest.period, asOf: digest.asOf, headline: digest.headline, demo: digest.demo };
-  return { facts, digest, overview, messages, agenda, quietReason: 'nothing crossed a threshold: no message', quiet: cadence.kind !== 'weekly-digest' && overview === null && messages.every((m) => m.message === null), invalidChannels: invalid };
+  return { facts, digest, overview, overviewThread: threads.get(overviewScope.join(',')) ?? [], messages, agenda, quietReason: 'nothing crossed a threshold: no message', quiet: cadence.kind !== 'weekly-digest' && overview === null && messages.every((m) => m.message === null), invalidChannels: invalid };
 }
 
 /** The digest chart as a PNG attachment (none when the digest has no spend to chart). */

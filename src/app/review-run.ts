@@ -14,6 +14,12 @@ export interface RunReviewRequest {
   /** The moment whose occurrence is run (default `now`): the latest cron occurrence at or before it. */
   readonly at?: Date | undefined;
   readonly now: Date;
+  /**
+   * The moment whose data the messages show (the data cut is the last full day before it). Default:
+   * `at` when given, else `now`; the scheduler passes its tick, so a late (caught-up) run shows the
+   * data it has, and every message says when it was really built (`now`).
+   */
+  readonly dataAt?: Date | undefined;
   readonly trigger: 'schedule' | 'catch-up' | 'manual';
   /** Print what would be posted: no claim, no post, no record. */
   readonly dryRun?: boolean | undefined;
@@ -41,6 +47,8 @@ export type RunReviewResult =
       readonly digest?: WeeklyDigest;
       /** The overview message (what the terminal prints); null when an alert had nothing to say. */
       readonly overview?: Message | null;
+      /** The overview's thread replies (the weekly digest's details). */
+      readonly overviewThread?: readonly Message[];
       readonly messages?: readonly ProducedMessage[];
       readonly agenda?: readonly AgendaItem[];
       readonly quiet?: boolean;
@@ -70,7 +78,7 @@ export async function runReview(store: Store, r: RunReviewRequest): Promise<RunR
 
   if (r.dryRun) {
     const previous = await previousReview(store, cadence.name, null);
-    const produced = await produceRun(store, r.settings, cadence, scheduledFor, previous);
+    const produced = await produceRun(store, r.settings, cadence, scheduledFor, previous, { dataAt: r.dataAt ?? at, generatedAt: r.now });
     return { ok: true, outcome: 'dry-run', cadence, periodKey: key, scheduledFor, ...produced };
   }
 
@@ -88,18 +96,18 @@ export async function runReview(store: Store, r: RunReviewRequest): Promise<RunR
   };
   const claimed = r.force ? await claimForcedRun(store.db, claim) : await claimRun(store.db, claim);
   if (!claimed.claimed) return { ok: true, outcome: 'already-run', cadence, periodKey: key, scheduledFor, run: claimed.existing };
-  return completeRun(store, r.settings, cadence, claimed.run, r.runner, r.now);
+  return completeRun(store, r.settings, cadence, claimed.run, r.runner, r.now, r.dataAt ?? at);
 }
 
 /**
  * Builds and queues the messages of a claimed run (a new one, or one taken over from a runner that
  * died before queuing). A failure marks the run failed with the error, so it is not retried forever.
  */
-export async function completeRun(store: Store, settings: ReviewSettings, cadence: StoredCadence, run: ReviewRun, runner: string, now: Date): Promise<RunReviewResult> {
+export async function completeRun(store: Store, settings: ReviewSettings, cadence: StoredCadence, run: ReviewRun, runner: string, now: Date, dataAt: Date = now): Promise<RunReviewResult> {
   const base = { cadence, periodKey: run.periodKey, scheduledFor: run.scheduledFor };
   try {
     const previous = await previousReview(store, cadence.name, run.id);
-    const produced = await produceRun(store, settings, cadence, run.scheduledFor, previous, { force: run.trigger === 'forced', renderCharts: true });
+    const produced = await produceRun(store, settings, cadence, run.scheduledFor, previous, { force: run.trigger === 'forced', renderCharts: true, dataAt, generatedAt: now });
     const stored = await recordRunMessages(store.db, {
       runId: run.id,
       runner,
@@ -110,6 +118,7 @@ export async function completeRun(store: Store, settings: ReviewSettings, cadenc
         scope: m.route.scope,
         // The chart's bytes travel with the message in the outbox, so every attempt posts the same picture.
         message: m.message && m.attachments ? { ...m.message, attachments: m.attachments } : m.message,
+        ...(m.thread ? { thread: m.thread.map((t) => (t.attachments ? { ...t.message, attachments: t.attachments } : t.message)) } : {}),
       })),
       agenda: produced.agenda,
       summary: {

@@ -105,7 +105,10 @@ export interface DigestUnattributed {
   readonly billed: string;
   /** Share of the period's effective cost, 4 decimals (null when the total is 0). */
   readonly share: string | null;
+  /** The largest open items above the alert thresholds (at most the digest's list size). */
   readonly topItems: readonly DigestUnattributedItem[];
+  /** How many open items are above the alert thresholds in all (the true count, not the list size). */
+  readonly openItems: number;
   readonly unknownCostCenters: readonly { readonly value: string; readonly effective: string; readonly lines: number }[];
   /** Tag coverage (required fields, by effective cost) of recent months, oldest first. */
   readonly coverageTrend: readonly { readonly period: string; readonly share: string | null }[];
@@ -157,6 +160,7 @@ export interface DigestSinceLast {
   readonly previousReviewAt: string | null;
   readonly decisionCount: number;
   readonly decisions: readonly DigestDecision[];
+  /** True counts of what is still open (not capped by the list sizes). */
   readonly stillOpen: {
     readonly unattributedItems: number;
     readonly openVariances: number;
@@ -181,6 +185,9 @@ export interface WeeklyDigest {
   readonly period: string;
   /** `YYYY-MM-DD`: data before this day counts. */
   readonly asOf: string;
+  /** `YYYY-MM-DD`: the data cut, the last day counted (the day before `asOf`): every figure of the digest is from it. */
+  readonly dataThrough: string;
+  /** ISO instant the digest was built (the real time, not the cadence's scheduled slot). */
   readonly generatedAt: string;
   readonly timezone: string;
   /** Cost centers this digest is limited to (empty: all, the joint overview). */
@@ -196,11 +203,14 @@ export interface WeeklyDigest {
   /** The cost center whose budget the unattributed row is compared with (`COSTBRIDGE_UNATTRIBUTED_COST_CENTER`), or null. */
   readonly unattributedCarriedBy?: string | null;
   readonly movers: readonly DigestMover[];
+  /** What "what moved" compares: month to date through `dataThrough` against the same days of `comparedWith` (null: nothing to compare). */
+  readonly moversBasis: { readonly comparedWith: string; readonly through: string | null } | null;
   readonly openVariances: readonly DigestOpenVariance[];
   /** Null in an owner's digest (unattributed spend is nobody's yet: it goes to the overview). */
   readonly unattributed: readonly DigestUnattributed[] | null;
   readonly savingsAwaiting: readonly DigestSavingAwaiting[];
   readonly savingsRecognized: readonly DigestSavingsRecognized[];
+  /** The largest new-spend vendors (at most the digest's list size); null in an owner's digest. */
   readonly newSpend: readonly DigestNewSpend[] | null;
   readonly sinceLast: DigestSinceLast;
   readonly trend: { readonly currency: string; readonly points: readonly DigestTrendPoint[] } | null;

@@ -164,6 +164,8 @@ export function startReviewScheduler(store: Store, options: ReviewSchedulerOptio
         cadence: cadence.name,
         at: due.scheduledFor,
         now: at,
+        // A caught-up run shows the data there is now, not the data there was at its slot.
+        dataAt: at,
         trigger: due.trigger,
         actor: 'scheduler',
         surface: 'schedule',

@@ -18,6 +18,8 @@ export interface OutboxMessage {
   readonly recipient?: string;
   /** Slack thread_ts / Teams activity id to reply to. */
   readonly replyTo?: string;
+  /** ...or the outbox row to reply to: sent once that row is delivered, in its thread. */
+  readonly replyOf?: number;
   /** For 'update': the outbox delivery whose message is replaced... */
   readonly updateOf?: number;
   /** ...or the message's Slack ts / Teams activity id when it was not delivered through the outbox. */
@@ -44,6 +46,7 @@ export async function enqueueOutboxMessage(db: Db, m: OutboxMessage): Promise<{ 
       recipient: m.recipient ?? '',
       reply_to: m.replyTo ?? null,
       update_of: m.updateOf ?? null,
+      reply_of: m.replyOf ?? null,
       message_ref: m.messageRef ?? null,
       response_url: m.responseUrl ?? null,
       payload: JSON.stringify(m.payload),
@@ -123,6 +126,8 @@ export async function claimDueDeliveries(
          AND NOT EXISTS (SELECT 1 FROM chat_platform_pause p WHERE p.platform = o.platform AND p.until > ${request.now})
          AND (o.update_of IS NULL
            OR EXISTS (SELECT 1 FROM chat_outbox b WHERE b.id = o.update_of AND b.status = 'sent'))
+         AND (o.reply_of IS NULL
+           OR EXISTS (SELECT 1 FROM chat_outbox t WHERE t.id = o.reply_of AND t.status = 'sent'))
          AND NOT EXISTS (SELECT 1 FROM chat_outbox e
                           WHERE o.update_of IS NOT NULL AND e.update_of = o.update_of AND e.id < o.id
                             AND e.status IN ('pending', 'sending'))
@@ -134,7 +139,8 @@ export async function claimDueDeliveries(
        SET status = 'sending', attempts = c.attempts + 1, lease_until = ${leaseUntil}
       FROM due
      WHERE c.id = due.id
-    RETURNING c.id, c.platform, c.operation, c.purpose, c.target, c.recipient, c.reply_to, c.message_ref, c.update_of, c.response_url, c.payload,
+    RETURNING c.id, c.platform, c.operation, c.purpose, c.target, c.recipient,
+              coalesce(c.reply_to, (SELECT t.delivered_id FROM chat_outbox t WHERE t.id = c.reply_of)) AS reply_to, c.message_ref, c.update_of, c.response_url, c.payload,
               c.attempts, due.was,
               (SELECT b.delivered_id FROM chat_outbox b WHERE b.id = c.update_of) AS base_delivered_id`.execute(db);
   return rows.rows
@@ -201,14 +207,19 @@ export async function markFailed(db: Db, d: ClaimedDelivery, error: string): Pro
     .execute();
 }
 
-/** Fails pending updates whose original message failed: there is nothing to update. Returns how many. */
+/** Fails pending updates whose original message failed (nothing to update), and thread replies whose parent failed (no thread). Returns how many. */
 export async function failOrphanedUpdates(db: Db): Promise<number> {
   const r = await sql`
     UPDATE chat_outbox o
        SET status = 'failed', last_error = 'the message it updates was never delivered'
      WHERE o.status = 'pending' AND o.update_of IS NOT NULL
        AND EXISTS (SELECT 1 FROM chat_outbox b WHERE b.id = o.update_of AND b.status = 'failed')`.execute(db);
-  return Number(r.numAffectedRows ?? 0n);
+  const replies = await sql`
+    UPDATE chat_outbox o
+       SET status = 'failed', last_error = 'the message whose thread it replies in was never delivered'
+     WHERE o.status = 'pending' AND o.reply_of IS NOT NULL
+       AND EXISTS (SELECT 1 FROM chat_outbox t WHERE t.id = o.reply_of AND t.status = 'failed')`.execute(db);
+  return Number(r.numAffectedRows ?? 0n) + Number(replies.numAffectedRows ?? 0n);
 }
 
 /** A delivered outbox row, found by the message id the platform gave it. */

@@ -48,8 +48,14 @@ function missingAny(fields: readonly SharedField[]) {
   return sql<boolean>`(${sql.join(fields.map((f) => sql`${sql.ref(`c.${f}`)} IS NULL`), sql` OR `)})`;
 }
 
-/** Totals of a billing month on both bases, per currency, with the attributed part (from the daily rollup). */
-export async function periodTotals(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[], costCenters: readonly string[] = []): Promise<PeriodTotal[]> {
+// The digest's data cut: lines charged (ChargePeriodStart, UTC day) before `asOf`, the same cut the
+// run-rate forecast's month to date uses, so the digest's headline equals its budget table.
+function chargedBefore(asOf: string | undefined) {
+  return asOf === undefined ? sql`` : sql`AND c.charge_day < ${`${asOf}T00:00:00.000Z`}::timestamptz`;
+}
+
+/** Totals of a billing month on both bases, per currency, with the attributed part (from the daily rollup); with `asOf`, only lines charged before that day. */
+export async function periodTotals(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[], costCenters: readonly string[] = [], asOf?: string): Promise<PeriodTotal[]> {
   const scoped = costCenters.length > 0 ? sql`AND c.cost_center IN (${sql.join(costCenters.map((c) => sql`${c}`))})` : sql``;
   const r = await sql<{ currency: string; effective: string; billed: string; a_eff: string; a_bill: string; lines: number; demo: boolean }>`
     SELECT c.billing_currency AS currency,
@@ -59,7 +65,7 @@ export async function periodTotals(db: Kysely<Database>, period: BillingMonth, r
            sum(c.line_count)::int8 AS lines,
            bool_or(c.synthetic) AS demo
       FROM cost_rollup c
-     WHERE c.billing_period_start = ${period.start.slice(0, 10)} ${scoped}
+     WHERE c.billing_period_start = ${period.start.slice(0, 10)} ${scoped} ${chargedBefore(asOf)}
      GROUP BY c.billing_currency
      ORDER BY c.billing_currency`.execute(db);
   return r.rows.map((x) => ({
@@ -78,8 +84,8 @@ export interface UnattributedGroup extends DigestUnattributedItem {
   readonly status: 'open' | 'claimed' | 'dismissed';
 }
 
-/** A month's unattributed spend by group, largest effective cost first (from the daily rollup). */
-export async function unattributedGroups(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[], limit: number): Promise<UnattributedGroup[]> {
+/** A month's unattributed spend by group, largest effective cost first (from the daily rollup; every group: there are few); with `asOf`, only lines charged before that day. */
+export async function unattributedGroups(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[], asOf?: string): Promise<UnattributedGroup[]> {
   const month = period.start.slice(0, 10);
   const r = await sql<{ item_id: string | null; status: string | null; provider: string; account: string; sub: string; service: string; currency: string; effective: string; billed: string; lines: number }>`
     SELECT g.*, u.id::text AS item_id, u.status
@@ -89,13 +95,12 @@ export async function unattributedGroups(db: Kysely<Database>, period: BillingMo
                    sum(c.effective_cost)::text AS effective, sum(c.billed_cost)::text AS billed, sum(c.line_count)::int8 AS lines,
                    sum(c.effective_cost) AS sort_key
               FROM cost_rollup c
-             WHERE c.billing_period_start = ${month} AND ${missingAny(required)}
+             WHERE c.billing_period_start = ${month} AND ${missingAny(required)} ${chargedBefore(asOf)}
              GROUP BY 1, 2, 3, 4, 5) g
       LEFT JOIN unattributed_item u
         ON u.period = ${month}::date AND u.provider_name = g.provider AND u.billing_account_id = g.account
        AND u.sub_account_id = g.sub AND u.service_name = g.service
-     ORDER BY g.sort_key DESC, g.provider, g.account, g.sub, g.service
-     LIMIT ${limit}`.execute(db);
+     ORDER BY g.sort_key DESC, g.provider, g.account, g.sub, g.service`.execute(db);
   return r.rows.map((x) => ({
     itemId: x.item_id,
     status: (x.status ?? 'open') as UnattributedGroup['status'],
@@ -119,12 +124,12 @@ export interface UnknownCostCenterValue {
 }
 
 /** Cost-center tag values of a month that are not in master data (only when master data exists). */
-export async function unknownCostCenterValues(db: Kysely<Database>, period: BillingMonth, limit: number): Promise<UnknownCostCenterValue[]> {
+export async function unknownCostCenterValues(db: Kysely<Database>, period: BillingMonth, limit: number, asOf?: string): Promise<UnknownCostCenterValue[]> {
   const r = await sql<{ value: string; currency: string; effective: string; lines: number }>`
     SELECT c.tag_cost_center AS value, c.billing_currency AS currency, sum(c.effective_cost)::text AS effective, count(*)::int8 AS lines
       FROM cost_line c
      WHERE c.billing_period_start = ${period.start.slice(0, 10)}
-       AND c.tag_cost_center IS NOT NULL
+       AND c.tag_cost_center IS NOT NULL ${chargedBefore(asOf)}
        AND EXISTS (SELECT 1 FROM cost_center)
        AND NOT EXISTS (SELECT 1 FROM cost_center x WHERE x.code = c.tag_cost_center)
      GROUP BY 1, 2
@@ -137,7 +142,7 @@ export async function unknownCostCenterValues(db: Kysely<Database>, period: Bill
 export type UnclassifiedVendor = DigestNewSpend;
 
 /** A month's new vendors and governed-category lines without a contract, largest first. */
-export async function unclassifiedVendors(db: Kysely<Database>, period: BillingMonth, governedCategories: readonly string[], limit: number): Promise<UnclassifiedVendor[]> {
+export async function unclassifiedVendors(db: Kysely<Database>, period: BillingMonth, governedCategories: readonly string[], limit: number, asOf?: string): Promise<UnclassifiedVendor[]> {
   const month = period.start.slice(0, 10);
   const governed = governedCategories.length > 0 ? sql`c.service_category IN (${sql.join(governedCategories.map((g) => sql`${g}`))})` : sql`false`;
   // Set-based: the month's vendors are looked up once against the earlier months (one hashed scan),
@@ -147,7 +152,7 @@ export async function unclassifiedVendors(db: Kysely<Database>, period: BillingM
       SELECT coalesce(c.invoice_issuer_name, c.provider_name, '(unknown)') AS vendor, c.service_category, c.service_name,
              c.billing_currency, c.effective_cost, c.billed_cost, ${governed} AS governed
         FROM cost_line c
-       WHERE c.billing_period_start = ${month} AND c.contract_id IS NULL
+       WHERE c.billing_period_start = ${month} AND c.contract_id IS NULL ${chargedBefore(asOf)}
     ), known AS (
       SELECT DISTINCT coalesce(p.invoice_issuer_name, p.provider_name, '(unknown)') AS vendor
         FROM cost_line p

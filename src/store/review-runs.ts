@@ -184,6 +184,8 @@ export interface RunMessage {
   readonly scope: readonly string[];
   /** The neutral message (src/messages), or null when muted. */
   readonly message: unknown;
+  /** Replies posted in the message's thread once it is delivered, in order. */
+  readonly thread?: readonly unknown[];
 }
 
 /**
@@ -202,6 +204,10 @@ export async function recordRunMessages(
       let outboxId: number | null = null;
       if (m.message !== null) {
         outboxId = (await enqueueOutboxMessage(trx, { platform: m.platform, operation: 'post', purpose: `review-run:${request.runId}`, target: m.target, payload: m.message })).id;
+        // The details go into the message's thread, in order, once it is delivered.
+        for (const [i, reply] of (m.thread ?? []).entries()) {
+          await enqueueOutboxMessage(trx, { platform: m.platform, operation: 'post', purpose: `review-run:${request.runId}:thread:${i + 1}`, target: m.target, replyOf: outboxId, payload: reply });
+        }
       }
       await trx
         .insertInto('review_delivery')
@@ -304,6 +310,20 @@ export async function previousRun(db: Kysely<Database>, cadenceName: string, bef
 export async function runExists(db: Kysely<Database>, cadenceName: string, periodKey: string): Promise<boolean> {
   const r = await db.selectFrom('review_run').select('id').where('cadence_name', '=', cadenceName).where('period_key', '=', periodKey).executeTakeFirst();
   return r !== undefined;
+}
+
+/** How many thread replies of the runs' delivered messages still wait in the outbox, per platform. */
+export async function waitingThreadReplies(db: Kysely<Database>, runIds: readonly number[]): Promise<Map<string, number>> {
+  if (runIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('chat_outbox as o')
+    .innerJoin('review_delivery as d', 'd.outbox_id', 'o.reply_of')
+    .select(['o.platform', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('d.run_id', 'in', [...runIds])
+    .where('o.status', 'in', ['pending', 'sending'])
+    .groupBy('o.platform')
+    .execute();
+  return new Map(rows.map((r) => [r.platform, Number(r.n)]));
 }
 
 /** Outbox ids of a run's queued deliveries. */

@@ -15,6 +15,8 @@ export interface ChatOutboxTable {
   recipient: ColumnType<string, string | undefined, string>;
   reply_to: string | null;
   update_of: number | null;
+  /** The outbox row this one is a thread reply to, sent once that one is (migration 20261204T0301). */
+  reply_of: ColumnType<number | null, number | null | undefined, number | null>;
   message_ref: string | null;
   payload: Json;
   status: ColumnType<OutboxStatus, 'pending' | undefined, OutboxStatus>;

@@ -18,9 +18,10 @@ describe.each(storeKinds)('npm start (costbridge start) on %s', (kind) => {
     expect(run.stdout).toContain('SYNTHETIC DEMO DATA');
     expect(run.stdout).toContain('Loaded 5000 FOCUS rows');
     expect(run.stdout).toContain('Weekly review · 2026-09 to date [DEMO DATA]');
-    expect(run.stdout).toMatch(/Effective \(amortized\), month to date: +USD [\d,]+\.\d\d/);
-    expect(run.stdout).toMatch(/Billed \(invoiced\), month to date: +USD [\d,]+\.\d\d/);
-    expect(run.stdout).toMatch(/Unattributed spend: USD [\d,]+\.\d\d effective/);
+    expect(run.stdout).toContain('Data through 2026-09-14 (every figure)');
+    expect(run.stdout).toMatch(/Effective \(amortized\), to date: +USD [\d,]+\.\d\d/);
+    expect(run.stdout).toMatch(/Billed \(invoiced\), to date: +USD [\d,]+\.\d\d/);
+    expect(run.stdout).toMatch(/── in the thread \(2 of 3\) ──\n\nUnattributed spend · USD [\d,]+\.\d\d effective/);
     expect(run.stdout).toContain('[Classify] npx costbridge contracts apply CONTRACT.yaml --as YOU');
     expect(run.stdout).toContain('Connect Slack and Microsoft Teams');
     // Nobody is admin yet: the one command that makes the first admin.

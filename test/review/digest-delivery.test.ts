@@ -17,7 +17,10 @@ import { runCli } from '../../src/cli.js';
 import { loadConfig } from '../../src/config.js';
 import type { WeeklyDigest } from '../../src/domain/digest.js';
 import { Money } from '../../src/domain/money.js';
-import { weeklyDigestMessage } from '../../src/messages/views/weekly-digest.js';
+import { weeklyDigestMessages } from '../../src/messages/views/weekly-digest.js';
+
+/** The digest reply that carries the chart (budget, forecast and what moved). */
+const chartReply = (d: WeeklyDigest) => weeklyDigestMessages(d, { chart: true }).thread[0]!;
 import { outboxRow } from '../../src/store/chat-outbox.js';
 import type { Store } from '../../src/store/database.js';
 import { runDeliveries } from '../../src/store/review-runs.js';
@@ -43,6 +46,7 @@ const sample: WeeklyDigest = {
   cadence: 'weekly-digest',
   period: '2026-09',
   asOf: '2026-09-14',
+  dataThrough: '2026-09-13',
   generatedAt: '2026-09-14T09:00:00.000Z',
   timezone: 'UTC',
   scope: [],
@@ -52,6 +56,7 @@ const sample: WeeklyDigest = {
   headline: [{ currency: 'USD', effective: '61000.125', billed: '60000', lines: 10 }],
   budgets: [],
   movers: [{ costCenter: 'CC-1', currency: 'USD', variance: '-1399.995', components: [{ component: 'volume', amount: '-3400.004' }, { component: 'rate', amount: '1200.009' }, { component: 'new', amount: '800' }] }],
+  moversBasis: { comparedWith: '2026-08', through: '2026-08-13' },
   openVariances: [],
   unattributed: null,
   savingsAwaiting: [],
@@ -104,7 +109,7 @@ describe('the digest chart', () => {
   });
 
   it('is inline in a Teams card only when the card budget holds it; otherwise the chart stays in words', () => {
-    const msg = weeklyDigestMessage(sample, { chart: true });
+    const msg = chartReply(sample);
     const big = digestChartAttachments(sample)[0]!;
     const withBig = activityWithImages({ ...msg, attachments: [big] });
     expect(JSON.stringify(withBig)).not.toContain('data:image/png');
@@ -158,16 +163,18 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     return { code, stdout, stderr };
   }
 
-  it('review run posts one chat.postMessage per Slack channel (chart uploaded once each) and one activity per Teams conversation, and stores their ids', async () => {
+  it('review run posts each channel one parent message and its details as replies in its thread (chart uploaded once each), and stores the parents\' ids', async () => {
     await addCadence(store, { name: 'e2e', kind: 'weekly-digest', cron: '0 9 * * 1', timezone: 'UTC', channels: ['slack:CE2E1', 'slack:CE2E2', `teams:${teamsConversation}`], costCenters: [], ...who, now: new Date('2026-09-01T00:00:00Z') });
     const r = await reviewRun('e2e', '--at', '2026-09-14T10:00:00Z', '--json');
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { outcome: string; run: { id: number }; deliveries: { channel: string; status: string; messageId: string }[] };
     expect(out.outcome).toBe('posted');
     const posts = h.slack.callsOf('chat.postMessage').filter((c) => c.ok);
-    expect(posts.map((c) => c.args.channel).sort()).toEqual(['CE2E1', 'CE2E2']);
+    const parents = posts.filter((c) => c.args.thread_ts === undefined);
+    expect(parents.map((c) => c.args.channel).sort()).toEqual(['CE2E1', 'CE2E2']);
     const activities = h.connector.activityCalls().filter((c) => c.conversationId === teamsConversation);
-    expect(activities).toHaveLength(1);
+    const teamsParents = activities.filter((c) => c.activityId === undefined);
+    expect(teamsParents).toHaveLength(1);
     // Stored ids are the platforms' own.
     const stored = await runDeliveries(store.db, [out.run.id]);
     expect(stored.map((d) => [d.channel, d.status])).toEqual([
@@ -181,11 +188,25 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     expect(new Set(stored.map((d) => d.messageId)).size).toBe(3);
     expect(out.deliveries.map((d) => d.messageId).sort()).toEqual(stored.map((d) => d.messageId).sort());
 
-    // The chart: uploaded once per Slack delivery, shown by the image block of that delivery's message.
+    // One parent per channel; every other post of the run is a reply in that parent's thread, in order.
+    for (const d of stored) {
+      const replies = d.channel.startsWith('slack:')
+        ? posts.filter((c) => c.args.channel === d.channel.slice('slack:'.length) && c.args.thread_ts === d.messageId).map((c) => String(c.args.text))
+        : activities.filter((c) => c.activityId === d.messageId).map((c) => String(c.body.text ?? (c.body.summary as string | undefined) ?? ''));
+      expect(replies, d.channel).toHaveLength(3);
+      if (d.channel.startsWith('slack:')) {
+        expect(replies[0]).toContain('budget, forecast and what moved');
+        expect(replies[2]).toContain('decisions since the last review');
+      }
+    }
+    expect(posts.filter((c) => String(c.args.channel).startsWith('CE2E'))).toHaveLength(8);
+
+    // The chart: uploaded once per Slack delivery, shown by the image block of the first thread reply.
     expect(h.slack.callsOf('files.getUploadURLExternal')).toHaveLength(2);
     expect(h.slack.callsOf('upload')).toHaveLength(2);
     expect(h.slack.callsOf('files.completeUploadExternal')).toHaveLength(2);
-    for (const post of posts) {
+    for (const parent of parents) expect((parent.args.blocks as { type: string }[]).some((b) => b.type === 'image')).toBe(false);
+    for (const post of posts.filter((c) => c.args.thread_ts !== undefined && String(c.args.text).includes('what moved'))) {
       const image = (post.args.blocks as { type: string; slack_file?: { id: string } }[]).find((b) => b.type === 'image')!;
       const file = h.slack.files.get(image.slack_file!.id)!;
       expect(file.completed).toBe(true);
@@ -197,7 +218,7 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     const data = digestChartData(dry.digest!)!;
     expect(data.actual.at(-1)).toBe(Number(new Money(dry.digest!.headline[0]!.effective).toDecimalPlaces(2, Money.ROUND_HALF_UP).toFixed(2)));
     // Teams: the card carries the chart in words (a PNG does not fit the card budget).
-    const card = JSON.stringify(activities[0]!.body);
+    const card = JSON.stringify(activities.filter((c) => c.activityId !== undefined).map((c) => c.body));
     expect(card).toContain('Effective cost vs budget by month');
     expect(card).not.toContain('data:image/png');
   });
@@ -218,15 +239,16 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
       [`teams:${teamsConversation}`, 'sent'],
     ]);
     const newPosts = h.slack.callsOf('chat.postMessage').slice(before.posts).filter((c) => c.ok && String(c.args.channel).startsWith('CE2E'));
-    expect(newPosts.map((c) => c.args.channel).sort()).toEqual(['CE2E1', 'CE2E2']);
-    expect(h.connector.activityCalls().length - before.activities).toBe(1);
+    expect(newPosts.filter((c) => c.args.thread_ts === undefined).map((c) => c.args.channel).sort()).toEqual(['CE2E1', 'CE2E2']);
+    expect(newPosts).toHaveLength(8);
+    expect(h.connector.activityCalls().length - before.activities).toBe(4);
     expect(h.slack.callsOf('upload').length - before.uploads).toBe(2);
     for (const d of deliveries) expect(d.messageId).toBeTruthy();
   });
 
   it('a retried delivery reuses its uploaded chart instead of uploading it again', async () => {
     const attachments = digestChartAttachments(sample);
-    const { id } = await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: 'retry-chart', target: 'CRETRY', payload: { ...weeklyDigestMessage(sample, { chart: true }), attachments } as never });
+    const { id } = await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: 'retry-chart', target: 'CRETRY', payload: { ...chartReply(sample), attachments } as never });
     const uploads = h.slack.callsOf('upload').length;
     h.slack.failNextOf('chat.postMessage', 1, { status: 500 });
     const t0 = new Date(Date.now() + 1000);

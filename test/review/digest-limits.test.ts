@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WeeklyDigest } from '../../src/domain/digest.js';
-import { weeklyDigestMessage } from '../../src/messages/views/weekly-digest.js';
+import { weeklyDigestMessages } from '../../src/messages/views/weekly-digest.js';
 import { renderSlackMessage } from '../../src/chat/slack/render.js';
 import { slackLimits } from '../../src/chat/slack/limits.js';
 import { renderTeamsCard } from '../../src/chat/teams/render.js';
@@ -13,6 +13,7 @@ function largeDigest(n: number): WeeklyDigest {
     cadence: 'weekly-digest',
     period: '2026-09',
     asOf: '2026-09-14',
+    dataThrough: '2026-09-13',
     generatedAt: '2026-09-14T09:00:00.000Z',
     timezone: 'UTC',
     scope: [],
@@ -21,6 +22,7 @@ function largeDigest(n: number): WeeklyDigest {
     staleAfterDays: 3,
     headline: [{ currency: 'USD', effective: '123456.789', billed: '120000.5', lines: 5_000_000 }],
     budgets: ccs.map((cc, i) => ({ costCenter: cc, name: `Team ${i}`, currency: 'USD', monthToDate: '1000', projected: '2500', budget: '2000', itfmForecast: '2100', differenceToBudget: '500', differenceToForecast: '400', material: true })),
+    moversBasis: { comparedWith: '2026-08', through: '2026-08-13' },
     movers: ccs.slice(0, 5).map((cc) => ({ costCenter: cc, currency: 'USD', variance: '100', components: [{ component: 'volume', amount: '100' }] })),
     openVariances: ccs.map((cc) => ({ costCenter: cc, currency: 'USD', components: [{ component: 'rate', amount: '1200' }] })),
     unattributed: [
@@ -30,6 +32,7 @@ function largeDigest(n: number): WeeklyDigest {
         billed: '5000',
         share: '0.0405',
         topItems: ccs.map((cc, i) => ({ itemId: String(i + 1), provider: 'Nimbus Cloud', billingAccountId: 'BA-1', subAccountId: cc, service: 'Compute', currency: 'USD', effective: '25', billed: '25', lines: 3 })),
+        openItems: n,
         unknownCostCenters: [{ value: 'CC-9999', effective: '10', lines: 1 }],
         coverageTrend: [{ period: '2026-08', share: '0.95' }, { period: '2026-09', share: '0.9595' }],
       },
@@ -49,33 +52,43 @@ function largeDigest(n: number): WeeklyDigest {
 
 describe('weekly digest with 200 cost centers', () => {
   const digest = largeDigest(200);
-  const msg = weeklyDigestMessage(digest, { chart: true });
+  const { parent, thread } = weeklyDigestMessages(digest, { chart: true });
+  const all = [parent, ...thread];
 
-  it('fits Slack Block Kit limits, cutting lists with "and N more"', () => {
-    const { blocks, text } = renderSlackMessage(msg);
-    expect(blocks.length).toBeLessThanOrEqual(slackLimits.messageBlocks);
-    expect(text.length).toBeLessThanOrEqual(slackLimits.messageText);
-    for (const b of blocks) {
-      if (b.type === 'section' && b.text) expect(b.text.text.length).toBeLessThanOrEqual(slackLimits.sectionText);
-      if (b.type === 'actions') expect(b.elements.length).toBeLessThanOrEqual(slackLimits.actionsElements);
+  it('fits Slack Block Kit limits in the parent and every thread reply, cutting long tables with "and N more"', () => {
+    for (const msg of all) {
+      const { blocks, text } = renderSlackMessage(msg);
+      expect(blocks.length).toBeLessThanOrEqual(slackLimits.messageBlocks);
+      expect(text.length).toBeLessThanOrEqual(slackLimits.messageText);
+      for (const b of blocks) {
+        if (b.type === 'section' && b.text) expect(b.text.text.length).toBeLessThanOrEqual(slackLimits.sectionText);
+        if (b.type === 'actions') expect(b.elements.length).toBeLessThanOrEqual(slackLimits.actionsElements);
+      }
     }
-    expect(JSON.stringify(blocks)).toMatch(/…and \d+ more/);
-    // The header and the budget table (worst first) are always kept.
+    expect(JSON.stringify(renderSlackMessage(thread[0]!).blocks)).toMatch(/…and \d+ more/);
+    const { blocks } = renderSlackMessage(parent);
     expect(JSON.stringify(blocks[0])).toContain('Weekly review · 2026-09 to date');
+    // However many decisions wait, the parent stays short: true counts, a few shown, View all for the rest.
+    expect(blocks.length).toBeLessThanOrEqual(25);
+    expect(renderText(parent).split('\n').length, renderText(parent)).toBeLessThanOrEqual(40);
+    expect(renderText(parent)).toContain('200 savings to sign off, 1 shown');
+    expect(renderText(parent)).toContain('[View all unattributed (200)]');
   });
 
   it('fits the Teams Adaptive Card budget', () => {
-    const card = renderTeamsCard(msg);
-    expect(utf16Bytes(card)).toBeLessThanOrEqual(teamsLimits.cardBytes);
-    expect(JSON.stringify(card)).toContain('Weekly review');
+    for (const msg of all) {
+      const card = renderTeamsCard(msg);
+      expect(utf16Bytes(card)).toBeLessThanOrEqual(teamsLimits.cardBytes);
+    }
+    expect(JSON.stringify(renderTeamsCard(parent))).toContain('Weekly review');
   });
 
   it('shows every button\'s CLI equivalent in the terminal rendering', () => {
-    const text = renderText(msg, { maxListItems: 2 });
+    const text = renderText(parent, { maxListItems: 3 });
     expect(text).toContain('[Explain] npx costbridge variance explain --period 2026-09 --scope CC-0000');
     expect(text).toContain('[Claim] npx costbridge claim 1 --cost-center CODE --as YOU');
     expect(text).toContain('[Approve] npx costbridge savings approve SAV-0');
-    expect(text).toContain('STALE');
+    expect(text).toContain('Stale data');
   });
 });
 

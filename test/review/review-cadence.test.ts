@@ -96,7 +96,8 @@ describe.each(storeKinds)('review cadence on %s', (kind) => {
     await addCadence(store, { name: 'joint', kind: 'weekly-digest', cron: '0 9 * * 1', timezone: 'UTC', channels: ['slack:CJOINT'], costCenters: [], ...who, now: before });
     const manifest = JSON.parse(await readFile(join(demoDir, 'manifest.json'), 'utf8')) as { totals: { byMonth: { month: string; billedCost: string; effectiveCost: string }[] } };
     const september = manifest.totals.byMonth.find((m) => m.month === '2026-09')!;
-    const r = await runReview(store, { cadence: 'joint', at: new Date('2026-09-14T12:00:00Z'), now: new Date(), trigger: 'manual', dryRun: true, ...who, runner: 't', settings });
+    // The Monday 09:00 occurrence, built a day later: the data cut is the day before that (2026-09-14), the whole demo month.
+    const r = await runReview(store, { cadence: 'joint', at: new Date('2026-09-15T12:00:00Z'), now: new Date(), trigger: 'manual', dryRun: true, ...who, runner: 't', settings });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.outcome).toBe('dry-run');
@@ -110,7 +111,8 @@ describe.each(storeKinds)('review cadence on %s', (kind) => {
     expect(d.newSpend!.map((n) => n.vendor)).toContain('Cortex AI Labs, Inc.');
     expect(await runCount(store, 'joint')).toBe(0);
 
-    const text = await cli(tdb, 'review', 'run', 'joint', '--dry-run', '--at', '2026-09-14T12:00:00Z');
+    expect(d.dataThrough).toBe('2026-09-14');
+    const text = await cli(tdb, 'review', 'run', 'joint', '--dry-run', '--at', '2026-09-15T12:00:00Z');
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Weekly review · 2026-09 to date [DEMO DATA]');
     expect(text.stdout).toContain('[Classify] npx costbridge contracts apply');
@@ -210,7 +212,10 @@ describe.each(storeKinds)('review cadence on %s', (kind) => {
     const sent: ClaimedDelivery[] = [];
     const transports: DeliveryTransports = { slack: recordingTransport(sent) };
     await deliverReviewRuns(store, transports, [runId], { timeoutMs: 10_000 });
-    expect(sent.filter((d) => d.target.startsWith('CCRASH')).map((d) => d.target)).toEqual(['CCRASH2']);
+    // Parents: only the second; thread replies: both, each in its own parent's thread.
+    expect(sent.filter((d) => d.target.startsWith('CCRASH') && d.replyTo === null).map((d) => d.target)).toEqual(['CCRASH2']);
+    expect(sent.filter((d) => d.target === 'CCRASH1' && d.replyTo !== null).map((d) => d.replyTo)).toEqual(['ts-before-crash', 'ts-before-crash', 'ts-before-crash']);
+    expect(sent.filter((d) => d.target === 'CCRASH2' && d.replyTo !== null).map((d) => d.replyTo)).toEqual([1, 2, 3].map(() => `ts-${mine[1]!.outboxId}`));
     const done = (await runDeliveries(store.db, [runId])).filter((d) => d.channel.startsWith('slack:CCRASH'));
     expect(done.map((d) => [d.channel, d.status, d.messageId])).toEqual([
       ['slack:CCRASH1', 'sent', 'ts-before-crash'],
@@ -240,7 +245,13 @@ describe.each(storeKinds)('review cadence on %s', (kind) => {
     await addCadence(store, { name: 'unatt', kind: 'unattributed-alert', cron: '0 7 * * *', timezone: 'UTC', channels: ['slack:CUNATT'], costCenters: [], ...who, now: before });
     const first = await runReview(store, { ...base, cadence: 'unatt', at: new Date('2026-09-14T07:30:00Z'), settings });
     expect(first.ok && !first.quiet).toBe(true);
+    // The next day counts one more day of data (its cut moved on): what it alerts is only what was not alerted before.
     const nextDay = await runReview(store, { ...base, cadence: 'unatt', at: new Date('2026-09-15T07:30:00Z'), settings });
-    expect(nextDay.ok && nextDay.quiet).toBe(true);
+    if (!first.ok || !nextDay.ok) throw new Error('run failed');
+    const alerted = (r: typeof first) => (r.agenda ?? []).filter((a) => a.section === 'claim-spend' && a.subjectType !== 'alerted').map((a) => a.subjectId);
+    expect(alerted(first).length).toBeGreaterThan(0);
+    expect(alerted(nextDay).filter((id) => alerted(first).includes(id))).toEqual([]);
+    const sameDay = await runReview(store, { ...base, cadence: 'unatt', at: new Date('2026-09-15T08:30:00Z'), dataAt: new Date('2026-09-15T07:30:00Z'), force: true, settings });
+    expect(sameDay.ok && sameDay.quiet).toBe(true);
   });
 });

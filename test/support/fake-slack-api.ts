@@ -35,7 +35,7 @@ export interface FakeResponse {
 
 /**
  * A local fake of the Slack Web API on 127.0.0.1 (auth.test, chat.postMessage, chat.update,
- * chat.postEphemeral, views.open, users.info, files.getUploadURLExternal + the upload URL +
+ * chat.postEphemeral, views.open / views.push / views.update, users.info, files.getUploadURLExternal + the upload URL +
  * files.completeUploadExternal), plus response_url endpoints (`responseUrl(key)`: JSON POSTs are
  * recorded in `responses`, five per URL as Slack allows, then `used_url`). It checks the bot token,
  * records every call (the upload as method `upload`), can refuse channels (`channel_not_found`, as
@@ -160,7 +160,10 @@ export class FakeSlackApi {
             return reply(200, { ok: true, files: known.map((f) => ({ id: f!.id, title: f!.title ?? f!.filename })) });
           }
           case 'views.open':
+          case 'views.push':
             return reply(200, { ok: true, view: { id: `V${this.calls.length}` } });
+          case 'views.update':
+            return reply(200, { ok: true, view: { id: String(args.view_id) } });
           case 'users.info': {
             const email = this.emails.get(String(args.user));
             return reply(200, { ok: true, user: { id: args.user, name: 'someone', profile: email ? { email } : {} } });

@@ -253,3 +253,19 @@ export function renderSlackModal(form: Form, options: SlackRenderOptions = {}): 
     blocks: [...intro, ...inputs],
   };
 }
+
+/** The callback id of a View all list modal (it has no submit: its buttons act, Close closes it). */
+export const listModalCallbackId = 'digest.view-all';
+
+/** A read-only list (one page of View all) as a Slack modal: the page's blocks, its session id as private metadata. */
+export function renderSlackListModal(title: string, page: Message, sessionId: string, options: SlackRenderOptions = {}): ModalView {
+  const { blocks } = renderSlackMessage(page, options);
+  return {
+    type: 'modal',
+    callback_id: listModalCallbackId,
+    private_metadata: sessionId,
+    title: plainText(title, L.modalTitle),
+    close: plainText('Close', L.modalTitle),
+    blocks: blocks.slice(0, L.modalBlocks),
+  };
+}

@@ -17,7 +17,9 @@ export const slackMethodScopes: Readonly<Record<string, SlackMethodUse>> = {
   'chat.postMessage': { scopes: ['chat:write', 'chat:write.public'], why: 'posts digests and alerts to channels, and notes to a person’s DM with the app' },
   'chat.postEphemeral': { scopes: ['chat:write'], why: 'private replies when an interaction’s response_url can no longer be used' },
   'chat.update': { scopes: ['chat:write'], why: 'updates a posted message in place after a decision' },
-  'views.open': { scopes: [], why: 'opens the decision forms (Claim, Not mine, Approve, Reject, Explain, Classify)' },
+  'views.open': { scopes: [], why: 'opens the decision forms (Claim, Not mine, Approve, Reject, Explain, Classify) and the digest\'s View all lists' },
+  'views.update': { scopes: [], why: 'turns the page of a View all list' },
+  'views.push': { scopes: [], why: 'opens a decision form over a View all list when an item\'s button is pressed there' },
   // users:read.email: without it users.info omits the email every person is matched by.
   'users.info': { scopes: ['users:read', 'users:read.email'], why: 'maps the Slack user who acts to a costbridge person by id or email' },
   'files.getUploadURLExternal': { scopes: ['files:write'], why: 'uploads the digest chart (step 1)' },

@@ -9,7 +9,9 @@ import { submitChatForm } from '../../server/forms/submit-form.js';
 import { dispatchCommandAnswer } from '../../server/commands/dispatch-command.js';
 import type { ChatRequest } from '../../server/chat-request.js';
 import type { Message } from '../../messages/message-model.js';
-import { renderTeamsForm } from './render.js';
+import { renderTeamsCard, renderTeamsForm } from './render.js';
+import { checkDecisionListClick, decisionListPageActionId } from '../../app/decision-list.js';
+import { reviewSettings } from '../../app/review-settings.js';
 import type { TeamsDeps } from './teams-deps.js';
 import { activityTenant, activityTenants, tenantRefusal } from './tenant-gate.js';
 
@@ -102,6 +104,26 @@ async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void
   const { verb, data = {} } = parsed.data.action;
   const request = await teamsRequest(context, deps);
   const action = deps.actions.find((x) => x.actionId === verb);
+  // A button of a View all list card carries the list's session id: checked like the Slack modal's clicks.
+  if (typeof data[listSessionKey] === 'string' || verb === decisionListPageActionId) {
+    const payload = Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== listSessionKey));
+    const checked = await checkDecisionListClick(deps.store, reviewSettings(deps.config), {
+      sessionId: typeof data[listSessionKey] === 'string' ? data[listSessionKey] : '',
+      platform: 'teams',
+      platformUserId: request.requester.userId,
+      actor: request.requester.person?.id ?? `teams:${request.requester.userId}`,
+      actionId: verb,
+      payload,
+      now: request.now,
+    });
+    if (!checked.ok) return invokeError(context, 403, 'Forbidden', checked.message);
+    if (checked.kind === 'page') return invokeCard(context, listCard(checked.page.message, checked.session.id));
+    if (!action) return invokeError(context, 400, 'BadRequest', `unknown action ${verb}`);
+    const outcome = await runChatAction(action, payload, { ...request, clicked: checked.session.origin }, { checkedOnList: true });
+    deps.nudgeOutbox();
+    if (outcome.openForm) return invokeCard(context, renderTeamsForm(outcome.openForm));
+    return invokeMessage(context, outcome.reply);
+  }
   if (action) {
     const replyToId = context.activity.replyToId;
     if (!replyToId) return invokeError(context, 400, 'BadRequest', 'the card action carries no message id');
@@ -109,6 +131,7 @@ async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void
     const outcome = await runChatAction(action, payload, { ...request, clicked: { target: context.activity.conversation.id, messageId: replyToId } });
     deps.nudgeOutbox();
     if (outcome.openForm) return invokeCard(context, renderTeamsForm(outcome.openForm));
+    if (outcome.openList?.sessionId) return invokeCard(context, listCard(outcome.openList.page, outcome.openList.sessionId));
     return invokeMessage(context, outcome.reply);
   }
   const form = deps.forms.find((f) => f.callbackId === verb);
@@ -144,4 +167,22 @@ function invokeCard(context: TurnContext, card: unknown): Promise<void> {
 /** Universal Actions error response (`application/vnd.microsoft.error`); exported for the adapter's error handler. */
 export function invokeError(context: TurnContext, statusCode: number, code: string, message: string): Promise<void> {
   return invokeResponse(context, { statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });
+}
+
+/** The data field a View all list card's buttons carry the list's session id in. */
+const listSessionKey = 'listSession';
+
+/**
+ * One page of a View all list as the card the invoke answers with (the same in-place pattern as the
+ * Teams forms): every button, paging and items alike, carries the list's session id, so a click is
+ * checked against the stored list rather than against the digest message.
+ */
+function listCard(page: Message, sessionId: string): unknown {
+  const tag = (b: Message['blocks'][number]): Message['blocks'][number] =>
+    b.kind === 'actions'
+      ? { ...b, buttons: b.buttons.map((x) => ({ ...x, payload: { ...x.payload, [listSessionKey]: sessionId } })) }
+      : b.kind === 'list'
+        ? { ...b, items: b.items.map((item) => item.map((c) => tag(c) as (typeof item)[number])) }
+        : b;
+  return renderTeamsCard({ ...page, blocks: page.blocks.map(tag) });
 }

@@ -9,6 +9,7 @@ import { runReview, type RunReviewResult } from '../../app/review-run.js';
 import { reviewSettings } from '../../app/review-settings.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { createLogger } from '../../log.js';
+import { digestText } from '../digest-text.js';
 import { renderText } from '../../messages/render-text.js';
 import type { ReviewDelivery, ReviewRun } from '../../store/review-runs.js';
 import { chatTransports } from '../../scheduler/chat-transports.js';
@@ -99,7 +100,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
         settings: reviewSettings(ctx.config),
       });
       if (!r.ok) failure(r);
-      const overviewText = r.overview ? renderText(r.overview, { commandPrefix: '/costbridge ' }) : null;
+      const overviewText = r.overview ? digestText(r.overview, r.overviewThread ?? []) : null;
       if (r.outcome === 'dry-run') {
         if (o.json) {
           ctx.io.out(

@@ -6,6 +6,7 @@ import { ensureDefaultReviewCadence } from '../../app/cadence-default.js';
 import { runReview, type RunReviewResult } from '../../app/review-run.js';
 import { reviewSettings } from '../../app/review-settings.js';
 import { createLogger } from '../../log.js';
+import { digestText } from '../digest-text.js';
 import { renderText } from '../../messages/render-text.js';
 import { costDataStatus } from '../../store/cost-data-status.js';
 import { listCadences } from '../../store/review-cadences.js';
@@ -76,8 +77,8 @@ export function registerStart(program: Command, ctx: CliContext): void {
         const at = opts.asOf ? new Date(`${opts.asOf}T23:59:00Z`) : now;
         const preview = await runReview(store, { cadence: digestCadence.name, at, now, trigger: 'manual', dryRun: true, actor: await ctx.actor(undefined, { unchecked: true }), surface: 'cli', runner: runnerId(), settings });
         if (preview.ok && preview.overview) {
-          io.out(`\n${renderText(preview.overview)}`);
-          io.out(`\nThis is the ${digestCadence.name} digest for ${preview.periodKey}, shown on demand (npx costbridge review run ${digestCadence.name} --dry-run prints it again).`);
+          io.out(`\n${digestText(preview.overview, preview.overviewThread ?? [])}`);
+          io.out(`\nThis is the ${digestCadence.name} digest for ${preview.periodKey}, shown on demand (npx costbridge review run ${digestCadence.name} --dry-run prints it again); in chat the part after the first message goes into its thread.`);
         } else if (!preview.ok) io.err(`costbridge start: could not build the digest: ${preview.message}`);
       }
 
@@ -97,7 +98,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
         settings,
         log,
         onRun: (r: RunReviewResult) => {
-          if (r.ok && r.overview && !chatOn) io.out(`\n${renderText(r.overview)}`);
+          if (r.ok && r.overview && !chatOn) io.out(`\n${digestText(r.overview, r.overviewThread ?? [])}`);
         },
       });
       io.err('costbridge start: the review scheduler is running (Ctrl-C to stop).');

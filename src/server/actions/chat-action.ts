@@ -1,6 +1,7 @@
 import type { Message } from '../../messages/message-model.js';
 import type { Form } from '../../messages/form-model.js';
 import type { ChatRequest } from '../chat-request.js';
+import type { DecisionListSpec } from '../../app/decision-list.js';
 
 /** The message a button was clicked on: its channel / conversation and its platform id (Slack ts, Teams activity id). */
 export interface ClickedMessage {
@@ -23,6 +24,12 @@ export interface ClickedMessage {
 export interface ActionOutcome {
   readonly reply?: Message;
   readonly openForm?: Form;
+  /**
+   * A read-only list dialog to open (View all: a Slack modal, a Teams task module): its title, the
+   * first page, and what it lists; the server stores it as a session whose id (`sessionId`, set by
+   * runChatAction) is all the platform gets.
+   */
+  readonly openList?: { readonly title: string; readonly page: Message; readonly spec: DecisionListSpec; readonly sessionId?: string };
   /** The version of the subject the form decides on, as the clicker saw it (a saving's version ...). */
   readonly subjectVersion?: string;
 }

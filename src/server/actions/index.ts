@@ -6,6 +6,7 @@ import { approveSavingAction } from './approve-saving-action.js';
 import { rejectSavingAction } from './reject-saving-action.js';
 import { explainVarianceAction } from './explain-variance-action.js';
 import { classifySpendAction } from './classify-spend-action.js';
+import { viewAllActions } from './view-all-action.js';
 
 /**
  * Every button handler, by action id. Registration points for the flows of issues 3-5: `claim`,
@@ -20,4 +21,5 @@ export const chatActions: readonly ChatAction[] = [
   rejectSavingAction,
   explainVarianceAction,
   classifySpendAction,
+  ...viewAllActions,
 ];

@@ -1,6 +1,7 @@
 import { recordRefusal } from '../../app/authorization-policy.js';
 import { isButtonOnDeliveredMessage } from '../../app/check-clicked-button.js';
 import { openFormSession } from '../../app/form-session.js';
+import { openDecisionListSession } from '../../app/decision-list.js';
 import { form } from '../../messages/form-model.js';
 import { errorMessage } from '../../messages/views/error-message.js';
 import type { ChatRequest } from '../chat-request.js';
@@ -17,11 +18,13 @@ export async function runChatAction(
   action: ChatAction,
   payload: Readonly<Record<string, string>>,
   request: ChatRequest & { readonly clicked: ClickedMessage },
+  /** Set when the click came from a View all list and `checkDecisionListClick` found the button on it (`clicked` is then the digest message the list was opened from). */
+  options: { readonly checkedOnList?: true } = {},
 ): Promise<ActionOutcome> {
   const person = request.requester.person;
   if (action.requiresPerson && !person) return { reply: await refuseUnknownUser(request) };
   const clicked = { platform: request.requester.surface, target: request.clicked.target, messageId: request.clicked.messageId, actionId: action.actionId, payload };
-  if (!(await isButtonOnDeliveredMessage(request.store, clicked))) {
+  if (!options.checkedOnList && !(await isButtonOnDeliveredMessage(request.store, clicked))) {
     const reason = `the button ${action.actionId} ${JSON.stringify(payload)} is not on message ${clicked.messageId} in ${clicked.target} as costbridge posted it`;
     request.log.warn({ ...clicked, user: request.requester.userId }, 'chat button refused: not on a message costbridge delivered');
     await recordRefusal(request.store.db, {
@@ -36,6 +39,17 @@ export async function runChatAction(
     return { reply: errorMessage({ code: 'NOT_FOUND', message: 'This button is not on a message costbridge posted here, so nothing was done. Use the buttons on costbridge\'s own messages.' }) };
   }
   const outcome = await action.run(payload, request);
+  if (outcome.openList && person) {
+    const sessionId = await openDecisionListSession(request.store, {
+      spec: outcome.openList.spec,
+      platform: request.requester.surface,
+      origin: request.clicked,
+      personId: person.id,
+      platformUserId: request.requester.userId,
+      now: request.now,
+    });
+    return { ...outcome, openList: { ...outcome.openList, sessionId } };
+  }
   if (!outcome.openForm || !person) return outcome;
   const f = outcome.openForm;
   const subject = JSON.parse(f.privateMetadata) as Record<string, string>;

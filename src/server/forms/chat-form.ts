@@ -46,4 +46,6 @@ export interface FormOutcome {
   readonly replyIn?: string;
   /** Slack: the response_url of the ephemeral message the form was opened from (the reply goes through it). */
   readonly replyResponseUrl?: string;
+  /** The posted message the form was opened from (Slack ts): the confirmation goes into its thread (a digest's decisions stay under the digest). */
+  readonly replyThread?: string;
 }

@@ -37,5 +37,6 @@ export async function submitChatForm(form: ChatForm, submission: FormSubmission,
   }
   await recordFormOutcome(request.store, s.id, outcome.decision ?? 'recorded');
   // The reply goes where the form was opened from (Slack: privately in that channel).
-  return { replyIn: s.origin.target, ...(s.origin.responseUrl ? { replyResponseUrl: s.origin.responseUrl } : {}), ...outcome };
+  // A posted message (not an ephemeral one, which has a response_url instead) keeps its decisions in its thread.
+  return { replyIn: s.origin.target, ...(s.origin.responseUrl ? { replyResponseUrl: s.origin.responseUrl } : { replyThread: s.origin.messageId }), ...outcome };
 }

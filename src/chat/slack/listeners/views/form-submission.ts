@@ -50,7 +50,7 @@ export function register(app: App, deps: SlackDeps): void {
       await queueChatMessage(
         deps.store,
         'replyIn' in outcome && outcome.replyIn
-          ? { platform: 'slack', operation: 'ephemeral', purpose, target: outcome.replyIn, recipient: body.user.id, payload: outcome.reply, ...(responseUrl ? { responseUrl } : {}) }
+          ? { platform: 'slack', operation: 'ephemeral', purpose, target: outcome.replyIn, recipient: body.user.id, payload: outcome.reply, ...(responseUrl ? { responseUrl } : outcome.replyThread ? { replyTo: outcome.replyThread } : {}) }
           : // chat.postMessage to a user id posts in the app's DM with them.
             { platform: 'slack', operation: 'post', purpose, target: body.user.id, payload: outcome.reply },
       );
