@@ -63,9 +63,9 @@ export async function runCli(
       },
       io,
       store: () =>
-        sharedStore
-          ? Promise.resolve(sharedStore)
-          : (store ??= import('./cli/open-store.js').then((m) => m.openConfiguredStore(ctx.config, io.err, commandLine(argv)))),
+        (store ??= sharedStore
+          ? import('./cli/open-store.js').then((m) => m.storeConfiguredSettings(sharedStore, ctx.config, io.err)).then(() => sharedStore)
+          : import('./cli/open-store.js').then((m) => m.openConfiguredStore(ctx.config, io.err, commandLine(argv)))),
       actor: (as) => as?.trim() || ctx.config.defaultActor,
     };
     const { Command } = await import('commander');
@@ -88,7 +88,8 @@ export async function runCli(
   } catch (e) {
     return reportFailure(e, io, active);
   } finally {
-    if (store) await (await store.catch(() => undefined))?.close();
+    // A store handed in by the caller stays open: it is theirs.
+    if (store && !sharedStore) await (await store.catch(() => undefined))?.close();
   }
 }
 

@@ -54,7 +54,9 @@ export async function loadAttributionSetup(db: SqlRunner): Promise<AttributionSe
       match_sku: string | null; match_charge_description: string | null; match_service_subcategory: string | null;
     }
   >(`SELECT * FROM contract_component ORDER BY contract_id, position`);
-  const codes = await db.rows<{ code: string }>(`SELECT code FROM cost_center`);
+  const codes = await db.rows<{ code: string; owner: string | null }>(
+    `SELECT x.code, CASE WHEN coalesce((SELECT owner_from_master_data FROM attribution_setting), true) THEN x.owner END AS owner FROM cost_center x`,
+  );
 
   return {
     aliases: aliases.map((a) => ({ tagKey: a.tag_key, field: a.field, priority: a.priority })),
@@ -110,5 +112,6 @@ export async function loadAttributionSetup(db: SqlRunner): Promise<AttributionSe
       }),
     ),
     costCenters: new Set(codes.map((c) => c.code)),
+    costCenterOwners: new Map(codes.filter((c) => c.owner !== null).map((c) => [c.code, c.owner!])),
   };
 }

@@ -97,7 +97,15 @@ export interface UnattributedItemTable {
 }
 
 /** The attribution area's tables, by table name. */
+/** The one row of attribution switches stored with the data (so every re-attribution decides alike). */
+export interface AttributionSettingTable {
+  singleton: ColumnType<boolean, boolean | undefined, never>;
+  owner_from_master_data: boolean;
+  updated_at: Timestamp;
+}
+
 export interface AttributionTables {
+  attribution_setting: AttributionSettingTable;
   contract: ContractTable;
   contract_component: ContractComponentTable;
   attribution_rule: AttributionRuleTable;
