@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { BillingMonth } from '../domain/billing-month.js';
 import type { DigestNewSpend, DigestUnattributedItem } from '../domain/digest.js';
 import type { SharedField } from '../domain/shared-fields.js';
+import { unattributedCreditSql } from '../domain/unattributed-spend.js';
 import type { Database } from './tables.js';
 
 // The weekly digest's own reads: freshness per provider, period totals on both bases, the
@@ -78,7 +79,7 @@ export interface UnattributedGroup extends DigestUnattributedItem {
   readonly status: 'open' | 'claimed' | 'dismissed';
 }
 
-/** A month's unattributed spend by group, largest effective cost first. */
+/** A month's unattributed spend by group, largest effective cost first; groups netting to a credit are left out. */
 export async function unattributedGroups(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[], limit: number): Promise<UnattributedGroup[]> {
   const month = period.start.slice(0, 10);
   const r = await sql<{ item_id: string | null; status: string | null; provider: string; account: string; sub: string; service: string; currency: string; effective: string; billed: string; lines: number }>`
@@ -90,7 +91,9 @@ export async function unattributedGroups(db: Kysely<Database>, period: BillingMo
                    sum(c.effective_cost) AS sort_key
               FROM cost_line c
              WHERE c.billing_period_start = ${month} AND ${missingAny(required)}
-             GROUP BY 1, 2, 3, 4, 5) g
+             GROUP BY 1, 2, 3, 4, 5
+            -- A group netting to a credit is not spend to claim (the attribution area lists it apart).
+            HAVING NOT ${sql.raw(unattributedCreditSql('sum(c.billed_cost)', 'sum(c.effective_cost)'))}) g
       LEFT JOIN unattributed_item u
         ON u.period = ${month}::date AND u.provider_name = g.provider AND u.billing_account_id = g.account
        AND u.sub_account_id = g.sub AND u.service_name = g.service
