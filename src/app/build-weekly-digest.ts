@@ -1,4 +1,5 @@
 import { listUnattributedSpend } from './list-unattributed-spend.js';
+import { digestNewSpend, listUnclassifiedSpend } from './list-unclassified-spend.js';
 import { parseBillingMonth } from '../domain/billing-month.js';
 import { wallClock } from '../domain/cadence.js';
 import {
@@ -23,7 +24,6 @@ import {
   periodTotals,
   providerFreshness,
   unattributedGroups,
-  unclassifiedVendors,
   unknownCostCenterValues,
 } from '../store/digest-facts.js';
 import { loadPlanAmounts } from '../store/variance-plans.js';
@@ -182,7 +182,8 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
     const x = recognized.get(row.currency) ?? { reduction: new Money(0), avoidance: new Money(0) };
     recognized.set(row.currency, { reduction: x.reduction.plus(row.reduction), avoidance: x.avoidance.plus(row.avoidance) });
   }
-  const newSpend = scoped ? null : await unclassifiedVendors(store.db, period, r.governedCategories, top);
+  // The same decision as `costbridge unclassified` and Classify: every governed category, AI included.
+  const newSpend = scoped ? null : (await listUnclassifiedSpend(store, { period, governedCategories: r.governedCategories })).vendors.slice(0, top).map(digestNewSpend);
   const since = await decisionsBetween(store.db, r.previousReviewAt, r.at, top);
   const openItems = (unattributed ?? []).reduce((n, u) => n + u.topItems.length, 0);
 

@@ -54,6 +54,7 @@ export interface ContractMatch {
   readonly subAccountId?: string;
   readonly skuId?: string;
   readonly chargeDescription?: string;
+  readonly serviceCategory?: string;
 }
 
 /** Which of a contract's lines a component takes; all given must match. */
@@ -231,7 +232,7 @@ export class Attributor {
           assign: assignArray(r.assign),
         };
       });
-    const contractFacts = identity(['invoiceIssuerName', 'publisherName', 'providerName', 'billingAccountId', 'subAccountId', 'skuId', 'chargeDescription']);
+    const contractFacts = identity(['invoiceIssuerName', 'publisherName', 'providerName', 'billingAccountId', 'subAccountId', 'skuId', 'chargeDescription', 'serviceCategory']);
     const componentFacts = identity(['pricingUnit', 'skuId', 'chargeDescription', 'serviceSubcategory']);
     // Latest start first, then the smaller id: the same order as the SQL re-attribution.
     this.#contracts = [...setup.contracts]

@@ -41,7 +41,7 @@ export async function loadAttributionSetup(db: SqlRunner): Promise<AttributionSe
       id: string; start_ms: string; end_before_ms: string | null; gl_account: string;
       match_invoice_issuer: string | null; match_publisher: string | null; match_provider: string | null;
       match_billing_account: string | null; match_sub_account: string | null; match_sku: string | null;
-      match_charge_description: string | null;
+      match_charge_description: string | null; match_service_category: string | null;
     }
   >(
     `SELECT k.*, (extract(epoch FROM start_date::timestamp AT TIME ZONE 'UTC') * 1000)::bigint::text AS start_ms,
@@ -93,6 +93,7 @@ export async function loadAttributionSetup(db: SqlRunner): Promise<AttributionSe
           subAccountId: globOf(k.match_sub_account),
           skuId: globOf(k.match_sku),
           chargeDescription: globOf(k.match_charge_description),
+          serviceCategory: globOf(k.match_service_category),
         },
         glAccount: k.gl_account,
         assign: assignment(k),

@@ -101,6 +101,7 @@ export function contractMatches(k: string, t: string, dates = true): string {
     like(`${t}.sub_account_id`, `${k}.match_sub_account`),
     like(`${t}.sku_id`, `${k}.match_sku`),
     like(`${t}.charge_description`, `${k}.match_charge_description`),
+    like(`${t}.service_category`, `${k}.match_service_category`),
   ].join('\n AND ');
 }
 

@@ -26,6 +26,7 @@ export interface ContractTable extends SharedFieldAssignments {
   match_sub_account: string | null;
   match_sku: string | null;
   match_charge_description: string | null;
+  match_service_category: string | null;
   start_date: ColumnType<string, string, string>;
   end_date: ColumnType<string | null, string | null, string | null>;
   expected_monthly_amount: string | null;
