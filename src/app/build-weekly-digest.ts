@@ -31,6 +31,7 @@ import { buildHandoff } from './build-handoff.js';
 import { listSavingItems } from './list-savings.js';
 import { savingsLedger } from './savings-ledger.js';
 import { describeClosure } from '../domain/period-close.js';
+import { estimateVersusMeasured } from '../domain/saving-measurement.js';
 import { frozenFacts } from '../store/cost-facts.js';
 import { closedMonths } from '../store/period-closes.js';
 import { sumByScope } from '../store/variance-price-keys.js';
@@ -173,6 +174,7 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       status: s.saving.status,
       estimateMonthly: s.saving.estimateMonthly,
       currency: s.saving.currency,
+      measured: estimateVersusMeasured(s.measurement),
     }))
     .sort((a, b) => a.id.localeCompare(b.id));
   const ledger = await savingsLedger(store, { year: Number(period.key.slice(0, 4)) });
