@@ -347,7 +347,7 @@ export function readmeText(core: DemoManifestCore): string {
   lines.push('');
   lines.push('- `focus/<provider>-<YYYY-MM>.csv`: FOCUS 1.2 cost and usage, one file per provider and billing month (one invoice each). Every FOCUS 1.2 mandatory column is present; an empty cell is null; timestamps are ISO 8601 UTC with exclusive ends; amounts are exact decimals; the custom column `x_Demo` is `synthetic` on every row.');
   lines.push('- `itfm/cost-centers.csv`: cost-center master data (parents first).');
-  lines.push('- `itfm/budgets.csv` and `itfm/forecast.csv`: budget and forecast per cost center, category and month, on the EffectiveCost basis. Budgets are the average complete-month spend times 90-120%, rounded to dollars; the forecast is actuals for complete months and a linear projection for the month to date.');
+  lines.push('- `itfm/budgets.csv` and `itfm/forecast.csv`: budget and forecast per cost center, category and month, on the EffectiveCost basis. Budgets are the average complete-month spend times 90-120%, rounded to dollars; the forecast is actuals for complete months and, for the month to date, the same plan as the budget: the average complete-month spend, or the spend to date where that is higher (no day-count projection; see gap 6).');
   lines.push('- `itfm/gl.csv`: GL actuals (BilledCost basis) per invoice, cost center and GL account; untagged and mis-tagged spend is booked to the shared IT cost center ' + `\`${core.costCenters.sharedCostCenter}\`` + '. GL amounts keep the exact FOCUS precision so they reconcile to the nano-dollar.');
   lines.push('- `manifest.json`: parameters, per-file row counts, exact totals and the gaps below, machine-readable.');
   lines.push('');
