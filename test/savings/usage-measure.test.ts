@@ -57,6 +57,8 @@ const rows = [
   // A database whose usage never changes (24 hours a day) while its price rises 10% on July 1.
   ...daily('r-db', 'PLAT', 'Managed Postgres', '2026-06-01', '2026-08-21', (d) => (d < '2026-07-01' ? ['24', '24', '24', 'db.r6'] : ['26.4', '26.4', '24', 'db.r6'])),
   // Rightsized to a smaller SKU on July 1: 24 hours at 2.00, then 24 hours at 1.00 on another SKU.
+  // A negotiated rate from July 1 (list 1.00, effective 0.80 an hour) while usage doubles from 24 to 48 hours a day.
+  ...daily('r-neg', 'PLAT', 'Search', '2026-06-01', '2026-08-21', (d) => (d < '2026-07-01' ? ['24', '24', '24', 'search.h'] : ['48', '38.4', '48', 'search.h'])),
   ...daily('r-move', 'PLAT', 'Managed Redis', '2026-06-01', '2026-08-21', (d) => (d < '2026-07-01' ? ['48', '48', '24', 'cache.large'] : ['24', '24', '24', 'cache.small'])),
 ];
 
@@ -125,6 +127,13 @@ describe.each(storeKinds)('measured usage savings on %s', (kind) => {
     expect(m.priceEffect).toBe('122.4');
     const run = await cli(tdb, 'savings', 'list');
     expect(run.code).toBe(0);
+  });
+
+  it('a rate lever measures (reference − effective) at the actual quantity: the doubled usage is not a saving (hand-computed)', async () => {
+    const m = await measure({ lever: 'negotiated-price', filters: { resource: ['r-neg'] } });
+    // (1.00 - 0.80) x 48 hours x 31 days = 297.6; x 20 days = 192. Volume (24 -> 48 hours) plays no part.
+    expect(m.method).toBe('rate');
+    expect(m.months.map((x) => [x.month, x.measured])).toEqual([['2026-07', '297.6'], ['2026-08', '192']]);
   });
 
   it('rightsizing to a smaller SKU: the old SKU\'s baseline usage at its price, less the new SKU\'s whole cost', async () => {
