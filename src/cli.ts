@@ -63,9 +63,9 @@ export async function runCli(
       },
       io,
       store: () =>
-        sharedStore
-          ? Promise.resolve(sharedStore)
-          : (store ??= import('./cli/open-store.js').then((m) => m.openConfiguredStore(ctx.config, io.err, commandLine(argv)))),
+        (store ??= sharedStore
+          ? import('./cli/open-store.js').then((m) => m.storeConfiguredSettings(sharedStore, ctx.config, io.err)).then(() => sharedStore)
+          : import('./cli/open-store.js').then((m) => m.openConfiguredStore(ctx.config, io.err, commandLine(argv)))),
       actor: async (as, options) => {
         const named = as?.trim() || ctx.config.namedActor;
         if (!named) return ctx.config.defaultActor;
@@ -94,7 +94,8 @@ export async function runCli(
   } catch (e) {
     return reportFailure(e, io, active);
   } finally {
-    if (store) await (await store.catch(() => undefined))?.close();
+    // A store handed in by the caller stays open: it is theirs.
+    if (store && !sharedStore) await (await store.catch(() => undefined))?.close();
   }
 }
 

@@ -54,6 +54,10 @@ const schema = z.object({
   COSTBRIDGE_UNATTRIBUTED_MIN_AMOUNT: decimalSetting('100'),
   COSTBRIDGE_UNATTRIBUTED_MIN_SHARE: decimalSetting('0.01'),
   COSTBRIDGE_GOVERNED_CATEGORIES: list(''),
+  COSTBRIDGE_OWNER_FROM_MASTER_DATA: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('true')
+    .transform((v) => v !== 'false' && v !== '0'),
   COSTBRIDGE_CLEARING_ACCOUNT: z.string().trim().min(1).default('IT-CLEARING'),
   COSTBRIDGE_DEFAULT_GL_ACCOUNT: z.string().trim().min(1).default('IT-CLOUD'),
   COSTBRIDGE_SHARED_POOLS_FILE: z.string().trim().min(1).optional(),
@@ -132,6 +136,8 @@ export interface Config {
     readonly minShare: string;
     /** ServiceCategory values governed like "AI and Machine Learning" (contract required). */
     readonly governedCategories: readonly string[];
+    /** A line with a known cost center and no owner takes the cost center's owner from master data (source `master-data`). */
+    readonly ownerFromMasterData: boolean;
     readonly clearingAccount: string;
     readonly defaultGlAccount: string;
     /** Optional YAML/JSON file of shared-cost pools. */
@@ -216,6 +222,7 @@ export function loadConfig(
       minAmount: e.COSTBRIDGE_UNATTRIBUTED_MIN_AMOUNT,
       minShare: e.COSTBRIDGE_UNATTRIBUTED_MIN_SHARE,
       governedCategories: Object.freeze(e.COSTBRIDGE_GOVERNED_CATEGORIES),
+      ownerFromMasterData: e.COSTBRIDGE_OWNER_FROM_MASTER_DATA,
       clearingAccount: e.COSTBRIDGE_CLEARING_ACCOUNT,
       defaultGlAccount: e.COSTBRIDGE_DEFAULT_GL_ACCOUNT,
       sharedPoolsFile: e.COSTBRIDGE_SHARED_POOLS_FILE ? resolve(cwd, e.COSTBRIDGE_SHARED_POOLS_FILE) : undefined,

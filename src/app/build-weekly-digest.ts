@@ -1,4 +1,5 @@
 import { listUnattributedSpend } from './list-unattributed-spend.js';
+import { digestNewSpend, listUnclassifiedSpend } from './list-unclassified-spend.js';
 import { parseBillingMonth, type BillingMonth } from '../domain/billing-month.js';
 import { wallClock } from '../domain/cadence.js';
 import {
@@ -24,7 +25,6 @@ import {
   periodTotals,
   providerFreshness,
   unattributedGroups,
-  unclassifiedVendors,
   unknownCostCenterValues,
 } from '../store/digest-facts.js';
 import { loadPlanAmounts } from '../store/variance-plans.js';
@@ -32,6 +32,7 @@ import { buildHandoff } from './build-handoff.js';
 import { listSavingItems } from './list-savings.js';
 import { savingsLedger } from './savings-ledger.js';
 import { describeClosure } from '../domain/period-close.js';
+import { estimateVersusMeasured } from '../domain/saving-measurement.js';
 import { frozenFacts } from '../store/cost-facts.js';
 import { closedMonths } from '../store/period-closes.js';
 import { sumByScope } from '../store/variance-price-keys.js';
@@ -222,6 +223,7 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       status: s.saving.status,
       estimateMonthly: s.saving.estimateMonthly,
       currency: s.saving.currency,
+      measured: estimateVersusMeasured(s.measurement),
     }))
     .sort((a, b) => a.id.localeCompare(b.id));
   const ledger = await savingsLedger(store, { year: Number(period.key.slice(0, 4)) });
@@ -231,7 +233,8 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
     const x = recognized.get(row.currency) ?? { reduction: new Money(0), avoidance: new Money(0) };
     recognized.set(row.currency, { reduction: x.reduction.plus(row.reduction), avoidance: x.avoidance.plus(row.avoidance) });
   }
-  const allNewSpend = scoped ? null : await unclassifiedVendors(store.db, period, r.governedCategories, 10_000, asOf);
+  // The same decision as `costbridge unclassified` and Classify: every governed category, AI included.
+  const allNewSpend = scoped ? null : (await listUnclassifiedSpend(store, { period, governedCategories: r.governedCategories, asOf })).vendors.map(digestNewSpend);
   const newSpend = allNewSpend === null ? null : allNewSpend.slice(0, top);
   const generatedAt = r.generatedAt ?? r.at;
   const since = await decisionsBetween(store.db, r.previousReviewAt, generatedAt, top);

@@ -5,7 +5,9 @@ import { recordAudit, type Surface } from '../store/audit-log.js';
 import { insertRule } from '../store/attribution-rules.js';
 import type { Store } from '../store/database.js';
 import { lockAttribution, reattribute, ruleScope } from '../store/reattribution.js';
-import { itemForUpdate, markItemClaimed } from '../store/unattributed-items.js';
+import { itemForUpdate, itemNetCost, markItemClaimed } from '../store/unattributed-items.js';
+import { isUnattributedCredit } from '../domain/unattributed-spend.js';
+import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
 import { authorize } from './authorization-policy.js';
 import { addMonths, booksReach, type BooksReach } from '../domain/period-close.js';
 import { closedMonths } from '../store/period-closes.js';
@@ -30,6 +32,8 @@ export interface ClaimRequest {
   readonly scope: 'item' | 'future';
   readonly actor: string;
   readonly surface: Surface;
+  /** The shared fields a line needs to count as attributed (configuration; default cost-center and owner). */
+  readonly requiredFields?: readonly string[];
 }
 
 /** The outcome of a claim; the chat front end renders exactly this. */
@@ -45,7 +49,7 @@ export type ClaimResult =
       /** From which month the claim reaches the books, and the closed months it re-attributes (post-close adjustments). */
       books: BooksReach;
     }
-  | { ok: false; code: 'ALREADY_CLAIMED' | 'UNKNOWN_COST_CENTER' | 'NOT_FOUND' | 'FORBIDDEN'; message: string; claimedBy?: string; claimedAt?: string };
+  | { ok: false; code: 'ALREADY_CLAIMED' | 'UNKNOWN_COST_CENTER' | 'NOT_FOUND' | 'FORBIDDEN' | 'CREDIT'; message: string; claimedBy?: string; claimedAt?: string };
 
 /**
  * Claims an unattributed item: records who claimed it, creates a claim rule for the item's grouping
@@ -68,6 +72,22 @@ export async function claimUnattributedItem(store: Store, request: ClaimRequest)
         claimedBy: item.claimed_by!,
         claimedAt: at,
       };
+    }
+    // A credit is nobody's spend to claim; whatever a button or form says, the stored lines decide.
+    const required = (request.requiredFields ?? ['cost-center', 'owner']).map((f) => parseSharedField(f)).filter((f): f is SharedField => f !== undefined);
+    const net = await itemNetCost(trx, item, required);
+    if (net.lines > 0 && isUnattributedCredit(net.billedCost, net.effectiveCost)) {
+      const message = `item ${item.id} is an unattributed credit (net billed ${net.billedCost}, effective ${net.effectiveCost}): there is no spend to claim`;
+      await recordAudit(trx, {
+        actor: request.actor,
+        surface: request.surface,
+        action: 'unattributed.claim',
+        subjectType: 'unattributed_item',
+        subjectId: String(item.id),
+        after: { refused: message, costCenter: request.costCenter, scope: request.scope },
+        outcome: 'refused',
+      });
+      return { ok: false, code: 'CREDIT', message };
     }
     const center = await trx.selectFrom('cost_center').select(['code', 'owner']).where('code', '=', request.costCenter).executeTakeFirst();
     if (!center) {

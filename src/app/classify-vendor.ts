@@ -22,6 +22,11 @@ export interface SpendClassification {
   readonly glAccount: string;
   readonly costCenter: string;
   readonly owner: string | undefined;
+  /**
+   * The one governed ServiceCategory the vendor's unclassified lines are in, when that is why they
+   * are unclassified (not a new marketplace publisher): the contract then covers that category only.
+   */
+  readonly serviceCategory?: string;
 }
 
 /** The contract id a classification gets: one per vendor and first month, so a second classification of it is recognized. */
@@ -33,11 +38,13 @@ export function classificationContractId(vendor: string, period: string): string
 /**
  * The contract file (the format `costbridge contracts apply` reads) for a classification: the
  * vendor's lines matched exactly by publisher (and provider, when the vendor is not the provider
- * itself), from the month first seen, with the chosen category, GL account and attribution.
+ * itself; and ServiceCategory, when only that category's lines were unclassified), from the month
+ * first seen, with the chosen category, GL account and attribution.
  */
 export function classificationContract(c: SpendClassification): Record<string, unknown> {
   const vendor: Record<string, string> = { publisherName: exactGlob(c.vendor) };
   if (c.provider !== null && c.provider !== c.vendor) vendor.providerName = exactGlob(c.provider);
+  if (c.serviceCategory !== undefined) vendor.serviceCategory = exactGlob(c.serviceCategory);
   return {
     id: classificationContractId(c.vendor, c.period),
     vendor,
@@ -68,6 +75,20 @@ export async function applyClassification(store: Store, c: SpendClassification, 
 export async function classificationOf(store: Store, vendor: string, period: string): Promise<StoredContract | undefined> {
   const id = classificationContractId(vendor, period);
   return (await listContracts(store.db)).find((c) => c.definition.id === id);
+}
+
+/**
+ * Which lines a classification of an unclassified vendor covers: all of a new marketplace
+ * publisher's lines (all of them are new), otherwise only its one governed ServiceCategory, so
+ * classifying a cloud provider's AI spend does not classify the rest of its bill. Several governed
+ * categories cannot be told apart in one contract: an error naming them.
+ */
+export function classificationScope(found: UnclassifiedVendor): { serviceCategory?: string } | { error: string } {
+  if (found.reasons.includes('new-marketplace-publisher')) return {};
+  if (found.serviceCategories.length === 1) return { serviceCategory: found.serviceCategories[0]! };
+  return {
+    error: `${found.vendor}'s unclassified spend is in ${found.serviceCategories.length} governed categories (${found.serviceCategories.join(', ')}): classify each with a contract file whose vendor names its serviceCategory (costbridge contracts apply)`,
+  };
 }
 
 /** A vendor's unclassified new spend in a month, or undefined when it has none. */
@@ -119,11 +140,13 @@ export async function classifyVendor(store: Store, r: ClassifyVendorRequest): Pr
     await recordRefusal(store.db, { actor, surface: r.surface, action: 'spend.classify', subjectType: 'vendor', subjectId, reason, attempt });
     return { ok: false, code: 'NOT_UNCLASSIFIED', message: reason };
   }
+  const scope = classificationScope(found);
+  if ('error' in scope) return { ok: false, code: 'INPUT_INVALID', message: scope.error };
   let applied: AppliedContract;
   try {
     applied = await applyClassification(
       store,
-      { vendor: r.vendor, provider: found.provider, period: r.period, category: r.category, glAccount: r.glAccount, costCenter: r.costCenter, owner: r.owner },
+      { vendor: r.vendor, provider: found.provider, period: r.period, category: r.category, glAccount: r.glAccount, costCenter: r.costCenter, owner: r.owner, ...scope },
       { actor, surface: r.surface },
     );
   } catch (e) {

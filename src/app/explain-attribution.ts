@@ -11,10 +11,12 @@ import { findLineAttributions, type StoredLineAttribution } from '../store/line-
 export interface FieldExplanation {
   readonly field: string;
   readonly value: string | null;
-  readonly source: 'tag' | 'contract' | 'rule' | null;
+  readonly source: 'tag' | 'contract' | 'rule' | 'master-data' | null;
   readonly tag?: { key: string | null; value: string };
   readonly contract?: { id: string; component: string | null };
   readonly rule?: { id: number; priority: number; author: string; origin: string; from: string; to: string | null; removed: boolean };
+  /** For `master-data`: the cost center whose master-data owner it is. */
+  readonly costCenter?: string;
   /** Why the field is empty, or what was set aside (an unknown cost-center tag value). */
   readonly reason?: string;
   readonly notes: readonly string[];
@@ -88,6 +90,9 @@ function explainLine(
       const byComponent = component?.attribution[f] !== undefined;
       return { field: name, value, source: 'contract', contract: { id: l.contractId!, component: byComponent ? component!.name : null }, notes };
     }
+    if (source === 'master-data') {
+      return { field: name, value, source: 'master-data', costCenter: l.values.cost_center ?? '', notes };
+    }
     if (source?.startsWith('rule:')) {
       const id = Number(source.slice(5));
       const rule = rules.get(id);
@@ -137,5 +142,6 @@ function emptyReason(f: SharedField, hasTags: boolean, l: StoredLineAttribution,
         ? `no tag for ${name} (tag keys: ${Object.keys(l.tags!).map((k) => JSON.stringify(k)).join(', ')})`
         : 'no tags';
   const contractPart = l.contractId ? `contract ${l.contractId} does not set ${name}` : 'no contract';
-  return `${tagPart}; ${contractPart}; no rule sets ${name}`;
+  const masterPart = f !== 'owner' ? '' : l.values.cost_center === null ? '; no cost center to take an owner from' : `; cost center ${l.values.cost_center} has no owner in master data (or COSTBRIDGE_OWNER_FROM_MASTER_DATA=false)`;
+  return `${tagPart}; ${contractPart}; no rule sets ${name}${masterPart}`;
 }

@@ -1,6 +1,6 @@
 import type { BillingMonth } from '../domain/billing-month.js';
 import { addDays, dayOf } from '../domain/forecast-calendar.js';
-import { plannedSavingEffect, plannedSavingStatuses, type PlannedSavingEffect } from '../domain/forecast-planned-savings.js';
+import { plannedSavingEffect, plannedSavingStatuses, potentialSavingStatuses, type PlannedSavingEffect } from '../domain/forecast-planned-savings.js';
 import { oneOffCategories, projectRunRate, projectionDecimalPlaces, type DailyCost, type RunRateProjection } from '../domain/forecast-run-rate.js';
 import { Money } from '../domain/money.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
@@ -19,15 +19,21 @@ export interface ForecastRequest {
   readonly windowDays: number;
   /** Only this cost center (`(unattributed)` for lines without one). */
   readonly scope?: string | undefined;
+  /** Deduct proposed savings too (default: only validated and recognized ones; proposed are shown as potential). */
+  readonly includeProposed?: boolean;
 }
 
 /** One cost center's projection: the baseline trajectory and the one with planned actions. */
 export interface ForecastRow extends RunRateProjection {
   readonly scope: string;
   readonly currency: string;
+  /** The savings deducted, each with how much and why not more (days already in the run-rate window). */
   readonly plannedSavings: readonly PlannedSavingEffect[];
   /** Sum of the planned savings' reductions. */
   readonly plannedReduction: string;
+  /** Proposed savings, not deducted: what they would take off if ITFM validates them. */
+  readonly potentialSavings: readonly PlannedSavingEffect[];
+  readonly potentialReduction: string;
   /** baseline - plannedReduction. */
   readonly withPlannedActions: string;
 }
@@ -43,6 +49,7 @@ export interface ForecastAssumptions {
   readonly windowEnd: string;
   readonly oneOffCategories: readonly string[];
   readonly plannedSavingStatuses: readonly string[];
+  readonly potentialSavingStatuses: readonly string[];
   readonly statements: readonly string[];
 }
 
@@ -60,13 +67,17 @@ export interface ForecastReport {
 const unattributed = '(unattributed)';
 
 /** The method in words, for the output. */
-export function forecastStatements(windowDays: number): string[] {
+export function forecastStatements(windowDays: number, includeProposed = false): string[] {
   return [
     'month to date: cost of the period\'s lines whose ChargePeriodStart (UTC day) is before as-of, one-offs included',
     `daily run rate: cost of all other lines (Usage, Tax, Adjustment) charged in the ${windowDays} days before as-of, from any billing period, divided by ${windowDays}`,
     `${oneOffCategories.join(' and ')} lines are one-off known items: counted when charged, never extrapolated`,
     `baseline = month to date + daily run rate x remaining days (the extrapolated part rounded to ${projectionDecimalPlaces} decimals)`,
-    'with planned actions = baseline - planned savings: reductions (not avoidances) in status proposed, validated or recognized, effective inside the period, lower the days from max(effective date, as-of) to period end pro rata of their monthly amount (recognized amount, else estimate)',
+    'with planned actions = baseline - planned savings: reductions (not avoidances) in status validated or recognized lower the days from max(effective date, as-of) to period end pro rata of their monthly amount (recognized amount, else estimate)',
+    `a saving already in effect during the run-rate window is in the run rate: it deducts only the share of the ${windowDays} window days before it took effect (nothing once it was in effect for the whole window)`,
+    includeProposed
+      ? 'proposed savings are deducted too (--include-proposed)'
+      : 'proposed savings are shown as potential and not deducted (--include-proposed deducts them)',
   ];
 }
 
@@ -85,7 +96,9 @@ export async function forecastPeriod(store: Store, request: ForecastRequest): Pr
     scopeValue,
     frozen: frozenMonths(await closedMonths(store.db)),
   });
-  const savings = await loadPlannedSavings(store.db, periodStart, periodEnd);
+  const windowStart = addDays(at, -request.windowDays);
+  // Savings that took effect inside the run-rate window matter too (the window can reach into the previous month).
+  const savings = await loadPlannedSavings(store.db, windowStart < periodStart ? windowStart : periodStart, periodEnd);
   const byScope = new Map<string, { scope: string | null; currency: string; daily: DailyCost[] }>();
   for (const d of daily) {
     const k = JSON.stringify([d.scope, d.currency]);
@@ -96,10 +109,13 @@ export async function forecastPeriod(store: Store, request: ForecastRequest): Pr
   const settings = { periodStart, periodEnd, windowDays: request.windowDays };
   const rows: ForecastRow[] = [...byScope.values()].map((b) => {
     const projection = projectRunRate(b.daily, settings, request.asOf);
-    const plannedSavings = savings
+    const frame = { periodStart, periodEnd, asOf: projection.asOf, windowStart: projection.windowStart, windowDays: request.windowDays };
+    const effects = savings
       .filter((s) => b.scope !== null && s.costCenter === b.scope && s.currency === b.currency)
-      .map((s) => plannedSavingEffect(s, periodStart, periodEnd, projection.asOf))
+      .map((s) => plannedSavingEffect(s, frame, request.includeProposed ?? false))
       .filter((e): e is PlannedSavingEffect => e !== undefined);
+    const plannedSavings = effects.filter((e) => e.treatment === 'applied');
+    const potentialSavings = effects.filter((e) => e.treatment === 'potential');
     const reduction = plannedSavings.reduce((s, e) => s.plus(e.reduction), new Money(0));
     return {
       scope: b.scope ?? unattributed,
@@ -107,6 +123,8 @@ export async function forecastPeriod(store: Store, request: ForecastRequest): Pr
       ...projection,
       plannedSavings,
       plannedReduction: reduction.toFixed(),
+      potentialSavings,
+      potentialReduction: potentialSavings.reduce((s, e) => s.plus(e.reduction), new Money(0)).toFixed(),
       withPlannedActions: new Money(projection.baseline).minus(reduction).toFixed(),
     };
   });
@@ -124,8 +142,9 @@ export async function forecastPeriod(store: Store, request: ForecastRequest): Pr
       windowStart: sample.windowStart,
       windowEnd: sample.windowEnd,
       oneOffCategories,
-      plannedSavingStatuses,
-      statements: forecastStatements(request.windowDays),
+      plannedSavingStatuses: request.includeProposed ? [...potentialSavingStatuses, ...plannedSavingStatuses] : plannedSavingStatuses,
+      potentialSavingStatuses: request.includeProposed ? [] : potentialSavingStatuses,
+      statements: forecastStatements(request.windowDays, request.includeProposed ?? false),
     },
     rows,
     totals: [...new Set(rows.map((r) => r.currency))].sort().map((currency) => {

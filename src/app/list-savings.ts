@@ -4,12 +4,15 @@ import type { BillingMonth } from '../domain/billing-month.js';
 import type { Saving, SavingStatus } from '../domain/saving.js';
 import { savingOverlaps } from '../domain/saving-overlap.js';
 import { measureSaving } from './measure-saving.js';
+import type { SavingMeasurement } from '../domain/saving-measurement.js';
 
 /** One line of `savings list`: the record, what the data measured per month, and its overlaps. */
 export interface SavingListItem {
   readonly saving: Saving;
   /** `YYYY-MM` → measured amount (exact, or rounded to 6 decimals where a run rate divides). */
   readonly measured: Readonly<Record<string, string>>;
+  /** The whole measurement (every month since the effective date), whatever the period. */
+  readonly measurement: SavingMeasurement;
   readonly overlaps: readonly string[];
 }
 
@@ -30,7 +33,7 @@ export async function listSavingItems(store: Store, request: { status?: SavingSt
   for (const saving of chosen) {
     const measurement = await measureSaving(store, saving);
     const months = measurement.months.filter((m) => period === undefined || m.month === period.key);
-    items.push({ saving, measured: Object.fromEntries(months.map((m) => [m.month, m.measured])), overlaps: savingOverlaps(saving, decided) });
+    items.push({ saving, measured: Object.fromEntries(months.map((m) => [m.month, m.measured])), measurement, overlaps: savingOverlaps(saving, decided) });
   }
   return items;
 }

@@ -2,7 +2,7 @@ import type { BillingMonth } from '../domain/billing-month.js';
 import { Money } from '../domain/money.js';
 import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
-import { isAlerted, itemReason, shareText, type AlertThresholds } from '../domain/unattributed-spend.js';
+import { isAlerted, isUnattributedCredit, itemReason, shareText, type AlertThresholds } from '../domain/unattributed-spend.js';
 import type { Store } from '../store/database.js';
 import { ensureItems, periodTotals, topUnattributedResources, unattributedGroups } from '../store/unattributed-items.js';
 
@@ -36,7 +36,10 @@ export interface UnattributedItem {
 export interface UnattributedTotals {
   readonly currency: string;
   readonly total: string;
+  /** Every unattributed line, credits included (what the bridge to the books needs). */
   readonly unattributedTotal: string;
+  /** The part of unattributedTotal that the credits make up (≤ 0). */
+  readonly creditTotal: string;
   /** unattributedTotal / total, half-up to 4 decimals; null when the total is zero. */
   readonly share: string | null;
 }
@@ -47,14 +50,17 @@ export interface UnattributedSpend {
   readonly basis: CostBasis;
   readonly requiredFields: readonly SharedField[];
   readonly currencies: readonly UnattributedTotals[];
-  /** Costliest first (on the basis, absolute), then by id. */
+  /** Spend to claim: costliest first (on the basis, absolute), then by id. */
   readonly items: readonly UnattributedItem[];
+  /** Items netting to a credit on both bases: listed apart, never alerted, not claimable. */
+  readonly credits: readonly UnattributedItem[];
 }
 
 /**
  * Lines of a billing month lacking any required shared field, grouped into items by provider,
  * billing account, sub-account and service (and currency), with exact cost on both bases, line
- * count, top resources and reasons. Each grouping is stored once so its id stays stable.
+ * count, top resources and reasons. Each grouping is stored once so its id stays stable. Items
+ * that net to a credit are returned apart (`credits`).
  */
 export async function listUnattributedSpend(
   store: Store,
@@ -121,9 +127,18 @@ export async function listUnattributedSpend(
     });
   }
   items.sort((a, b) => new Money(b.cost).abs().cmp(new Money(a.cost).abs()) || a.id - b.id || a.currency.localeCompare(b.currency));
+  const sum = (list: readonly UnattributedItem[], currency: string) => list.filter((i) => i.currency === currency).reduce((s, i) => s.plus(i.cost), new Money(0));
+  const spend = items.filter((i) => !isUnattributedCredit(i.billedCost, i.effectiveCost));
+  const credits = items.filter((i) => isUnattributedCredit(i.billedCost, i.effectiveCost)).map((i) => ({ ...i, alert: false }));
   const currencies = totals.map((t) => {
-    const unattributed = items.filter((i) => i.currency === t.currency).reduce((s, i) => s.plus(i.cost), new Money(0)).toFixed();
-    return { currency: t.currency, total: new Money(pick(t)).toFixed(), unattributedTotal: unattributed, share: shareText(unattributed, pick(t)) };
+    const unattributed = sum(items, t.currency).toFixed();
+    return {
+      currency: t.currency,
+      total: new Money(pick(t)).toFixed(),
+      unattributedTotal: unattributed,
+      creditTotal: sum(credits, t.currency).toFixed(),
+      share: shareText(unattributed, pick(t)),
+    };
   });
-  return { period: request.period.key, basis: request.basis, requiredFields: required, currencies, items };
+  return { period: request.period.key, basis: request.basis, requiredFields: required, currencies, items: spend, credits };
 }

@@ -1,5 +1,6 @@
 import type { BillingMonth } from '../domain/billing-month.js';
 import { Money } from '../domain/money.js';
+import type { DigestNewSpend } from '../domain/digest.js';
 import { governedReason, type GovernedReason } from '../domain/unclassified-spend.js';
 import type { Store } from '../store/database.js';
 import { publishersSeenBefore, uncontractedGroups } from '../store/uncontracted-spend.js';
@@ -31,9 +32,9 @@ export interface UnclassifiedSpend {
  */
 export async function listUnclassifiedSpend(
   store: Store,
-  request: { period: BillingMonth; governedCategories: readonly string[] },
+  request: { period: BillingMonth; governedCategories: readonly string[]; /** Only lines charged before this day (the digest's data cut). */ asOf?: string },
 ): Promise<UnclassifiedSpend> {
-  const groups = await uncontractedGroups(store.db, request.period);
+  const groups = await uncontractedGroups(store.db, request.period, request.asOf);
   const publishers = [...new Set(groups.map((g) => g.publisherName).filter((p): p is string => p !== null))];
   const seen = await publishersSeenBefore(store.db, request.period, publishers);
   const byVendor = new Map<string, { v: Omit<UnclassifiedVendor, 'reasons' | 'serviceCategories' | 'services' | 'billedCost' | 'effectiveCost' | 'lines'>; reasons: Set<GovernedReason>; categories: Set<string>; services: Set<string>; lines: number; billed: Money; effective: Money }>();
@@ -65,4 +66,18 @@ export async function listUnclassifiedSpend(
   }));
   vendors.sort((a, b) => new Money(b.effectiveCost).cmp(a.effectiveCost) || a.vendor.localeCompare(b.vendor));
   return { period: request.period.key, vendors };
+}
+
+/** A vendor's unclassified spend as the digest's New spend section shows it (the same decision as `unclassified`). */
+export function digestNewSpend(v: UnclassifiedVendor): DigestNewSpend {
+  return {
+    vendor: v.vendor,
+    serviceCategory: v.serviceCategories.length === 1 ? v.serviceCategories[0]! : v.serviceCategories.length === 0 ? null : v.serviceCategories.join(', '),
+    service: v.services.length === 1 ? v.services[0]! : null,
+    currency: v.currency,
+    effective: v.effectiveCost,
+    billed: v.billedCost,
+    lines: v.lines,
+    newVendor: v.reasons.includes('new-marketplace-publisher'),
+  };
 }

@@ -1,3 +1,4 @@
+import { isUnattributedCredit } from '../domain/unattributed-spend.js';
 import { parseBillingMonth } from '../domain/billing-month.js';
 import { wallClock, type Cadence } from '../domain/cadence.js';
 import {
@@ -225,6 +226,7 @@ function newUnattributedItems(d: WeeklyDigest, settings: ReviewSettings, seen: R
   for (const u of d.unattributed ?? []) {
     const total = d.headline.find((h) => h.currency === u.currency)?.effective ?? '0';
     for (const i of u.topItems) {
+      if (isUnattributedCredit(i.billed, i.effective)) continue;
       const amount = new Money(i.effective);
       const share = new Money(total).isZero() ? new Money(0) : amount.div(total);
       if (amount.lt(settings.unattributedMinAmount) && share.lt(settings.unattributedMinShare)) continue;

@@ -103,22 +103,24 @@ function planKeys(plan: DemoPlan, totals: DemoTotals): Array<{ costCenter: strin
   return keys;
 }
 
+/** Per (cost center, category): the average complete-month EffectiveCost, the plan both budget and forecast start from. */
+function planBaseline(plan: DemoPlan, totals: DemoTotals, k: { costCenter: string; category: DemoCategory | '' }): bigint {
+  const complete = plan.months.filter((m) => m.complete);
+  if (k.category === '' || complete.length === 0) return 0n;
+  const sum = complete.reduce((s, m) => s + (totals.effectiveByBudgetKey.get(budgetKey(k.costCenter, k.category, m.index)) ?? 0n), 0n);
+  return divRound(sum, BigInt(complete.length));
+}
+
 /**
- * Budgets (EffectiveCost basis): per cost center and category, the average complete-month
- * EffectiveCost times a seeded 90-120%, rounded to whole dollars, the same every month; zero where
- * there was no spend in complete months (new spend is unbudgeted).
+ * Budgets (EffectiveCost basis): per cost center and category, the plan baseline (average
+ * complete-month EffectiveCost) times a seeded 90-120%, rounded to whole dollars, the same every
+ * month; zero where there was no spend in complete months (new spend is unbudgeted).
  */
 export function budgetLines(plan: DemoPlan, totals: DemoTotals): DemoPlanLine[] {
   const out: DemoPlanLine[] = [];
-  const complete = plan.months.filter((m) => m.complete);
   for (const k of planKeys(plan, totals)) {
-    let baseline = 0n;
-    if (k.category !== '' && complete.length > 0) {
-      const sum = complete.reduce((s, m) => s + (totals.effectiveByBudgetKey.get(budgetKey(k.costCenter, k.category, m.index)) ?? 0n), 0n);
-      baseline = divRound(sum, BigInt(complete.length));
-    }
     const percent = BigInt(DemoRandom.for(plan.params.seed, 'budget', k.costCenter, k.category).int(90, 120));
-    const amount = roundToUnits(divRound(baseline * percent, 100n));
+    const amount = roundToUnits(divRound(planBaseline(plan, totals, k) * percent, 100n));
     for (const m of plan.months) out.push({ ...k, month: m.key, amount, version: 'budget' });
   }
   return out;
@@ -126,15 +128,18 @@ export function budgetLines(plan: DemoPlan, totals: DemoTotals): DemoPlanLine[] 
 
 /**
  * Forecast (EffectiveCost basis): complete months carry their actual EffectiveCost; the month to
- * date is projected linearly to the whole month. Rounded to cents.
+ * date follows the same plan as the budget: the plan baseline, or the spend to date where that is
+ * already higher (new spend has no baseline). Never a day-count projection: a monthly license
+ * charged on the 1st would be multiplied by days-in-month / days-elapsed. Rounded to cents.
  */
 export function forecastLines(plan: DemoPlan, totals: DemoTotals): DemoPlanLine[] {
   const out: DemoPlanLine[] = [];
   for (const k of planKeys(plan, totals)) {
+    const baseline = planBaseline(plan, totals, k);
     for (const m of plan.months) {
       const actual = k.category === '' ? 0n : (totals.effectiveByBudgetKey.get(budgetKey(k.costCenter, k.category, m.index)) ?? 0n);
-      const projected = m.complete || m.chargeDays === 0 ? actual : divRound(actual * BigInt(m.daysInMonth), BigInt(m.chargeDays));
-      out.push({ ...k, month: m.key, amount: roundToCents(projected), version: 'forecast' });
+      const amount = m.complete ? actual : actual > baseline ? actual : baseline;
+      out.push({ ...k, month: m.key, amount: roundToCents(amount), version: 'forecast' });
     }
   }
   return out;

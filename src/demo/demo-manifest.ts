@@ -102,6 +102,24 @@ export function manifestCore(plan: DemoPlan, totals: DemoTotals, gl: readonly De
     };
   });
 
+  // The month to date: what the ITFM forecast says per cost center, next to its budget and spend so far.
+  const toDate = months.find((m) => !m.complete);
+  const planOf = (lines: readonly DemoPlanLine[], cc: string) =>
+    lines.filter((l) => l.month === toDate?.key && l.costCenter === cc).reduce((s, l) => s + l.amount, 0n);
+  const forecastPlan = {
+    method:
+      'Complete months forecast their actual EffectiveCost. The month to date follows the same plan as the budget: per cost center and category the plan baseline (average complete-month EffectiveCost, which the budget multiplies by its 90-120%), or the EffectiveCost to date where that is already higher; never a day-count projection (a monthly license charged on the 1st is not multiplied by days in month / days elapsed).',
+    month: toDate?.key ?? null,
+    byCostCenter: toDate
+      ? [...new Set(forecast.filter((l) => l.month === toDate.key).map((l) => l.costCenter))].sort().map((cc) => {
+          const actual = [...totals.effectiveByBudgetKey.entries()]
+            .filter(([key]) => key.startsWith(`${cc}|`) && key.endsWith(`|${toDate.index}`))
+            .reduce((s, [, v]) => s + v, 0n);
+          return { costCenter: cc, budget: formatNanos(planOf(budgets, cc)), forecast: formatNanos(planOf(forecast, cc)), effectiveToDate: formatNanos(actual) };
+        })
+      : [],
+  };
+
   const pc = plan.priceChange;
   const pcPrev = totals.priceChange[pc.previousMonthIndex]!;
   const pcNew = totals.priceChange[pc.monthIndex]!;
@@ -264,6 +282,7 @@ export function manifestCore(plan: DemoPlan, totals: DemoTotals, gl: readonly De
         glCostCenter: sharedCostCenter,
         note: 'A new vendor with no contract classification: no GL account, cost category or owner was set at contract time, so finance parks it in the suspense account.',
       },
+      forecastPlan,
       attribution: {
         sharedCostCenter,
         unknownCostCenterValues: [unknownCostCenter],
@@ -328,7 +347,7 @@ export function readmeText(core: DemoManifestCore): string {
   lines.push('');
   lines.push('- `focus/<provider>-<YYYY-MM>.csv`: FOCUS 1.2 cost and usage, one file per provider and billing month (one invoice each). Every FOCUS 1.2 mandatory column is present; an empty cell is null; timestamps are ISO 8601 UTC with exclusive ends; amounts are exact decimals; the custom column `x_Demo` is `synthetic` on every row.');
   lines.push('- `itfm/cost-centers.csv`: cost-center master data (parents first).');
-  lines.push('- `itfm/budgets.csv` and `itfm/forecast.csv`: budget and forecast per cost center, category and month, on the EffectiveCost basis. Budgets are the average complete-month spend times 90-120%, rounded to dollars; the forecast is actuals for complete months and a linear projection for the month to date.');
+  lines.push('- `itfm/budgets.csv` and `itfm/forecast.csv`: budget and forecast per cost center, category and month, on the EffectiveCost basis. Budgets are the average complete-month spend times 90-120%, rounded to dollars; the forecast is actuals for complete months and, for the month to date, the same plan as the budget: the average complete-month spend, or the spend to date where that is higher (no day-count projection; see gap 6).');
   lines.push('- `itfm/gl.csv`: GL actuals (BilledCost basis) per invoice, cost center and GL account; untagged and mis-tagged spend is booked to the shared IT cost center ' + `\`${core.costCenters.sharedCostCenter}\`` + '. GL amounts keep the exact FOCUS precision so they reconcile to the nano-dollar.');
   lines.push('- `manifest.json`: parameters, per-file row counts, exact totals and the gaps below, machine-readable.');
   lines.push('');
@@ -358,6 +377,14 @@ export function readmeText(core: DemoManifestCore): string {
   lines.push('   | --- | ---: | ---: | ---: | ---: |');
   for (const m of g.attribution.byMonth) lines.push(`   | ${m.month} | ${m.untagged.billedCost} | ${m.untagged.effectiveCost} | ${m.misTagged.billedCost} | ${m.misTagged.effectiveCost} |`);
   lines.push('');
+  if (g.forecastPlan.month) {
+    lines.push(`6. **ITFM forecast of the month to date (${g.forecastPlan.month}).** ${g.forecastPlan.method}`);
+    lines.push('');
+    lines.push('   | Cost center | Budget | Forecast | EffectiveCost to date |');
+    lines.push('   | --- | ---: | ---: | ---: |');
+    for (const r of g.forecastPlan.byCostCenter) lines.push(`   | ${r.costCenter} | ${r.budget} | ${r.forecast} | ${r.effectiveToDate} |`);
+    lines.push('');
+  }
   lines.push('## FOCUS vs GL by period');
   lines.push('');
   lines.push('| Period | FOCUS BilledCost | FOCUS EffectiveCost | GL | Billed - GL (accrual timing) | Effective - GL (accrual + amortization) |');

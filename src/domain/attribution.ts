@@ -4,14 +4,17 @@
 //   2. the contract the line falls under (its matching component's value before the contract's),
 //   3. the active attribution rules that match the line, by priority: the LOWEST number wins, ties
 //      go to the older rule (smaller id).
+//   4. the owner only: when the final cost center is a known code and nothing above set an owner,
+//      that cost center's owner in master data (unless COSTBRIDGE_OWNER_FROM_MASTER_DATA=false),
+//      so a tagged cost center is enough to make a line accountable.
 // The same decision is made set-based in SQL by store/reattribution.ts; the two must agree, and a
 // property test holds them to it.
 
 import { compileGlob, type GlobMatcher } from './glob-pattern.js';
 import { sharedFields, type SharedField, type TagAlias } from './shared-fields.js';
 
-/** Where a field's value came from: a tag, the contract, or a rule (`rule:<id>`); null when empty. */
-export type AttributionSource = 'tag' | 'contract' | `rule:${number}`;
+/** Where a field's value came from: a tag, the contract, a rule (`rule:<id>`) or, for the owner, the cost center's master data; null when empty. */
+export type AttributionSource = 'tag' | 'contract' | `rule:${number}` | 'master-data';
 
 /** The six shared fields as an optional assignment (what a contract, component or rule sets). */
 export type SharedFieldValues = Partial<Record<SharedField, string>>;
@@ -51,6 +54,7 @@ export interface ContractMatch {
   readonly subAccountId?: string;
   readonly skuId?: string;
   readonly chargeDescription?: string;
+  readonly serviceCategory?: string;
 }
 
 /** Which of a contract's lines a component takes; all given must match. */
@@ -198,6 +202,8 @@ export interface AttributionSetup {
   readonly contracts: readonly ContractTerms[];
   /** Known cost-center codes; when empty, cost-center tag values are not validated (nothing to validate against). */
   readonly costCenters: ReadonlySet<string>;
+  /** Owner per known cost-center code, used when a line's owner is otherwise empty; empty when the setting is off. */
+  readonly costCenterOwners?: ReadonlyMap<string, string>;
 }
 
 /** Decides the six shared fields of lines, per field: valid tag, then contract, then rules by priority. */
@@ -206,8 +212,10 @@ export class Attributor {
   readonly #rules: CompiledRule[];
   readonly #contracts: CompiledContract[];
   readonly #costCenters: ReadonlySet<string>;
+  readonly #owners: ReadonlyMap<string, string>;
 
   constructor(setup: AttributionSetup) {
+    this.#owners = setup.costCenterOwners ?? new Map();
     this.#aliases = new Map(setup.aliases.map((a) => [tagKeyOf(a.tagKey), { index: sharedFields.indexOf(a.field), priority: a.priority }]));
     this.#costCenters = setup.costCenters;
     this.#rules = [...setup.rules]
@@ -224,7 +232,7 @@ export class Attributor {
           assign: assignArray(r.assign),
         };
       });
-    const contractFacts = identity(['invoiceIssuerName', 'publisherName', 'providerName', 'billingAccountId', 'subAccountId', 'skuId', 'chargeDescription']);
+    const contractFacts = identity(['invoiceIssuerName', 'publisherName', 'providerName', 'billingAccountId', 'subAccountId', 'skuId', 'chargeDescription', 'serviceCategory']);
     const componentFacts = identity(['pricingUnit', 'skuId', 'chargeDescription', 'serviceSubcategory']);
     // Latest start first, then the smaller id: the same order as the SQL re-attribution.
     this.#contracts = [...setup.contracts]
@@ -304,6 +312,15 @@ export class Attributor {
         values[i] = rule.assign[i]!;
         sources[i] = rule.source;
         open--;
+      }
+    }
+
+    const ownerIndex = 5;
+    if (sources[ownerIndex] === null && values[0] !== null) {
+      const owner = this.#owners.get(values[0]!);
+      if (owner !== undefined) {
+        values[ownerIndex] = owner;
+        sources[ownerIndex] = 'master-data';
       }
     }
 

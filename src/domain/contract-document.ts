@@ -72,6 +72,7 @@ const vendor = z
     subAccountId: pattern.optional(),
     skuId: pattern.optional(),
     chargeDescription: pattern.optional(),
+    serviceCategory: pattern.optional(),
   })
   .refine((v) => v.invoiceIssuerName ?? v.publisherName ?? v.providerName, 'needs invoiceIssuerName, publisherName or providerName');
 

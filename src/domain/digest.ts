@@ -123,6 +123,14 @@ export interface DigestSavingAwaiting {
   readonly status: string;
   readonly estimateMonthly: string;
   readonly currency: string;
+  /** Estimate vs measured over the months measured so far (null before any); price effect apart. */
+  readonly measured?: {
+    readonly estimate: string;
+    readonly measured: string;
+    readonly difference: string;
+    readonly priceEffect: string | null;
+    readonly months: number;
+  } | null;
 }
 
 /** Savings recognized for the period, reduction and avoidance kept apart. */

@@ -56,11 +56,20 @@ export interface RateMonthSums {
   readonly lines: number;
 }
 
-/** Sums over a usage saving's lines in one month (its window). */
+/** Cost and PricingQuantity of a usage saving's lines of one SKU (SkuId, else SkuPriceId, else ChargeDescription). */
+export interface UsageSkuSums {
+  readonly sku: string;
+  readonly cost: string;
+  readonly quantity: string;
+  readonly lines: number;
+}
+
+/** Sums over a usage saving's lines in one month (its window), per SKU. */
 export interface UsageMonthSums {
   readonly month: string;
   readonly cost: string;
   readonly lines: number;
+  readonly skus: readonly UsageSkuSums[];
 }
 
 /** What the data says a saving realized in one month, next to the (prorated) estimate. */
@@ -79,14 +88,20 @@ export interface MeasuredMonth {
   /** Usage levers: the month's cost in scope and its daily run rate. */
   readonly cost?: string;
   readonly dailyRate?: string;
+  /**
+   * Usage levers: actual quantity × (actual − baseline unit price), per SKU: what a price change
+   * did to the cost. Not this saving; shown apart so a price rise is never read as a failed saving.
+   */
+  readonly priceEffect?: string;
 }
 
-/** The baseline of a usage saving: cost of the inclusive window [from, to] on its basis. */
+/** The baseline of a usage saving: cost (and per SKU, quantity) of the inclusive window [from, to] on its basis. */
 export interface UsageBaseline {
   readonly from: string;
   readonly to: string;
   readonly cost: string;
   readonly lines: number;
+  readonly skus: readonly UsageSkuSums[];
 }
 
 /** A saving's measurement: per month, the total, and the assumptions printed next to the numbers. */
@@ -94,6 +109,8 @@ export interface SavingMeasurement {
   readonly method: 'rate' | 'usage';
   readonly months: readonly MeasuredMonth[];
   readonly total: string;
+  /** Usage levers: the price effect over all months (not this saving). */
+  readonly priceEffect?: string;
   /** `YYYY-MM-DD`, exclusive; null when no line of the scope's billing accounts is stored. */
   readonly dataEnd: string | null;
   readonly baseline?: UsageBaseline & { readonly days: number; readonly dailyRate: string };
@@ -152,8 +169,38 @@ export function measureRateSaving(saving: Saving, windows: readonly MeasurementW
 }
 
 /**
- * Usage lever: per month, (baseline daily run rate − the month's daily run rate) × days measured,
- * computed as baseline cost × days / baseline days − the month's cost, on the saving's basis.
+ * One month of a usage saving, per SKU: (baseline quantity for the days − actual quantity) ×
+ * baseline unit price, the baseline quantity prorated straight-line from the baseline window. The
+ * rest of the cost change, actual quantity × (actual − baseline unit price), is the price effect.
+ * A SKU without baseline quantity has no baseline price: its whole cost change counts (a new SKU
+ * after rightsizing is new usage), with no price effect.
+ */
+function usageMonth(baselineSkus: ReadonlyMap<string, UsageSkuSums>, baselineDays: number, days: number, actual: readonly UsageSkuSums[]) {
+  const actualBySku = new Map(actual.map((a) => [a.sku, a]));
+  let measured = new Money(0);
+  let priceEffect = new Money(0);
+  for (const sku of new Set([...baselineSkus.keys(), ...actualBySku.keys()])) {
+    const b = baselineSkus.get(sku);
+    const a = actualBySku.get(sku);
+    const baselineCost = new Money(b?.cost ?? 0).times(days).div(baselineDays);
+    const actualCost = new Money(a?.cost ?? 0);
+    const baselineQuantity = new Money(b?.quantity ?? 0);
+    if (baselineQuantity.isZero()) {
+      measured = measured.plus(baselineCost.minus(actualCost));
+      continue;
+    }
+    // Actual quantity at the baseline unit price: what the month would have cost at the old price.
+    const atBaselinePrice = new Money(b!.cost).times(a?.quantity ?? 0).div(baselineQuantity);
+    measured = measured.plus(baselineCost.minus(atBaselinePrice));
+    priceEffect = priceEffect.plus(actualCost.minus(atBaselinePrice));
+  }
+  return { measured: new Money(quotient(measured)), priceEffect: new Money(quotient(priceEffect)) };
+}
+
+/**
+ * Usage lever: per month and SKU, (baseline quantity − actual quantity) × baseline unit price, the
+ * baseline quantity prorated by days from the baseline window; a price change with unchanged
+ * usage measures 0 and is reported apart as the price effect.
  */
 export function measureUsageSaving(
   saving: Saving,
@@ -165,23 +212,28 @@ export function measureUsageSaving(
 ): SavingMeasurement {
   const baselineDays = daysBetween(baseline.from, addDays(baseline.to, 1));
   const baselineCost = new Money(baseline.cost);
+  const baselineSkus = new Map(baseline.skus.map((s) => [s.sku, s]));
   const byMonth = new Map(sums.map((s) => [s.month, s]));
   let total = new Money(0);
+  let priceTotal = new Money(0);
   const months = windows.map((w) => {
     const s = byMonth.get(w.month);
     const cost = new Money(s?.cost ?? 0);
-    const measured = new Money(quotient(baselineCost.times(w.days).div(baselineDays).minus(cost)));
+    const { measured, priceEffect } = usageMonth(baselineSkus, baselineDays, w.days, s?.skus ?? []);
     total = total.plus(measured);
+    priceTotal = priceTotal.plus(priceEffect);
     return {
       month: w.month, from: w.from, to: w.to, days: w.days, estimate: prorated(saving.estimateMonthly, w),
-      measured: measured.toFixed(), lines: s?.lines ?? 0, cost: cost.toFixed(), dailyRate: quotient(cost.div(w.days)),
+      measured: measured.toFixed(), lines: s?.lines ?? 0, cost: cost.toFixed(), dailyRate: quotient(cost.div(w.days)), priceEffect: priceEffect.toFixed(),
     };
   });
   const basis = saving.basis === 'billed' ? 'BilledCost' : 'EffectiveCost';
   const dailyRate = quotient(baselineCost.div(baselineDays));
   const assumptions = [
     `usage lever on ${basis}: baseline window ${baseline.from} to ${baseline.to} (${baselineDays} days, cost ${baselineCost.toFixed()}), baseline daily run rate ${dailyRate}`,
-    `normalizing assumption: straight-line daily run rate; each month's saving = (baseline daily rate − that month's daily rate) × days measured, computed as baseline cost × days / ${baselineDays} − the month's cost, to ${quotientDecimals} decimals`,
+    `usage measured per SKU: (baseline PricingQuantity × days / ${baselineDays} − actual PricingQuantity) × baseline unit price (baseline cost / baseline quantity), to ${quotientDecimals} decimals; a SKU with no baseline quantity counts its whole cost change`,
+    `price effect (not this saving): actual quantity × (actual − baseline unit price), reported apart: ${priceTotal.toFixed()} in total`,
+    `normalizing assumption: straight-line daily run rate within the baseline window`,
     `scope: ${scopeText(saving)}; Usage lines by ChargePeriodStart from ${saving.effectiveDate}${saving.endDate ? ` to ${saving.endDate}` : ''}`,
     throughText(dataEnd),
   ];
@@ -191,7 +243,10 @@ export function measureUsageSaving(
   if (dataEnd !== null && dataEnd <= baseline.to) {
     assumptions.push('warning: the data ends inside the baseline window, so the baseline run rate is understated');
   }
-  return { method: 'usage', months, total: total.toFixed(), dataEnd, baseline: { ...baseline, days: baselineDays, dailyRate }, assumptions };
+  return {
+    method: 'usage', months, total: total.toFixed(), priceEffect: priceTotal.toFixed(), dataEnd,
+    baseline: { ...baseline, days: baselineDays, dailyRate }, assumptions,
+  };
 }
 
 /** The default baseline of a usage saving: the 30 days before it takes effect. */
@@ -208,4 +263,30 @@ export function completeDaysEnd(lastChargeEnd: string): string {
 export function coveredDaysEnd(lastChargeEnd: string): string {
   const day = lastChargeEnd.slice(0, 10);
   return lastChargeEnd.slice(11, 23) === '00:00:00.000' ? day : addDays(day, 1);
+}
+
+/** A saving's estimate next to what was measured over the same months, and the price effect kept apart. */
+export interface EstimateVersusMeasured {
+  /** Σ of the prorated monthly estimate over the months measured. */
+  readonly estimate: string;
+  readonly measured: string;
+  /** measured − estimate: negative when the saving falls short. */
+  readonly difference: string;
+  /** Usage levers: the price effect over those months (not this saving); null for rate levers. */
+  readonly priceEffect: string | null;
+  readonly months: number;
+}
+
+/** Estimate, measured and their difference over the measured months; null before any month is measured. */
+export function estimateVersusMeasured(m: SavingMeasurement): EstimateVersusMeasured | null {
+  if (m.months.length === 0) return null;
+  const estimate = m.months.reduce((s, x) => s.plus(x.estimate), new Money(0));
+  const measured = new Money(m.total);
+  return {
+    estimate: estimate.toFixed(),
+    measured: measured.toFixed(),
+    difference: measured.minus(estimate).toFixed(),
+    priceEffect: m.method === 'usage' ? (m.priceEffect ?? '0') : null,
+    months: m.months.length,
+  };
 }

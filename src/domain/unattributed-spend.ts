@@ -18,11 +18,27 @@ export interface AlertThresholds {
 }
 
 /**
- * Whether an open item is worth an alert: its cost (absolute) reaches `minAmount`, or its share
- * of the period's total (absolute, exact) reaches `minShare`. Claimed and dismissed items never alert.
+ * Whether unattributed lines net to a credit: nothing charged on either basis (billed ≤ 0 and
+ * effective ≤ 0). Such an item is nobody's spend to claim: it is listed apart as an unattributed
+ * credit, never alerted and never offered for claiming. SQL twin: {@link unattributedCreditSql}.
+ */
+export function isUnattributedCredit(billedCost: string, effectiveCost: string): boolean {
+  return new Money(billedCost).lte(0) && new Money(effectiveCost).lte(0);
+}
+
+/** SQL over summed `billed` and `effective` expressions: the same test as {@link isUnattributedCredit}. */
+export function unattributedCreditSql(billed: string, effective: string): string {
+  return `(${billed} <= 0 AND ${effective} <= 0)`;
+}
+
+/**
+ * Whether an open item is worth an alert: its cost is positive and reaches `minAmount`, or its share
+ * of the period's total (absolute, exact) reaches `minShare`. Claimed and dismissed items, and
+ * items that net to zero or a credit on the basis shown, never alert.
  */
 export function isAlerted(status: string, cost: string, periodTotal: string, t: AlertThresholds): boolean {
   if (status !== 'open') return false;
+  if (!new Money(cost).gt(0)) return false;
   const c = new Money(cost).abs();
   if (c.gte(t.minAmount)) return true;
   const total = new Money(periodTotal).abs();

@@ -41,7 +41,7 @@ export async function loadAttributionSetup(db: SqlRunner): Promise<AttributionSe
       id: string; start_ms: string; end_before_ms: string | null; gl_account: string;
       match_invoice_issuer: string | null; match_publisher: string | null; match_provider: string | null;
       match_billing_account: string | null; match_sub_account: string | null; match_sku: string | null;
-      match_charge_description: string | null;
+      match_charge_description: string | null; match_service_category: string | null;
     }
   >(
     `SELECT k.*, (extract(epoch FROM start_date::timestamp AT TIME ZONE 'UTC') * 1000)::bigint::text AS start_ms,
@@ -54,7 +54,9 @@ export async function loadAttributionSetup(db: SqlRunner): Promise<AttributionSe
       match_sku: string | null; match_charge_description: string | null; match_service_subcategory: string | null;
     }
   >(`SELECT * FROM contract_component ORDER BY contract_id, position`);
-  const codes = await db.rows<{ code: string }>(`SELECT code FROM cost_center`);
+  const codes = await db.rows<{ code: string; owner: string | null }>(
+    `SELECT x.code, CASE WHEN coalesce((SELECT owner_from_master_data FROM attribution_setting), true) THEN x.owner END AS owner FROM cost_center x`,
+  );
 
   return {
     aliases: aliases.map((a) => ({ tagKey: a.tag_key, field: a.field, priority: a.priority })),
@@ -91,6 +93,7 @@ export async function loadAttributionSetup(db: SqlRunner): Promise<AttributionSe
           subAccountId: globOf(k.match_sub_account),
           skuId: globOf(k.match_sku),
           chargeDescription: globOf(k.match_charge_description),
+          serviceCategory: globOf(k.match_service_category),
         },
         glAccount: k.gl_account,
         assign: assignment(k),
@@ -110,5 +113,6 @@ export async function loadAttributionSetup(db: SqlRunner): Promise<AttributionSe
       }),
     ),
     costCenters: new Set(codes.map((c) => c.code)),
+    costCenterOwners: new Map(codes.filter((c) => c.owner !== null).map((c) => [c.code, c.owner!])),
   };
 }

@@ -39,6 +39,7 @@ export async function upsertContract(
     match_sub_account: likeOf(c.vendor.subAccountId),
     match_sku: likeOf(c.vendor.skuId),
     match_charge_description: likeOf(c.vendor.chargeDescription),
+    match_service_category: likeOf(c.vendor.serviceCategory),
     start_date: c.startDate,
     end_date: c.endDate,
     expected_monthly_amount: c.expectedMonthlyAmount,

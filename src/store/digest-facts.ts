@@ -1,12 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { BillingMonth } from '../domain/billing-month.js';
-import type { DigestNewSpend, DigestUnattributedItem } from '../domain/digest.js';
+import type { DigestUnattributedItem } from '../domain/digest.js';
 import type { SharedField } from '../domain/shared-fields.js';
+import { unattributedCreditSql } from '../domain/unattributed-spend.js';
 import type { Database } from './tables.js';
 
 // The weekly digest's own reads: freshness per provider, period totals on both bases, the
-// unattributed spend grouped the way people claim it, unknown cost-center tag values, new vendors
-// without a contract, and the decisions recorded since a time. Sums are exact (numeric::text).
+// unattributed spend grouped the way people claim it, unknown cost-center tag values
+// and the decisions recorded since a time. Sums are exact (numeric::text).
 
 /** When a provider's data last arrived and how far its charges reach. */
 export interface ProviderFreshness {
@@ -84,7 +85,7 @@ export interface UnattributedGroup extends DigestUnattributedItem {
   readonly status: 'open' | 'claimed' | 'dismissed';
 }
 
-/** A month's unattributed spend by group, largest effective cost first (from the daily rollup; every group: there are few); with `asOf`, only lines charged before that day. */
+/** A month's unattributed spend by group, largest effective cost first (from the daily rollup; every group: there are few); groups netting to a credit are left out; with `asOf`, only lines charged before that day. */
 export async function unattributedGroups(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[], asOf?: string): Promise<UnattributedGroup[]> {
   const month = period.start.slice(0, 10);
   const r = await sql<{ item_id: string | null; status: string | null; provider: string; account: string; sub: string; service: string; currency: string; effective: string; billed: string; lines: number }>`
@@ -96,7 +97,9 @@ export async function unattributedGroups(db: Kysely<Database>, period: BillingMo
                    sum(c.effective_cost) AS sort_key
               FROM cost_rollup c
              WHERE c.billing_period_start = ${month} AND ${missingAny(required)} ${chargedBefore(asOf)}
-             GROUP BY 1, 2, 3, 4, 5) g
+             GROUP BY 1, 2, 3, 4, 5
+            -- A group netting to a credit is not spend to claim (the attribution area lists it apart).
+            HAVING NOT ${sql.raw(unattributedCreditSql('sum(c.billed_cost)', 'sum(c.effective_cost)'))}) g
       LEFT JOIN unattributed_item u
         ON u.period = ${month}::date AND u.provider_name = g.provider AND u.billing_account_id = g.account
        AND u.sub_account_id = g.sub AND u.service_name = g.service
@@ -136,46 +139,6 @@ export async function unknownCostCenterValues(db: Kysely<Database>, period: Bill
      ORDER BY sum(c.effective_cost) DESC, 1
      LIMIT ${limit}`.execute(db);
   return r.rows.map((x) => ({ value: x.value, currency: x.currency, effective: x.effective, lines: Number(x.lines) }));
-}
-
-/** New spend no contract classifies: a vendor first billed in this month, or a governed category (AI) line. */
-export type UnclassifiedVendor = DigestNewSpend;
-
-/** A month's new vendors and governed-category lines without a contract, largest first. */
-export async function unclassifiedVendors(db: Kysely<Database>, period: BillingMonth, governedCategories: readonly string[], limit: number, asOf?: string): Promise<UnclassifiedVendor[]> {
-  const month = period.start.slice(0, 10);
-  const governed = governedCategories.length > 0 ? sql`c.service_category IN (${sql.join(governedCategories.map((g) => sql`${g}`))})` : sql`false`;
-  // Set-based: the month's vendors are looked up once against the earlier months (one hashed scan),
-  // not once per line, which took minutes at millions of lines.
-  const r = await sql<{ vendor: string; category: string | null; service: string | null; currency: string; effective: string; billed: string; lines: number; new_vendor: boolean }>`
-    WITH lines AS (
-      SELECT coalesce(c.invoice_issuer_name, c.provider_name, '(unknown)') AS vendor, c.service_category, c.service_name,
-             c.billing_currency, c.effective_cost, c.billed_cost, ${governed} AS governed
-        FROM cost_line c
-       WHERE c.billing_period_start = ${month} AND c.contract_id IS NULL ${chargedBefore(asOf)}
-    ), known AS (
-      SELECT DISTINCT coalesce(p.invoice_issuer_name, p.provider_name, '(unknown)') AS vendor
-        FROM cost_line p
-       WHERE p.billing_period_start < ${month}
-    )
-    SELECT l.vendor, min(l.service_category) AS category, CASE WHEN count(DISTINCT l.service_name) = 1 THEN min(l.service_name) END AS service,
-           l.billing_currency AS currency, sum(l.effective_cost)::text AS effective, sum(l.billed_cost)::text AS billed,
-           count(*)::int8 AS lines, bool_or(k.vendor IS NULL) AS new_vendor
-      FROM lines l LEFT JOIN known k ON k.vendor = l.vendor
-     WHERE k.vendor IS NULL OR l.governed
-     GROUP BY l.vendor, l.billing_currency
-     ORDER BY sum(l.effective_cost) DESC, l.vendor
-     LIMIT ${limit}`.execute(db);
-  return r.rows.map((x) => ({
-    vendor: x.vendor,
-    serviceCategory: x.category,
-    service: x.service,
-    currency: x.currency,
-    effective: x.effective,
-    billed: x.billed,
-    lines: Number(x.lines),
-    newVendor: x.new_vendor === true,
-  }));
 }
 
 /** A recorded decision. */

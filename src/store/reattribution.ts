@@ -76,14 +76,25 @@ export function contractScope(contractId: string): ReattributionScope {
   };
 }
 
-/** Lines whose cost-center tag value changed validity (master data added, or loaded for the first time). */
+/**
+ * Lines whose cost-center tag value changed validity (master data added, or loaded for the first
+ * time), and lines whose owner comes, or could come, from the master data of their cost center.
+ */
 export function costCenterScope(): ReattributionScope {
   return {
-    where: `c.tag_cost_center IS NOT NULL
+    where: `(c.tag_cost_center IS NOT NULL
         AND (NOT EXISTS (SELECT 1 FROM cost_center) OR EXISTS (SELECT 1 FROM cost_center x WHERE x.code = c.tag_cost_center))
-            IS DISTINCT FROM (c.cost_center_source = 'tag')`,
+            IS DISTINCT FROM (c.cost_center_source = 'tag'))
+     OR ${ownerFromMasterDataWhere}`,
     params: [],
   };
+}
+
+const ownerFromMasterDataWhere = `(c.cost_center IS NOT NULL AND (c.owner IS NULL OR c.owner_source = 'master-data'))`;
+
+/** Lines whose owner comes, or could come, from their cost center's master data (what the setting changes). */
+export function masterDataOwnerScope(): ReattributionScope {
+  return { where: ownerFromMasterDataWhere, params: [] };
 }
 
 /** Every stored line. */
@@ -132,6 +143,7 @@ export function contractMatches(k: string, t: string, dates = true): string {
     like(`${t}.sub_account_id`, `${k}.match_sub_account`),
     like(`${t}.sku_id`, `${k}.match_sku`),
     like(`${t}.charge_description`, `${k}.match_charge_description`),
+    like(`${t}.service_category`, `${k}.match_service_category`),
   ].join('\n AND ');
 }
 
@@ -152,7 +164,8 @@ const lineColumns = [
 ];
 
 /** SQL: whether cost-center master data exists (a tag value is then valid only when it is known). */
-export const masterDataCte = 'm AS (SELECT EXISTS (SELECT 1 FROM cost_center) AS present)';
+export const masterDataCte = `m AS (SELECT EXISTS (SELECT 1 FROM cost_center) AS present,
+  coalesce((SELECT owner_from_master_data FROM attribution_setting), true) AS owner_from_master)`;
 
 /**
  * SQL of the CTE `d`: for each line of a CTE `t` (its `lineColumns`, plus `passthrough` columns
@@ -165,10 +178,12 @@ export function attributionDecisionCte(passthrough: readonly string[] = []): str
       ? `(t.tag_cost_center IS NOT NULL AND (NOT m.present OR EXISTS (SELECT 1 FROM cost_center x WHERE x.code = t.tag_cost_center)))`
       : `(t.tag_${f} IS NOT NULL)`;
   const contractValue = (f: string) => `coalesce(cp.set_${f}, ct.set_${f})`;
+  const decided = (f: string) => `CASE WHEN ${tagOk(f)} THEN t.tag_${f} WHEN ${contractValue(f)} IS NOT NULL THEN ${contractValue(f)} ELSE rr.v_${f} END`;
+  // The owner falls back to the final cost center's owner in master data (source 'master-data').
   const finals = sharedFields.flatMap((f) => [
-    `CASE WHEN ${tagOk(f)} THEN t.tag_${f} WHEN ${contractValue(f)} IS NOT NULL THEN ${contractValue(f)} ELSE rr.v_${f} END AS ${f}`,
+    f === 'owner' ? `coalesce(${decided(f)}, mo.owner) AS ${f}` : `${decided(f)} AS ${f}`,
     `CASE WHEN ${tagOk(f)} THEN 'tag' WHEN ${contractValue(f)} IS NOT NULL THEN 'contract'
-          WHEN rr.i_${f} IS NOT NULL THEN 'rule:' || rr.i_${f} END AS ${f}_source`,
+          WHEN rr.i_${f} IS NOT NULL THEN 'rule:' || rr.i_${f}${f === 'owner' ? ` WHEN mo.owner IS NOT NULL THEN 'master-data'` : ''} END AS ${f}_source`,
   ]);
   const ruleAggregates = sharedFields.flatMap((f) => [
     `(array_agg(r.set_${f} ORDER BY r.priority, r.id) FILTER (WHERE r.set_${f} IS NOT NULL))[1] AS v_${f}`,
@@ -190,6 +205,7 @@ export function attributionDecisionCte(passthrough: readonly string[] = []): str
     LEFT JOIN LATERAL (
       SELECT ${ruleAggregates.join(',\n             ')}
         FROM attribution_rule r WHERE r.removed_at IS NULL AND ${ruleMatches('r', 't')}) rr ON true
+    LEFT JOIN cost_center mo ON m.owner_from_master AND mo.code = ${decided('cost_center')}
 )`;
 }
 

@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './tables.js';
-import { normalizeDecimal } from '../domain/money.js';
+import { Money, normalizeDecimal } from '../domain/money.js';
 import { savingFilterFields, type Saving } from '../domain/saving.js';
-import type { RateMonthSums, UsageMonthSums } from '../domain/saving-measurement.js';
+import type { RateMonthSums, UsageMonthSums, UsageSkuSums } from '../domain/saving-measurement.js';
 
 // Set-based sums over the cost lines in a saving's scope. Timestamps are compared in UTC (the
 // session time zone), months are calendar months of ChargePeriodStart.
@@ -62,27 +62,43 @@ function basisColumn(s: Saving) {
   return s.basis === 'billed' ? sql.ref('c.billed_cost') : sql.ref('c.effective_cost');
 }
 
-/** Usage saving cost per month of ChargePeriodStart over [from, to) (dates), on its basis. */
+const skuKey = sql`coalesce(c.sku_id, c.sku_price_id, c.charge_description, '')`;
+
+/** Usage saving cost and PricingQuantity per month of ChargePeriodStart and SKU over [from, to) (dates), on its basis. */
 export async function sumUsageCostByMonth(db: Kysely<Database>, s: Saving, from: string, to: string): Promise<UsageMonthSums[]> {
   if (from >= to) return [];
-  const rows = await sql<{ month: string; cost: string; lines: number }>`
-    SELECT to_char(c.charge_period_start, 'YYYY-MM') AS month, coalesce(sum(${basisColumn(s)}), 0)::text AS cost, count(*)::int AS lines
+  const rows = await sql<{ month: string; sku: string; cost: string; quantity: string; lines: number }>`
+    SELECT to_char(c.charge_period_start, 'YYYY-MM') AS month, ${skuKey} AS sku, coalesce(sum(${basisColumn(s)}), 0)::text AS cost,
+           coalesce(sum(c.pricing_quantity), 0)::text AS quantity, count(*)::int AS lines
+      FROM cost_line c
+     WHERE c.charge_category = 'Usage' AND ${scopeCondition(s)}
+       AND c.charge_period_start >= ${from}::timestamptz AND c.charge_period_start < ${to}::timestamptz
+     GROUP BY 1, 2 ORDER BY 1, 2`.execute(db);
+  const out = new Map<string, { month: string; cost: Money; lines: number; skus: UsageSkuSums[] }>();
+  for (const r of rows.rows) {
+    const m = out.get(r.month) ?? { month: r.month, cost: new Money(0), lines: 0, skus: [] };
+    m.cost = m.cost.plus(r.cost);
+    m.lines += Number(r.lines);
+    m.skus.push({ sku: r.sku, cost: normalizeDecimal(r.cost), quantity: normalizeDecimal(r.quantity), lines: Number(r.lines) });
+    out.set(r.month, m);
+  }
+  return [...out.values()].map((m) => ({ month: m.month, cost: m.cost.toFixed(), lines: m.lines, skus: m.skus }));
+}
+
+/** Usage saving cost over [from, to) (dates), on its basis, in total and per SKU with its PricingQuantity. */
+export async function sumUsageCost(db: Kysely<Database>, s: Saving, from: string, to: string): Promise<{ cost: string; lines: number; skus: UsageSkuSums[] }> {
+  const rows = await sql<{ sku: string; cost: string; quantity: string; lines: number }>`
+    SELECT ${skuKey} AS sku, coalesce(sum(${basisColumn(s)}), 0)::text AS cost, coalesce(sum(c.pricing_quantity), 0)::text AS quantity, count(*)::int AS lines
       FROM cost_line c
      WHERE c.charge_category = 'Usage' AND ${scopeCondition(s)}
        AND c.charge_period_start >= ${from}::timestamptz AND c.charge_period_start < ${to}::timestamptz
      GROUP BY 1 ORDER BY 1`.execute(db);
-  return rows.rows.map((r) => ({ month: r.month, cost: normalizeDecimal(r.cost), lines: Number(r.lines) }));
-}
-
-/** Usage saving cost over [from, to) (dates), on its basis. */
-export async function sumUsageCost(db: Kysely<Database>, s: Saving, from: string, to: string): Promise<{ cost: string; lines: number }> {
-  const rows = await sql<{ cost: string; lines: number }>`
-    SELECT coalesce(sum(${basisColumn(s)}), 0)::text AS cost, count(*)::int AS lines
-      FROM cost_line c
-     WHERE c.charge_category = 'Usage' AND ${scopeCondition(s)}
-       AND c.charge_period_start >= ${from}::timestamptz AND c.charge_period_start < ${to}::timestamptz`.execute(db);
-  const r = rows.rows[0]!;
-  return { cost: normalizeDecimal(r.cost), lines: Number(r.lines) };
+  const skus = rows.rows.map((r) => ({ sku: r.sku, cost: normalizeDecimal(r.cost), quantity: normalizeDecimal(r.quantity), lines: Number(r.lines) }));
+  return {
+    cost: skus.reduce((t, k) => t.plus(k.cost), new Money(0)).toFixed(),
+    lines: skus.reduce((n, k) => n + k.lines, 0),
+    skus,
+  };
 }
 
 /**

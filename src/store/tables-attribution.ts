@@ -26,6 +26,7 @@ export interface ContractTable extends SharedFieldAssignments {
   match_sub_account: string | null;
   match_sku: string | null;
   match_charge_description: string | null;
+  match_service_category: string | null;
   start_date: ColumnType<string, string, string>;
   end_date: ColumnType<string | null, string | null, string | null>;
   expected_monthly_amount: string | null;
@@ -97,7 +98,15 @@ export interface UnattributedItemTable {
 }
 
 /** The attribution area's tables, by table name. */
+/** The one row of attribution switches stored with the data (so every re-attribution decides alike). */
+export interface AttributionSettingTable {
+  singleton: ColumnType<boolean, boolean | undefined, never>;
+  owner_from_master_data: boolean;
+  updated_at: Timestamp;
+}
+
 export interface AttributionTables {
+  attribution_setting: AttributionSettingTable;
   contract: ContractTable;
   contract_component: ContractComponentTable;
   attribution_rule: AttributionRuleTable;

@@ -185,3 +185,21 @@ export async function markItemDismissed(
     .executeTakeFirstOrThrow();
   return row.dismissed_at!;
 }
+
+/** The net cost, on both bases, of an item's lines that still lack a required field (what a claim would take). */
+export async function itemNetCost(
+  db: Kysely<Database> | Transaction<Database>,
+  item: ItemRow,
+  required: readonly SharedField[],
+): Promise<{ billedCost: string; effectiveCost: string; lines: number }> {
+  const month = String(item.period).slice(0, 10);
+  const r = await sql<{ billed: string; effective: string; lines: number }>`
+    SELECT coalesce(sum(c.billed_cost), 0)::text AS billed, coalesce(sum(c.effective_cost), 0)::text AS effective, count(*)::int AS lines
+      FROM cost_line c
+     WHERE c.billing_period_start = ${month}::timestamptz
+       AND coalesce(c.provider_name, '') = ${item.provider_name} AND coalesce(c.billing_account_id, '') = ${item.billing_account_id}
+       AND coalesce(c.sub_account_id, '') = ${item.sub_account_id} AND coalesce(c.service_name, '') = ${item.service_name}
+       AND ${sql.raw(lacking(required))}`.execute(db);
+  const row = r.rows[0]!;
+  return { billedCost: row.billed, effectiveCost: row.effective, lines: Number(row.lines) };
+}

@@ -16,7 +16,8 @@ export interface UncontractedGroup {
 }
 
 /** Uncontracted lines of a billing month, grouped. */
-export async function uncontractedGroups(db: Kysely<Database>, period: BillingMonth): Promise<UncontractedGroup[]> {
+export async function uncontractedGroups(db: Kysely<Database>, period: BillingMonth, asOf?: string): Promise<UncontractedGroup[]> {
+  const cut = asOf === undefined ? sql`` : sql`AND charge_period_start < ${`${asOf}T00:00:00.000Z`}::timestamptz`;
   const r = await sql<{
     provider_name: string | null; publisher_name: string | null; invoice_issuer_name: string | null; service_category: string | null;
     service_name: string | null; currency: string; lines: number; billed: string; effective: string;
@@ -25,7 +26,7 @@ export async function uncontractedGroups(db: Kysely<Database>, period: BillingMo
            count(*)::int AS lines, sum(billed_cost)::text AS billed, sum(effective_cost)::text AS effective
       FROM cost_line
      WHERE billing_period_start >= ${period.start}::timestamptz AND billing_period_start < ${period.end}::timestamptz
-       AND contract_id IS NULL
+       AND contract_id IS NULL ${cut}
      GROUP BY 1, 2, 3, 4, 5, 6`.execute(db);
   return r.rows.map((x) => ({
     providerName: x.provider_name,

@@ -199,7 +199,8 @@ describe.each(storeKinds)('import-time and set-based attribution agree on %s', (
   const loadCenters = async (s: Scenario) => {
     if (s.centers.length === 0) return;
     const path = join(dir, `centers-${++n}.csv`);
-    await writeFile(path, `code,name\n${s.centers.map((c) => `${c},Center ${c}`).join('\n')}\n`);
+    // Every other center names an owner, so the master-data owner fallback is held to agree too.
+    await writeFile(path, `code,name,owner\n${s.centers.map((c, i) => `${c},Center ${c},${i % 2 === 0 ? `lead-${c}@acme.example` : ''}`).join('\n')}\n`);
     await importCostCenters(store, { path, ...who });
   };
   const loadContracts = async (s: Scenario) => {

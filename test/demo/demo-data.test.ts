@@ -463,3 +463,48 @@ describe('demo-data: as-of on the 1st', () => {
     expect(m.gaps.accrualTiming.bookedPeriod).toBe('2026-05');
   });
 });
+
+describe('demo-data: the ITFM forecast follows the budget plan', () => {
+  // Seed 1, three months to 2026-12-03: CC-2000's SaaS license (USD 5,904.00 a month, charged on the
+  // 1st) used to be projected by day count to 5,904 x 31/2 = 91,512.00 for December.
+  const { files, dataSet } = demoDataInMemory({ seed: 1, months: 3, rows: 5000, asOf: '2026-12-03' });
+  const forecast = parseCsv(files.get('itfm/forecast.csv')!).records;
+  const budget = parseCsv(files.get('itfm/budgets.csv')!).records;
+  const line = (rows: CsvRecord[], cc: string, cat: string, month: string) => rows.find((r) => r['cost_center'] === cc && r['category'] === cat && r['month'] === month)!['amount'];
+
+  it('forecasts the month to date without a day-count artefact (CC-2000 December: the 5,904.00 license, not 91,512.00)', () => {
+    expect(line(forecast, 'CC-2000', 'saas', '2026-10')).toBe('5616.00');
+    expect(line(forecast, 'CC-2000', 'saas', '2026-11')).toBe('5760.00');
+    // Plan baseline (5,616 + 5,760) / 2 = 5,688; the 5,904 already charged is higher, so it stands.
+    expect(line(forecast, 'CC-2000', 'saas', '2026-12')).toBe('5904.00');
+    expect(line(budget, 'CC-2000', 'saas', '2026-12')).toBe('5574.00');
+  });
+
+  it('every month-to-date forecast line is the plan baseline or the spend to date, whichever is higher', () => {
+    const t = dataSet.totals;
+    const months = dataSet.plan.months;
+    const mtd = months.find((m) => !m.complete)!;
+    const complete = months.filter((m) => m.complete);
+    for (const r of forecast.filter((x) => x['month'] === mtd.key && x['category'] !== '')) {
+      const at = (i: number) => t.effectiveByBudgetKey.get(`${r['cost_center']}|${r['category']}|${i}`) ?? 0n;
+      const baselineSum = complete.reduce((s, m) => s + at(m.index), 0n);
+      // Half-up mean in nanos (the demo's divRound), then cents.
+      const baseline = new Decimal(baselineSum.toString()).div(complete.length).toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
+      const toDate = new Decimal(at(mtd.index).toString());
+      const expected = Decimal.max(baseline, toDate);
+      expect(new Decimal(r['amount']!).minus(expected.div(1e9)).abs().lte('0.005'), `${r['cost_center']} ${r['category']}`).toBe(true);
+    }
+  });
+
+  it('states the month-to-date forecast, budget and spend to date per cost center in the manifest and README', () => {
+    const plan = dataSet.manifest.gaps.forecastPlan;
+    expect(plan.month).toBe('2026-12');
+    const cc2000 = plan.byCostCenter.find((r) => r.costCenter === 'CC-2000')!;
+    expect(cc2000.forecast).toBe(forecast.filter((r) => r['cost_center'] === 'CC-2000' && r['month'] === '2026-12').reduce((s, r) => s.plus(r['amount']!), new Decimal(0)).toFixed(2));
+    for (const r of plan.byCostCenter) {
+      expect(r.forecast).toBe(forecast.filter((x) => x['cost_center'] === r.costCenter && x['month'] === '2026-12').reduce((s, x) => s.plus(x['amount']!), new Decimal(0)).toFixed(2));
+      expect(r.budget).toBe(budget.filter((x) => x['cost_center'] === r.costCenter && x['month'] === '2026-12').reduce((s, x) => s.plus(x['amount']!), new Decimal(0)).toFixed(2));
+    }
+    expect(files.get('README.md')).toContain(`| CC-2000 | ${cc2000.budget} | ${cc2000.forecast} | ${cc2000.effectiveToDate} |`);
+  });
+});

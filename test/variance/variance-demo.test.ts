@@ -257,8 +257,12 @@ describe.each(storeKinds)('variance on the demo data, %s', (kind) => {
   });
 
   it('projects the open month from month to date and the trailing run rate, with planned savings apart', async () => {
-    await insertSaving(store, { id: 'SAV-VAR-3', costCenter: 'CC-1310', effectiveDate: '2026-11-21', monthly: '300', type: 'reduction' });
-    await insertSaving(store, { id: 'SAV-VAR-4', costCenter: 'CC-1310', effectiveDate: '2026-11-21', monthly: '999', type: 'avoidance' });
+    await insertSaving(store, { id: 'SAV-VAR-3', costCenter: 'CC-1310', effectiveDate: '2026-11-21', monthly: '300', type: 'reduction', status: 'validated' });
+    await insertSaving(store, { id: 'SAV-VAR-4', costCenter: 'CC-1310', effectiveDate: '2026-11-21', monthly: '999', type: 'avoidance', status: 'validated' });
+    // Proposed: shown as potential, not deducted.
+    await insertSaving(store, { id: 'SAV-VAR-5', costCenter: 'CC-1310', effectiveDate: '2026-11-21', monthly: '60', type: 'reduction' });
+    // In effect since Nov 5: the whole 7-day window (Nov 9-15) already runs without it, so nothing more is deducted.
+    await insertSaving(store, { id: 'SAV-VAR-6', costCenter: 'CC-2000', effectiveDate: '2026-11-05', monthly: '90', type: 'reduction', status: 'validated' });
     const out = await json('forecast', '--period', '2026-11', '--as-of', asOf);
     expect(out.assumptions).toMatchObject({ asOf, daysInPeriod: 30, elapsedDays: 15, remainingDays: 15, windowDays: 7, windowStart: '2026-11-09', windowEnd: asOf });
     const row = out.rows.find((r: { scope: string }) => r.scope === 'CC-1310');
@@ -269,10 +273,21 @@ describe.each(storeKinds)('variance on the demo data, %s', (kind) => {
     expect(row).toMatchObject({ monthToDate: mtd.toFixed(), windowTotal: window.toFixed(), projectedRemaining: remaining.toFixed(), baseline: mtd.plus(remaining).toFixed() });
     // 300 a month from the 21st: 10 of 30 days.
     expect(row.plannedSavings).toHaveLength(1);
-    expect(row.plannedSavings[0]).toMatchObject({ saving: { id: 'SAV-VAR-3', status: 'proposed', type: 'reduction' }, days: 10, reduction: '100' });
+    expect(row.plannedSavings[0]).toMatchObject({ saving: { id: 'SAV-VAR-3', status: 'validated', type: 'reduction' }, days: 10, inWindowDays: 0, reduction: '100', treatment: 'applied' });
     expect(row.withPlannedActions).toBe(mtd.plus(remaining).minus(100).toFixed());
+    // 60 a month over 10 of 30 days = 20, potential only.
+    expect(row.potentialSavings).toMatchObject([{ saving: { id: 'SAV-VAR-5', status: 'proposed' }, reduction: '20', treatment: 'potential' }]);
+    expect(row.potentialReduction).toBe('20');
     const known = out.rows.find((r: { scope: string }) => r.scope === 'CC-2000');
     expect(known).toMatchObject({ dailyRunRate: '0', knownItems: known.monthToDate });
+    // Already inside the trailing window: listed with what it deducted (nothing), never deducted again.
+    expect(known.plannedSavings).toMatchObject([{ saving: { id: 'SAV-VAR-6' }, days: 15, inWindowDays: 7, reduction: '0' }]);
+    expect(known.withPlannedActions).toBe(known.baseline);
+    const withProposed = await json('forecast', '--period', '2026-11', '--as-of', asOf, '--include-proposed');
+    expect(withProposed.rows.find((r: { scope: string }) => r.scope === 'CC-1310').withPlannedActions).toBe(mtd.plus(remaining).minus(120).toFixed());
+    const text = await run('forecast', '--period', '2026-11', '--as-of', asOf);
+    expect(text).toContain('CC-2000: SAV-VAR-6 test saving SAV-VAR-6 (validated, from 2026-11-05): -USD 0.00 over 15 day(s); already in the run rate for 7 of 7 window day(s), so nothing more is deducted');
+    expect(text).toContain('Potential savings (proposed, not deducted):\n  CC-1310: SAV-VAR-5 test saving SAV-VAR-5 (proposed, from 2026-11-21): -USD 20.00 over 10 day(s)');
   });
 
   it('backtests the method over a closed month and refuses an open one', async () => {
@@ -339,12 +354,13 @@ async function rawExec(store: Store, sqlText: string, params: unknown[] = []): P
 }
 
 /** A saving record straight into the savings ledger's table (its use cases are tested in test/savings). */
-async function insertSaving(store: Store, s: { id: string; costCenter: string; effectiveDate: string; monthly: string; type: 'reduction' | 'avoidance' }): Promise<void> {
+async function insertSaving(store: Store, s: { id: string; costCenter: string; effectiveDate: string; monthly: string; type: 'reduction' | 'avoidance'; status?: 'proposed' | 'validated' }): Promise<void> {
   await rawExec(store, `INSERT INTO person (id, name) VALUES ('finops@acme.example', 'FinOps') ON CONFLICT (id) DO NOTHING`);
   await rawExec(
     store,
-    `INSERT INTO saving (id, title, lever, lever_kind, type, cost_center_code, effective_date, estimate_monthly, currency, proposer)
-     VALUES ($1, $2, 'rightsizing', 'usage', $3, $4, $5::date, $6::numeric, 'USD', 'finops@acme.example')`,
-    [s.id, `test saving ${s.id}`, s.type, s.costCenter, s.effectiveDate, s.monthly],
+    `INSERT INTO saving (id, title, lever, lever_kind, type, cost_center_code, effective_date, estimate_monthly, currency, proposer, status, recognized_monthly, approver)
+     VALUES ($1, $2, 'rightsizing', 'usage', $3, $4, $5::date, $6::numeric, 'USD', 'finops@acme.example', $7,
+             CASE WHEN $7 = 'validated' THEN $6::numeric END, CASE WHEN $7 = 'validated' THEN 'finops@acme.example' END)`,
+    [s.id, `test saving ${s.id}`, s.type, s.costCenter, s.effectiveDate, s.monthly, s.status ?? 'proposed'],
   );
 }

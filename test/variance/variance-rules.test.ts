@@ -122,13 +122,27 @@ describe('run-rate projection', () => {
     expect(b2.days[0]).toMatchObject({ asOf: '2026-11-01', projected: '300', error: '-150', ape: '0.333333' });
     expect(Number(b2.mape)).toBeGreaterThan(0);
   });
-  it('lowers the days after a planned reduction takes effect, pro rata', () => {
+  it('lowers the days after a planned reduction takes effect, pro rata, only where the run rate does not hold it yet (hand-computed)', () => {
     const s: PlannedSaving = { id: 'SAV-1', title: 'rightsize', status: 'validated', type: 'reduction', costCenter: 'CC', effectiveDate: '2026-11-21', monthly: '300', currency: 'USD' };
-    expect(plannedSavingEffect(s, '2026-11-01', '2026-12-01', '2026-11-05')).toMatchObject({ days: 10, reduction: '100' });
-    expect(plannedSavingEffect(s, '2026-11-01', '2026-12-01', '2026-11-25')).toMatchObject({ days: 6, reduction: '60' });
-    expect(plannedSavingEffect({ ...s, type: 'avoidance' }, '2026-11-01', '2026-12-01', '2026-11-05')).toBeUndefined();
-    expect(plannedSavingEffect({ ...s, status: 'rejected' }, '2026-11-01', '2026-12-01', '2026-11-05')).toBeUndefined();
-    expect(plannedSavingEffect({ ...s, effectiveDate: '2026-12-01' }, '2026-11-01', '2026-12-01', '2026-11-05')).toBeUndefined();
+    // November: 30 days; 300 a month = 10 a day; a 7-day run-rate window before as-of.
+    const frame = (asOf: string) => ({ periodStart: '2026-11-01', periodEnd: '2026-12-01', asOf, windowStart: addDays(asOf, -7), windowDays: 7 });
+    // As of the 5th the window (Oct 29 - Nov 4) predates the saving: 10 days from the 21st x 10 = 100.
+    expect(plannedSavingEffect(s, frame('2026-11-05'))).toMatchObject({ days: 10, inWindowDays: 0, reduction: '100', treatment: 'applied' });
+    // As of the 25th the window (Nov 18-24) holds it for 4 of 7 days: 6 days x 10 x 3/7 = 25.714… -> 25.71.
+    expect(plannedSavingEffect(s, frame('2026-11-25'))).toMatchObject({ days: 6, inWindowDays: 4, reduction: '25.71' });
+    // The case: 50 a month in effect since the 10th, as of the 20th: the whole window (Nov 13-19)
+    // already runs at the lower rate, so nothing more is deducted (it used to take 50 x 11/30 = 18.33 again).
+    expect(plannedSavingEffect({ ...s, monthly: '50', effectiveDate: '2026-11-10' }, frame('2026-11-20'))).toMatchObject({ days: 11, inWindowDays: 7, reduction: '0' });
+    // Proposed: potential, not applied, unless asked for.
+    expect(plannedSavingEffect({ ...s, status: 'proposed' }, frame('2026-11-05'))).toMatchObject({ reduction: '100', treatment: 'potential' });
+    expect(plannedSavingEffect({ ...s, status: 'proposed' }, frame('2026-11-05'), true)).toMatchObject({ treatment: 'applied' });
+    expect(plannedSavingEffect({ ...s, type: 'avoidance' }, frame('2026-11-05'))).toBeUndefined();
+    expect(plannedSavingEffect({ ...s, status: 'rejected' }, frame('2026-11-05'))).toBeUndefined();
+    expect(plannedSavingEffect({ ...s, effectiveDate: '2026-12-01' }, frame('2026-11-05'))).toBeUndefined();
+    // Effective on Oct 31, as of Nov 3: the window (Oct 27 - Nov 2) holds it for 3 of 7 days: 28 days x 10 x 4/7 = 160.
+    expect(plannedSavingEffect({ ...s, effectiveDate: '2026-10-31' }, frame('2026-11-03'))).toMatchObject({ days: 28, inWindowDays: 3, reduction: '160' });
+    // Before the window and the period: not this forecast's business.
+    expect(plannedSavingEffect({ ...s, effectiveDate: '2026-10-15' }, frame('2026-11-03'))).toBeUndefined();
   });
 });
 

@@ -9,6 +9,7 @@ function fieldText(f: FieldExplanation): string {
   let why: string;
   if (f.source === 'tag') why = `from tag ${f.tag!.key ?? '(key unknown)'}=${f.tag!.value}`;
   else if (f.source === 'contract') why = `from contract ${f.contract!.id}${f.contract!.component ? `, component ${f.contract!.component}` : ''}`;
+  else if (f.source === 'master-data') why = `from master data: owner of cost center ${f.costCenter}`;
   else if (f.source === 'rule') {
     const r = f.rule!;
     why = `from rule ${r.id} (priority ${r.priority}, ${r.origin}, by ${r.author}, ${r.from}${r.to ? ` to ${r.to}` : ' on'})${r.removed ? ' [removed since]' : ''}`;

@@ -4,7 +4,7 @@ import { backtestForecast, type BacktestReport } from '../../app/backtest-foreca
 import { forecastPeriod, type ForecastReport } from '../../app/forecast-period.js';
 import { parseBillingMonth } from '../../domain/billing-month.js';
 import { parseIsoDay } from '../../domain/forecast-calendar.js';
-import { formatMoney } from '../../domain/money.js';
+import { formatMoney, Money } from '../../domain/money.js';
 import { parseCostBasis } from '../../domain/spend-dimensions.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { textTable } from '../text-table.js';
@@ -24,8 +24,9 @@ export function registerForecast(program: Command, ctx: CliContext): void {
     .option('--as-of <YYYY-MM-DD>', 'data before this day is known (default: today, UTC)')
     .option('--basis <basis>', 'effective (amortized) or billed (invoiced)', 'effective')
     .option('--scope <cost-center>', 'only this cost center, or (unattributed)')
+    .option('--include-proposed', 'deduct proposed savings too (default: only validated and recognized; proposed are shown as potential)')
     .option('--json', 'print JSON on stdout')
-    .action(async (opts: { period?: string; asOf?: string; basis: string; scope?: string; json?: boolean }) => {
+    .action(async (opts: { period?: string; asOf?: string; basis: string; scope?: string; includeProposed?: boolean; json?: boolean }) => {
       if (!opts.period) throw new CostbridgeError('INPUT_INVALID', '--period <YYYY-MM> is required');
       const report = await forecastPeriod(await ctx.store(), {
         period: parseBillingMonth(opts.period),
@@ -33,6 +34,7 @@ export function registerForecast(program: Command, ctx: CliContext): void {
         basis: parseCostBasis(opts.basis),
         windowDays: ctx.config.variance.forecastWindowDays,
         scope: opts.scope,
+        includeProposed: opts.includeProposed === true,
       });
       ctx.io.out(opts.json ? JSON.stringify(report) : forecastText(report));
     });
@@ -85,8 +87,16 @@ function forecastText(r: ForecastReport): string {
     ),
     [1, 2, 3, 4, 5, 6],
   );
-  const savings = r.rows.flatMap((x) => x.plannedSavings.map((s) => `  ${x.scope}: ${s.saving.id} ${s.saving.title} (${s.saving.status}, from ${s.saving.effectiveDate}): -${formatMoney(s.reduction, x.currency)} over ${s.days} day(s)`));
-  return [...head, '', table, ...(savings.length ? ['', 'Planned actions:', ...savings] : [])].join('\n');
+  const line = (x: ForecastReport['rows'][number], s: ForecastReport['rows'][number]['plannedSavings'][number]) =>
+    `  ${x.scope}: ${s.saving.id} ${s.saving.title} (${s.saving.status}, from ${s.saving.effectiveDate}): -${formatMoney(s.reduction, x.currency)} over ${s.days} day(s)` +
+    (s.inWindowDays > 0 ? `; already in the run rate for ${s.inWindowDays} of ${a.windowDays} window day(s)${new Money(s.reduction).isZero() ? ', so nothing more is deducted' : ''}` : '');
+  const applied = r.rows.flatMap((x) => x.plannedSavings.map((s) => line(x, s)));
+  const potential = r.rows.flatMap((x) => x.potentialSavings.map((s) => line(x, s)));
+  return [
+    ...head, '', table,
+    ...(applied.length ? ['', 'Savings applied (deducted):', ...applied] : []),
+    ...(potential.length ? ['', 'Potential savings (proposed, not deducted):', ...potential] : []),
+  ].join('\n');
 }
 
 function backtestText(r: BacktestReport): string {

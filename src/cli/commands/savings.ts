@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { estimateVersusMeasured } from '../../domain/saving-measurement.js';
 import { formulaSafeCsv } from '../../output/formula-safe-csv.js';
 import type { CliContext } from '../cli-context.js';
 import { textTable } from '../text-table.js';
@@ -111,13 +112,20 @@ function showText(v: SavingView): string {
   if (m.months.length === 0) {
     out.push('  no month to measure yet');
   } else {
-    const extra = m.method === 'rate' ? ['gross', 'unused'] : ['cost in scope', 'daily rate'];
+    const extra = m.method === 'rate' ? ['gross', 'unused', 'difference'] : ['cost in scope', 'daily rate', 'difference', 'price effect'];
     const rows = m.months.map((x) => [
       x.month, String(x.days), x.estimate, x.measured,
       ...(m.method === 'rate' ? [x.gross ?? '', x.unused ?? ''] : [x.cost ?? '', x.dailyRate ?? '']),
+      new Money(x.measured).minus(x.estimate).toFixed(),
+      ...(m.method === 'usage' ? [x.priceEffect ?? '0'] : []),
     ]);
-    rows.push(['total', '', '', m.total, '', '']);
-    out.push(textTable(['month', 'days', 'estimate', 'measured', ...extra], rows, [1, 2, 3, 4, 5]));
+    const t = estimateVersusMeasured(m)!;
+    rows.push(['total', '', t.estimate, t.measured, '', '', t.difference, ...(m.method === 'usage' ? [t.priceEffect ?? '0'] : [])]);
+    out.push(textTable(['month', 'days', 'estimate', 'measured', ...extra], rows, [1, 2, 3, 4, 5, 6, 7]));
+    out.push(
+      `estimate ${amountText(s, t.estimate)}, measured ${amountText(s, t.measured)}, difference ${amountText(s, t.difference)} over ${t.months} month(s)` +
+        (t.priceEffect !== null ? `; price effect (not this saving) ${amountText(s, t.priceEffect)}` : ''),
+    );
   }
   out.push('Assumptions:');
   for (const a of m.assumptions) out.push(`- ${a}`);

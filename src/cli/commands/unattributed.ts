@@ -20,9 +20,11 @@ export function unattributedJson(r: UnattributedSpend) {
     currency: only?.currency ?? null,
     total: r.currencies.length <= 1 ? (only?.total ?? '0') : null,
     unattributedTotal: r.currencies.length <= 1 ? (only?.unattributedTotal ?? '0') : null,
+    creditTotal: r.currencies.length <= 1 ? (only?.creditTotal ?? '0') : null,
     share: r.currencies.length <= 1 ? (only ? only.share : null) : null,
     ...(r.currencies.length > 1 ? { currencies: r.currencies } : {}),
     items: r.items,
+    credits: r.credits,
   };
 }
 
@@ -60,18 +62,26 @@ export function registerUnattributed(program: Command, ctx: CliContext): void {
         const pct = c.share === null ? 'n/a' : `${new Money(c.share).times(100).toFixed(2)}%`;
         out.push(`Unattributed spend ${result.period} (${result.basis}, ${c.currency}): ${formatMoney(c.unattributedTotal, c.currency)} of ${formatMoney(c.total, c.currency)} (share ${c.share ?? 'n/a'}, ${pct}); required: ${unattributedJson(result).requiredFields.join(', ')}`);
         const items = result.items.filter((i) => i.currency === c.currency);
-        if (items.length === 0) continue;
-        out.push(
-          textTable(
-            ['id', 'provider', 'billing account', 'sub-account', 'service', 'cost', 'lines', 'status', 'alert', 'reason'],
-            items.map((i) => [
-              String(i.id), i.provider ?? '', i.billingAccountId ?? '', i.subAccountId ?? '', i.service ?? '',
-              formatMoney(i.cost, i.currency), String(i.lines), i.status === 'claimed' ? `claimed by ${i.claimedBy}` : i.status,
-              i.alert ? 'yes' : 'no', i.reason,
-            ]),
-            [0, 5, 6],
-          ),
-        );
+        const credits = result.credits.filter((i) => i.currency === c.currency);
+        if (items.length > 0) {
+          out.push(
+            textTable(
+              ['id', 'provider', 'billing account', 'sub-account', 'service', 'cost', 'lines', 'status', 'alert', 'reason'],
+              items.map((i) => [
+                String(i.id), i.provider ?? '', i.billingAccountId ?? '', i.subAccountId ?? '', i.service ?? '',
+                formatMoney(i.cost, i.currency), String(i.lines), i.status === 'claimed' ? `claimed by ${i.claimedBy}` : i.status,
+                i.alert ? 'yes' : 'no', i.reason,
+              ]),
+              [0, 5, 6],
+            ),
+          );
+        }
+        if (credits.length > 0) {
+          out.push(
+            `Unattributed credits (${credits.length}, ${formatMoney(c.creditTotal, c.currency)}; net cost ≤ 0 on both bases: not spend to claim, never alerted): ` +
+              credits.map((i) => `item ${i.id} ${[i.provider, i.service].filter(Boolean).join(' · ')} ${formatMoney(i.cost, i.currency)}`).join('; '),
+          );
+        }
       }
       out.push('Claim an item: costbridge claim ID --cost-center CODE --as YOU   Dismiss: costbridge dismiss ID --reason "..." --as YOU');
       ctx.io.out(out.join('\n'));
@@ -108,6 +118,7 @@ export function registerUnattributed(program: Command, ctx: CliContext): void {
         scope: opts.ruleScope,
         actor: await ctx.actor(opts.as),
         surface: 'cli',
+        requiredFields: ctx.config.attribution.requiredFields,
       });
       if (!result.ok) {
         if (opts.json) ctx.io.out(JSON.stringify(result));

@@ -1,4 +1,4 @@
-import { formatMoney } from '../../domain/money.js';
+import { formatMoney, Money } from '../../domain/money.js';
 import { formatInstant } from '../cost-bases.js';
 import { actions, button, context, field, fields, header, message, table, text } from '../message-blocks.js';
 import type { ContentBlock, Message } from '../message-model.js';
@@ -40,6 +40,8 @@ export interface SavingSignOffView {
   readonly estimateMonthly: string;
   /** Estimate vs measured per month (`measured` null until data exists). */
   readonly months: readonly { readonly month: string; readonly estimate: string; readonly measured: string | null }[];
+  /** Over the measured months: estimate, measured, their difference and (usage levers) the price effect, not this saving. */
+  readonly totals?: { readonly estimate: string; readonly measured: string; readonly difference: string; readonly priceEffect: string | null };
   readonly overlaps: readonly { readonly savingId: string; readonly title: string }[];
   readonly evidence: readonly { readonly label: string; readonly url?: string }[];
   readonly status: 'proposed' | 'validated' | 'recognized' | 'rejected' | 'withdrawn';
@@ -81,12 +83,18 @@ export function savingsSignOffRequest(view: SavingSignOffView): Message {
     ),
   ];
   if (view.months.length > 0) {
+    const difference = (m: { estimate: string; measured: string | null }) => (m.measured === null ? '' : money(new Money(m.measured).minus(m.estimate).toFixed()));
+    const rows = view.months.map((m) => [m.month, money(m.estimate), m.measured === null ? 'not measured yet' : money(m.measured), difference(m)]);
+    if (view.totals) rows.push(['Total', money(view.totals.estimate), money(view.totals.measured), money(view.totals.difference)]);
     blocks.push(
       table(
-        [{ header: 'Month' }, { header: 'Estimate', align: 'right' }, { header: 'Measured', align: 'right' }],
-        view.months.map((m) => [m.month, money(m.estimate), m.measured === null ? 'not measured yet' : money(m.measured)]),
+        [{ header: 'Month' }, { header: 'Estimate', align: 'right' }, { header: 'Measured', align: 'right' }, { header: 'Difference', align: 'right' }],
+        rows,
       ),
     );
+  }
+  if (view.totals?.priceEffect && !new Money(view.totals.priceEffect).isZero()) {
+    blocks.push(context(`Price effect (not this saving): ${money(view.totals.priceEffect)}. Usage savings are measured at the baseline unit price, so a price change does not count for or against them.`));
   }
   if (view.overlaps.length > 0) {
     const parts: RichTextPart[] = [];

@@ -48,6 +48,9 @@ export const claimItemAction: ChatAction = {
       requiredFields: a.requiredFields,
       thresholds: { minAmount: a.minAmount, minShare: a.minShare },
     });
+    if (spend.credits.some((i) => i.id === row.id)) {
+      return { reply: errorMessage({ code: 'INPUT_INVALID', message: `Item ${row.id} nets to a credit in ${period}: there is no spend to claim.` }) };
+    }
     const item = spend.items.find((i) => i.id === row.id);
     if (!item) {
       return { reply: errorMessage({ code: 'NOT_FOUND', message: `Item ${row.id} has no unattributed spend left in ${period}: its lines are attributed now.` }) };

@@ -45,11 +45,12 @@ export const claimItemForm: ChatForm = {
       scope: formText(s.values.scope) === 'future' ? 'future' : 'item',
       actor: person.id,
       surface: request.requester.surface,
+      requiredFields: request.config.attribution.requiredFields,
     });
     const row = await findUnattributedItem(request.store.db, itemId);
     if (!result.ok) {
       if (result.code === 'ALREADY_CLAIMED' && row) return { reply: alreadyDecidedNote(row, request.config.timezone), decision: 'conflict' };
-      const code = result.code === 'UNKNOWN_COST_CENTER' ? 'INPUT_INVALID' : result.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND';
+      const code = result.code === 'UNKNOWN_COST_CENTER' || result.code === 'CREDIT' ? 'INPUT_INVALID' : result.code === 'FORBIDDEN' ? 'FORBIDDEN' : 'NOT_FOUND';
       return { reply: errorMessage({ code, message: result.message }), decision: 'refused' };
     }
     if (row) await showItemDecision(request, session.origin, row);

@@ -1,11 +1,13 @@
 import type { SavingView } from '../../app/show-saving.js';
 import { Money } from '../../domain/money.js';
+import { estimateVersusMeasured } from '../../domain/saving-measurement.js';
 import type { BudgetRevisionView, SavingDecisionView, SavingSignOffView } from '../../messages/views/savings-sign-off-request.js';
 
 /** A saving as its sign-off request shows it: estimate vs measured by month, overlaps, evidence, and the decision once made. */
 export function savingSignOffView(v: SavingView, timeZone: string): SavingSignOffView {
   const s = v.saving;
   const decision = savingDecision(v);
+  const totals = estimateVersusMeasured(v.measurement);
   return {
     savingId: s.id,
     title: s.title,
@@ -17,6 +19,7 @@ export function savingSignOffView(v: SavingView, timeZone: string): SavingSignOf
     currency: s.currency,
     estimateMonthly: s.estimateMonthly,
     months: v.measurement.months.map((m) => ({ month: m.month, estimate: m.estimate, measured: m.measured })),
+    ...(totals ? { totals: { estimate: totals.estimate, measured: totals.measured, difference: totals.difference, priceEffect: totals.priceEffect } } : {}),
     overlaps: v.overlaps.map((o) => ({ savingId: o.id, title: o.title })),
     evidence: s.evidence ? [/^https?:\/\/\S+$/.test(s.evidence) ? { label: s.evidence, url: s.evidence } : { label: s.evidence }] : [],
     status: s.status,

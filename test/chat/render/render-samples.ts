@@ -49,6 +49,8 @@ const signOff: SavingSignOffView = {
     { month: '2026-09', estimate: '3200', measured: '3311.25' },
     { month: '2026-10', estimate: '3200', measured: null },
   ],
+  // Hand-summed over the two measured months: 6,400 estimated, 6,261.65 measured; the price effect is apart.
+  totals: { estimate: '6400', measured: '6261.65', difference: '-138.35', priceEffect: '-42.32' },
   overlaps: [{ savingId: 'SAV-0031', title: 'Savings plan for EMR' }],
   evidence: [{ label: 'Utilization report', url: 'https://wiki.example.com/finops/sav-0042' }, { label: 'ticket FIN-881' }],
   status: 'proposed',
