@@ -51,8 +51,9 @@ function missingAny(fields: readonly SharedField[]) {
 
 // The digest's data cut: lines charged (ChargePeriodStart, UTC day) before `asOf`, the same cut the
 // run-rate forecast's month to date uses, so the digest's headline equals its budget table.
-function chargedBefore(asOf: string | undefined) {
-  return asOf === undefined ? sql`` : sql`AND c.charge_day < ${`${asOf}T00:00:00.000Z`}::timestamptz`;
+// On the rollup the charge day is the line's UTC charge day, so `charge_day < asOf` is the same cut.
+function chargedBefore(asOf: string | undefined, column: 'charge_day' | 'charge_period_start' = 'charge_day') {
+  return asOf === undefined ? sql`` : sql`AND ${sql.ref(`c.${column}`)} < ${`${asOf}T00:00:00.000Z`}::timestamptz`;
 }
 
 /** Totals of a billing month on both bases, per currency, with the attributed part (from the daily rollup); with `asOf`, only lines charged before that day. */
@@ -132,7 +133,7 @@ export async function unknownCostCenterValues(db: Kysely<Database>, period: Bill
     SELECT c.tag_cost_center AS value, c.billing_currency AS currency, sum(c.effective_cost)::text AS effective, count(*)::int8 AS lines
       FROM cost_line c
      WHERE c.billing_period_start = ${period.start.slice(0, 10)}
-       AND c.tag_cost_center IS NOT NULL ${chargedBefore(asOf)}
+       AND c.tag_cost_center IS NOT NULL ${chargedBefore(asOf, 'charge_period_start')}
        AND EXISTS (SELECT 1 FROM cost_center)
        AND NOT EXISTS (SELECT 1 FROM cost_center x WHERE x.code = c.tag_cost_center)
      GROUP BY 1, 2

@@ -109,7 +109,8 @@ describe.each(storeKinds)('the weekly digest tells one story on the demo data (%
     const total = effective.currencies[0]!.total;
     expect(digest.headline[0]!.effective).toBe(new Money(total).toFixed());
     expect(digest.headline[0]!.billed).toBe(new Money(billed.currencies[0]!.total).toFixed());
-    expect(digest.budgets.reduce((s, b) => s.plus(b.monthToDate), new Money(0)).toFixed()).toBe(new Money(total).toFixed());
+    // Rolled up along the hierarchy: the top-level rows (parents hold their children) sum to the headline.
+    expect(digest.budgets.filter((b) => (b.depth ?? 0) === 0).reduce((s, b) => s.plus(b.monthToDate), new Money(0)).toFixed()).toBe(new Money(total).toFixed());
     for (const b of digest.budgets) {
       const row = handoff.rows.find((r) => r.costCenter === b.costCenter)!;
       expect([b.monthToDate, b.projected, b.budget, b.itfmForecast, b.differenceToBudget, b.differenceToForecast]).toEqual([
@@ -130,7 +131,8 @@ describe.each(storeKinds)('the weekly digest tells one story on the demo data (%
 
     // Walk the messages: every amount shown is one of the use cases' figures (or a sum of a table's column).
     const rows = handoff.rows.filter((r) => digest.budgets.some((b) => b.costCenter === r.costCenter));
-    const columns = (pick: (r: (typeof rows)[number]) => string) => [...rows.map(pick), rows.reduce((s, r) => s.plus(pick(r)), new Money(0)).toFixed()];
+    const topLevel = rows.filter((r) => (digest.budgets.find((b) => b.costCenter === r.costCenter)!.depth ?? 0) === 0);
+    const columns = (pick: (r: (typeof rows)[number]) => string) => [...rows.map(pick), topLevel.reduce((s, r) => s.plus(pick(r)), new Money(0)).toFixed()];
     const expected = new Set(
       [
         total,
@@ -170,7 +172,7 @@ describe.each(storeKinds)('the weekly digest tells one story on the demo data (%
     expect(digest.dataThrough).toBe('2026-11-29');
     const text = renderText(parent);
     expect(text).toContain('Data through 2026-11-29');
-    const table = digest.budgets.reduce((s, b) => s.plus(b.monthToDate), new Money(0)).toFixed();
+    const table = digest.budgets.filter((b) => (b.depth ?? 0) === 0).reduce((s, b) => s.plus(b.monthToDate), new Money(0)).toFixed();
     expect(digest.headline[0]!.effective).toBe(table);
     // The whole month (with 2026-11-30) is more: the cut is real.
     const whole = await reportSpend(store, { period: parseBillingMonth('2026-11'), basis: 'effective', by: [] });

@@ -153,10 +153,10 @@ function sum(rows: readonly DigestBudgetRow[], pick: (r: DigestBudgetRow) => str
   return rows.reduce((s, r) => s.plus(pick(r)), new Money(0)).toFixed();
 }
 
-/** Total rows per currency: the headline's figures, from the same cut. */
+/** Total rows per currency: the headline's figures, from the same cut (top-level rows: a parent already holds its children). */
 function totalRows(d: WeeklyDigest, cells: (currency: string, rows: readonly DigestBudgetRow[]) => string[]): string[][] {
   const currencies = [...new Set(d.budgets.map((b) => b.currency))];
-  return currencies.map((c) => cells(c, d.budgets.filter((b) => b.currency === c)));
+  return currencies.map((c) => cells(c, d.budgets.filter((b) => b.currency === c && (b.depth ?? 0) === 0)));
 }
 
 function numbers(d: WeeklyDigest): MessageBlock[] {
