@@ -11,16 +11,16 @@ import { createSlackBot, type SlackBot, type SlackConnectOptions } from '../chat
 import { slackTransport } from '../chat/slack/slack-transport.js';
 import { createTeamsBot, type TeamsBot } from '../chat/teams/teams-bot.js';
 import { teamsTransport } from '../chat/teams/teams-transport.js';
-import type { ChatAction } from './actions/chat-action.js';
-import { chatActions } from './actions/index.js';
-import type { ChatCommand } from './commands/chat-command.js';
-import { chatCommands } from './commands/index.js';
-import type { ChatForm } from './forms/chat-form.js';
-import type { OptionsSource } from './forms/options-source.js';
-import { chatForms, optionsSources } from './forms/index.js';
-import { InFlight } from './in-flight.js';
-import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.js';
-import { SurfaceStatus, type SurfaceHealth } from './surface-status.js';
+import type { ChatAction } from '../server/actions/chat-action.js';
+import { chatActions } from '../server/actions/index.js';
+import type { ChatCommand } from '../server/commands/chat-command.js';
+import { chatCommands } from '../server/commands/index.js';
+import type { ChatForm } from '../server/forms/chat-form.js';
+import type { OptionsSource } from '../server/forms/options-source.js';
+import { chatForms, optionsSources } from '../server/forms/index.js';
+import { InFlight } from '../server/in-flight.js';
+import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from '../server/outbox-worker.js';
+import { SurfaceStatus, type SurfaceHealth } from '../server/surface-status.js';
 
 /** What `/healthz` reads from the review scheduler this process runs. */
 export interface SchedulerHealthSource {
