@@ -151,6 +151,21 @@ function moreText(hidden: number, what: string, moreCommand: string | undefined)
 
 /** A message as a Slack chat.postMessage payload, within Slack's limits (50 blocks, 3000-character sections, …). */
 export function renderSlackMessage(message: Message, options: SlackRenderOptions = {}): SlackMessagePayload {
+  return renderWithin(message, options, L.messageBlocks);
+}
+
+/** A Slack App Home view (`views.publish`): the message's blocks within a home tab's 100. */
+export interface SlackHomeView {
+  readonly type: 'home';
+  readonly blocks: KnownBlock[];
+}
+
+/** The neutral message as a person's App Home tab: the same blocks as a message, up to a home tab's block limit. */
+export function renderSlackHome(message: Message, options: SlackRenderOptions = {}): SlackHomeView {
+  return { type: 'home', blocks: renderWithin(message, options, L.homeBlocks).blocks };
+}
+
+function renderWithin(message: Message, options: SlackRenderOptions, budget: number): SlackMessagePayload {
   const ctx = ctxOf(options);
   const units: RenderedUnit<KnownBlock>[] = [];
   message.blocks.forEach((block, index) => {
@@ -159,7 +174,7 @@ export function renderSlackMessage(message: Message, options: SlackRenderOptions
   });
   const blocks = fitUnits(units, {
     cost: (elements) => elements.length,
-    budget: L.messageBlocks,
+    budget,
     more: (hidden) => [contextBlock(moreText(hidden, 'items', message.moreCommand), ctx)],
     shortened: (hidden) => [contextBlock(moreText(hidden, 'parts of this message', message.moreCommand), ctx)],
   });

@@ -18,6 +18,7 @@ export const slackMethodScopes: Readonly<Record<string, SlackMethodUse>> = {
   'chat.postEphemeral': { scopes: ['chat:write'], why: 'private replies when an interaction’s response_url can no longer be used' },
   'chat.update': { scopes: ['chat:write'], why: 'updates a posted message in place after a decision' },
   'views.open': { scopes: [], why: 'opens the decision forms (Claim, Not mine, Approve, Reject, Explain, Classify)' },
+  'views.publish': { scopes: [], why: 'publishes each person’s App Home: their open decisions with the same buttons, refreshed after each decision' },
   // users:read.email: without it users.info omits the email every person is matched by.
   'users.info': { scopes: ['users:read', 'users:read.email'], why: 'maps the Slack user who acts to a costbridge person by id or email' },
   'files.getUploadURLExternal': { scopes: ['files:write'], why: 'uploads the digest chart (step 1)' },
@@ -26,6 +27,7 @@ export const slackMethodScopes: Readonly<Record<string, SlackMethodUse>> = {
 
 /** Every event costbridge subscribes to, with the scopes it needs (none for these). */
 export const slackEventScopes: Readonly<Record<string, SlackMethodUse>> = {
+  app_home_opened: { scopes: [], why: 'a person opened the app’s Home tab: their open decisions are published there' },
   app_uninstalled: { scopes: [], why: 'the workspace removed the app: its deliveries are parked' },
   tokens_revoked: { scopes: [], why: 'the bot token was revoked: its deliveries are parked' },
 };

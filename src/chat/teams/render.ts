@@ -207,6 +207,59 @@ export function renderTeamsCard(message: Message, options: TeamsRenderOptions = 
   return card(message.fallback, body);
 }
 
+/**
+ * A message as as many Adaptive Cards as it needs (at most `cardsPerMessage`), each within the card
+ * budget: blocks and list items are packed in reading order and never cut, so every listed item keeps
+ * its buttons (a single card would drop the items that do not fit, buttons and all). Cards after the
+ * first start with a "continued" note; only when even the last card is full does it end with the
+ * "…and N more" note. A single block larger than a whole card is shortened like `renderTeamsCard`.
+ */
+export function renderTeamsCards(message: Message, options: TeamsRenderOptions = {}): AdaptiveCard[] {
+  const units: { elements: AdaptiveElement[]; list: boolean }[] = [];
+  for (const block of message.blocks) {
+    if (block.kind === 'list') for (const item of block.items) units.push({ elements: item.flatMap((b) => contentElements(b, options)), list: true });
+    else units.push({ elements: contentElements(block, options), list: false });
+  }
+  const cost = (elements: readonly AdaptiveElement[]) => elements.reduce((n, e) => n + utf16Bytes(e) + 2, 0);
+  const continued = (i: number, n: number) => note(rich(`continued (${i} of ${n})`));
+  const budget = L.cardBytes - utf16Bytes(card(message.fallback, [])) - utf16Bytes(continued(L.cardsPerMessage, L.cardsPerMessage)) - 2;
+  const moreCost = utf16Bytes(note(moreText(Number.MAX_SAFE_INTEGER, 'items', message.moreCommand))) + 2;
+  const cards: AdaptiveElement[][] = [[]];
+  let used = 0;
+  let hiddenItems = 0;
+  let hiddenParts = 0;
+  for (const [k, u] of units.entries()) {
+    const last = cards.length === L.cardsPerMessage;
+    const c = cost(u.elements);
+    // On the last card, room is kept for the note saying what is left out (unless this is the end).
+    const reserve = last && k < units.length - 1 ? moreCost : 0;
+    if (used + c + reserve <= budget) {
+      cards[cards.length - 1]!.push(...u.elements);
+      used += c;
+      continue;
+    }
+    if (!last && cards[cards.length - 1]!.length > 0 && c <= budget) {
+      cards.push([...u.elements]);
+      used = c;
+      continue;
+    }
+    if (!last && c > budget) {
+      // One block larger than a whole card: it gets a card of its own, shortened to fit.
+      if (cards[cards.length - 1]!.length > 0) cards.push([]);
+      cards[cards.length - 1]!.push(...fitBody([{ elements: u.elements }], card(message.fallback, []), () => [], (h) => moreText(h, 'parts of this message', message.moreCommand)));
+      used = budget;
+      continue;
+    }
+    if (u.list) hiddenItems++;
+    else hiddenParts++;
+  }
+  if (hiddenItems + hiddenParts > 0) {
+    const what = hiddenParts === 0 ? 'items' : 'parts of this message';
+    cards[cards.length - 1]!.push(note(moreText(hiddenItems + hiddenParts, what, message.moreCommand)));
+  }
+  return cards.map((body, i) => card(message.fallback, i === 0 ? body : [continued(i + 1, cards.length), ...body]));
+}
+
 // Input.Number carries JSON numbers; a decimal string is used only if it survives the trip exactly.
 function exactNumber(text: string | undefined): number | undefined | null {
   if (text === undefined) return undefined;

@@ -8,6 +8,9 @@ import { runChatAction } from '../../server/actions/run-action.js';
 import { submitChatForm } from '../../server/forms/submit-form.js';
 import { dispatchCommandAnswer } from '../../server/commands/dispatch-command.js';
 import type { ChatRequest } from '../../server/chat-request.js';
+import { showHome } from '../../server/home/publish-home.js';
+import { note } from '../../server/commands/note.js';
+import { homePurpose } from '../../store/chat-homes.js';
 import type { Message } from '../../messages/message-model.js';
 import { renderTeamsForm } from './render.js';
 import type { TeamsDeps } from './teams-deps.js';
@@ -24,8 +27,9 @@ const cardAction = z.object({
 /**
  * The bot's turn logic: an activity from a tenant that is not allowed is refused (logged; an invoke
  * answered 403) before anything is stored; every other activity refreshes the stored conversation
- * reference (install, messages, card actions) so later posts can reach it; a message runs a command
- * and queues the reply; an `adaptiveCard/action` invoke runs the neutral action or form and answers
+ * reference (install, messages, card actions) so later posts can reach it; the bot installed in a
+ * person's personal scope posts their home card; a message runs a command and queues the reply
+ * (`home` in the personal chat becomes the person's home card, updated after each decision); an `adaptiveCard/action` invoke runs the neutral action or form and answers
  * the invoke.
  */
 export function teamsTurnHandler(deps: TeamsDeps): (context: TurnContext) => Promise<void> {
@@ -46,6 +50,7 @@ export function teamsTurnHandler(deps: TeamsDeps): (context: TurnContext) => Pro
       });
     }
     if (a.type === ActivityTypes.Message) return onMessage(context, deps);
+    if (a.type === ActivityTypes.ConversationUpdate) return onConversationUpdate(context, deps);
     if (a.type === ActivityTypes.Invoke && a.name === 'adaptiveCard/action') return onCardAction(context, deps);
   };
 }
@@ -87,12 +92,35 @@ async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<void> {
   const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? '').trim();
   const request = { ...(await teamsRequest(context, deps)), channel: a.conversation.id };
   const answer = await dispatchCommandAnswer(deps.commands, text, request);
+  if (answer.home && answer.reply) {
+    // A person's decisions are theirs: the home card goes only to the personal chat, where it stays their home.
+    const personal = a.conversation.conversationType === 'personal';
+    const payload = personal ? answer.reply : note('Your open decisions are in your personal chat with costbridge: open it and send home.');
+    const purpose = personal ? homePurpose(request.requester.userId, request.requestKey) : `command-reply:${request.requestKey}`;
+    await queueChatMessage(deps.store, { platform: 'teams', operation: 'post', purpose, target: a.conversation.id, ...(personal || !a.id ? {} : { replyTo: a.id }), payload });
+    deps.nudgeOutbox();
+    return;
+  }
   // Teams replies are seen by the whole conversation, so channel posts and the reply go out alike.
   const messages = [...answer.posts.map((payload, i) => ({ purpose: `command-post:${request.requestKey}:${i}`, payload }))];
   if (answer.reply) messages.push({ purpose: `command-reply:${request.requestKey}`, payload: answer.reply });
   for (const m of messages) {
     await queueChatMessage(deps.store, { platform: 'teams', operation: 'post', purpose: m.purpose, target: a.conversation.id, ...(a.id ? { replyTo: a.id } : {}), payload: m.payload });
   }
+  deps.nudgeOutbox();
+}
+
+/**
+ * The bot added to a person's personal scope (installed for them): their home card is posted there
+ * at once, as `home` would. Other members added (to a team or group chat) need nothing.
+ */
+async function onConversationUpdate(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const a = context.activity;
+  const botAdded = (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
+  if (!botAdded || a.conversation?.conversationType !== 'personal' || !a.from?.id) return;
+  if (a.id && !(await claimInboundRequest(deps.store.db, { platform: 'teams', key: `activity:${a.id}`, kind: 'conversationUpdate' }))) return;
+  const request = await teamsRequest(context, deps);
+  await showHome(request, { platform: 'teams', target: a.conversation.id, fresh: true });
   deps.nudgeOutbox();
 }
 
