@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from './tables.js';
+import { deliveredAsCard } from './chat-outbox.js';
 import type { ChatPlatform } from './chat-outbox.js';
 
 /** Locks and returns the outbox delivery that produced a platform message, or undefined. */
@@ -12,7 +13,7 @@ export async function lockDeliveredMessage(
     .select(['id', 'payload'])
     .where('platform', '=', key.platform)
     .where('target', '=', key.target)
-    .where('delivered_id', '=', key.deliveredId)
+    .where((eb) => eb.or([eb('delivered_id', '=', key.deliveredId), deliveredAsCard(key.deliveredId)]))
     .where('operation', '<>', 'update')
     .orderBy('id')
     .forUpdate()

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './tables.js';
+import { deliveredAsCard } from './chat-outbox.js';
 
 /**
  * The message as it stands now: the payload of the latest in-place update queued for a delivered
@@ -30,7 +31,7 @@ export async function deliveredMessageVersions(
     .select(['id', 'payload'])
     .where('platform', '=', key.platform)
     .where('target', '=', key.target)
-    .where('delivered_id', '=', key.deliveredId)
+    .where((eb) => eb.or([eb('delivered_id', '=', key.deliveredId), deliveredAsCard(key.deliveredId)]))
     .where('operation', '<>', 'update')
     .orderBy('id')
     .executeTakeFirst();

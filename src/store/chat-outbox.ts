@@ -278,6 +278,14 @@ export interface OutboxPayloadExtras {
   readonly uploads?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Whether a row's message includes a Teams card with this activity id beyond its first (a message
+ * split into several cards): a click on any of its cards finds the message.
+ */
+export function deliveredAsCard(activityId: string) {
+  return sql<boolean>`(payload ? 'uploads' AND EXISTS (SELECT 1 FROM jsonb_each_text(payload->'uploads') AS u(k, v) WHERE u.k LIKE 'card:%' AND u.v = ${activityId}))`;
+}
+
 /** The upload key under which the activity id of a message's `i`th Teams card (from 1) is recorded. */
 export function cardPartKey(i: number): string {
   return `card:${i}`;

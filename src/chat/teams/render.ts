@@ -42,6 +42,8 @@ export interface TeamsImageSource {
 export interface TeamsRenderOptions {
   /** How image attachment names resolve; an unresolved image shows its alt text. */
   readonly attachments?: Readonly<Record<string, TeamsImageSource>>;
+  /** `renderTeamsCards`: at most this many cards (default `cardsPerMessage`; an update keeps the cards it has). */
+  readonly maxCards?: number;
 }
 
 const schema = 'http://adaptivecards.io/schemas/adaptive-card.json';
@@ -220,6 +222,7 @@ export function renderTeamsCards(message: Message, options: TeamsRenderOptions =
     if (block.kind === 'list') for (const item of block.items) units.push({ elements: item.flatMap((b) => contentElements(b, options)), list: true });
     else units.push({ elements: contentElements(block, options), list: false });
   }
+  const maxCards = Math.max(1, Math.min(options.maxCards ?? L.cardsPerMessage, L.cardsPerMessage));
   const cost = (elements: readonly AdaptiveElement[]) => elements.reduce((n, e) => n + utf16Bytes(e) + 2, 0);
   const continued = (i: number, n: number) => note(rich(`continued (${i} of ${n})`));
   const budget = L.cardBytes - utf16Bytes(card(message.fallback, [])) - utf16Bytes(continued(L.cardsPerMessage, L.cardsPerMessage)) - 2;
@@ -229,7 +232,7 @@ export function renderTeamsCards(message: Message, options: TeamsRenderOptions =
   let hiddenItems = 0;
   let hiddenParts = 0;
   for (const [k, u] of units.entries()) {
-    const last = cards.length === L.cardsPerMessage;
+    const last = cards.length === maxCards;
     const c = cost(u.elements);
     // On the last card, room is kept for the note saying what is left out (unless this is the end).
     const reserve = last && k < units.length - 1 ? moreCost : 0;
