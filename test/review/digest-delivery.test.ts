@@ -158,7 +158,7 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     return { code, stdout, stderr };
   }
 
-  it('review run posts one chat.postMessage per Slack channel (chart uploaded once each) and one activity per Teams conversation, and stores their ids', async () => {
+  it('review run posts one chat.postMessage per Slack channel (chart uploaded once each) and the digest\'s cards in each Teams conversation, and stores their ids', async () => {
     await addCadence(store, { name: 'e2e', kind: 'weekly-digest', cron: '0 9 * * 1', timezone: 'UTC', channels: ['slack:CE2E1', 'slack:CE2E2', `teams:${teamsConversation}`], costCenters: [], ...who, now: new Date('2026-09-01T00:00:00Z') });
     const r = await reviewRun('e2e', '--at', '2026-09-14T10:00:00Z', '--json');
     expect(r.code, r.stderr).toBe(0);
@@ -167,7 +167,15 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     const posts = h.slack.callsOf('chat.postMessage').filter((c) => c.ok);
     expect(posts.map((c) => c.args.channel).sort()).toEqual(['CE2E1', 'CE2E2']);
     const activities = h.connector.activityCalls().filter((c) => c.conversationId === teamsConversation);
-    expect(activities).toHaveLength(1);
+    // Teams: as many cards as the digest needs, so every listed item keeps its buttons (Slack's message
+    // may cut the list at its 50 blocks; the Teams cards never cut what fits in ten cards).
+    expect(activities.length).toBeGreaterThanOrEqual(1);
+    const teamsButtons = new Set(activities.flatMap((a) => [...JSON.stringify(a.body).matchAll(/"verb":"([^"]+)","data":(\{[^}]*\})/g)].map((m) => `${m[1]} ${m[2]}`)));
+    for (const post of posts) {
+      for (const b of (post.args.blocks as { type: string; elements?: { type: string; action_id: string; value: string }[] }[]).filter((x) => x.type === 'actions').flatMap((x) => x.elements ?? [])) {
+        if (b.type === 'button') expect(teamsButtons.has(`${b.action_id} ${b.value}`)).toBe(true);
+      }
+    }
     // Stored ids are the platforms' own.
     const stored = await runDeliveries(store.db, [out.run.id]);
     expect(stored.map((d) => [d.channel, d.status])).toEqual([
@@ -178,6 +186,11 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     // The fake answers Slack ts 1700000000.NNNNNN and Teams ids activity-N.
     for (const d of stored.filter((x) => x.channel.startsWith('slack:'))) expect(d.messageId).toMatch(/^1700000000\.\d{6}$/);
     expect(stored.find((d) => d.channel.startsWith('teams:'))!.messageId).toMatch(/^activity-\d+$/);
+    // The first card is the message's id; the others are recorded with it, so a click on any card finds the message.
+    const teamsOutbox = await store.db.selectFrom('chat_outbox').select(['delivered_id', 'payload']).where('platform', '=', 'teams').where('target', '=', teamsConversation).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const recordedCards = (teamsOutbox.payload as { uploads?: Record<string, string> }).uploads ?? {};
+    if (activities.length > 1) expect(recordedCards['card:0']).toBe(teamsOutbox.delivered_id);
+    expect(Object.keys(recordedCards).filter((k) => k.startsWith('card:')).length).toBe(activities.length > 1 ? activities.length : 0);
     expect(new Set(stored.map((d) => d.messageId)).size).toBe(3);
     expect(out.deliveries.map((d) => d.messageId).sort()).toEqual(stored.map((d) => d.messageId).sort());
 
@@ -197,7 +210,7 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     const data = digestChartData(dry.digest!)!;
     expect(data.actual.at(-1)).toBe(Number(new Money(dry.digest!.headline[0]!.effective).toDecimalPlaces(2, Money.ROUND_HALF_UP).toFixed(2)));
     // Teams: the card carries the chart in words (a PNG does not fit the card budget).
-    const card = JSON.stringify(activities[0]!.body);
+    const card = JSON.stringify(activities.map((a) => a.body));
     expect(card).toContain('Effective cost vs budget by month');
     expect(card).not.toContain('data:image/png');
   });
@@ -219,7 +232,9 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     ]);
     const newPosts = h.slack.callsOf('chat.postMessage').slice(before.posts).filter((c) => c.ok && String(c.args.channel).startsWith('CE2E'));
     expect(newPosts.map((c) => c.args.channel).sort()).toEqual(['CE2E1', 'CE2E2']);
-    expect(h.connector.activityCalls().length - before.activities).toBe(1);
+    const teamsRow = await store.db.selectFrom('chat_outbox').select('payload').where('platform', '=', 'teams').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const cards = Object.keys((teamsRow.payload as { uploads?: Record<string, string> }).uploads ?? {}).filter((k) => k.startsWith('card:')).length;
+    expect(h.connector.activityCalls().length - before.activities).toBe(Math.max(1, cards));
     expect(h.slack.callsOf('upload').length - before.uploads).toBe(2);
     for (const d of deliveries) expect(d.messageId).toBeTruthy();
   });

@@ -1,3 +1,4 @@
+import { wideTableRows } from '../../messages/wide-table.js';
 import type {
   ActionsBlock as SlackActionsBlock,
   Button as SlackButton,
@@ -127,8 +128,11 @@ function contentBlocks(block: ContentBlock, ctx: Ctx): KnownBlock[] {
         type: 'section',
         fields: group.map((f) => mrkdwn(rich({ kind: 'bold', text: f.label }, '\n', f.value), L.fieldText, ctx)),
       }));
-    case 'table':
+    case 'table': {
+      const rows = wideTableRows(block);
+      if (rows) return rows.flatMap((row) => row.flatMap((b) => contentBlocks(b, ctx)));
       return [{ type: 'section', text: { type: 'mrkdwn', text: tableMrkdwn(block) } }];
+    }
     case 'image': {
       const source = 'url' in block.source ? { url: block.source.url } : ctx.attachments[block.source.attachment];
       const url = source && 'url' in source ? source.url : undefined;
@@ -169,8 +173,10 @@ function renderWithin(message: Message, options: SlackRenderOptions, budget: num
   const ctx = ctxOf(options);
   const units: RenderedUnit<KnownBlock>[] = [];
   message.blocks.forEach((block, index) => {
-    if (block.kind === 'list') for (const item of block.items) units.push({ elements: item.flatMap((b) => contentBlocks(b, ctx)), list: index });
-    else units.push({ elements: contentBlocks(block, ctx) });
+    // A table wider than four columns is shown row by row, its rows kept or counted like list items.
+    const items = block.kind === 'list' ? block.items : block.kind === 'table' ? wideTableRows(block) : undefined;
+    if (items) for (const item of items) units.push({ elements: item.flatMap((b) => contentBlocks(b, ctx)), list: index });
+    else units.push({ elements: contentBlocks(block as ContentBlock, ctx) });
   });
   const blocks = fitUnits(units, {
     cost: (elements) => elements.length,

@@ -1,3 +1,4 @@
+import { wideTableRows } from '../../messages/wide-table.js';
 import type { Form, FormInput } from '../../messages/form-model.js';
 import type { Button, ContentBlock, Message } from '../../messages/message-model.js';
 import { normalizeDecimal } from '../../domain/money.js';
@@ -151,8 +152,10 @@ function contentElements(block: ContentBlock, options: TeamsRenderOptions): Adap
       return [{ type: 'Container', separator: true, items: [] }];
     case 'fields':
       return block.fields.map((f) => richTextBlock(rich({ kind: 'bold', text: `${f.label}: ` }, f.value)));
-    case 'table':
-      return [tableElement(block)];
+    case 'table': {
+      const rows = wideTableRows(block);
+      return rows ? rows.flatMap((row) => row.flatMap((b) => contentElements(b, options))) : [tableElement(block)];
+    }
     case 'image': {
       const source = 'url' in block.source ? block.source : options.attachments?.[block.source.attachment];
       if (!source) return [richTextBlock(rich(`(image: ${block.altText})`), { size: 'Small', isSubtle: true })];
@@ -197,8 +200,10 @@ function fitBody(units: RenderedUnit<AdaptiveElement>[], envelope: AdaptiveCard,
 export function renderTeamsCard(message: Message, options: TeamsRenderOptions = {}): AdaptiveCard {
   const units: RenderedUnit<AdaptiveElement>[] = [];
   message.blocks.forEach((block, index) => {
-    if (block.kind === 'list') for (const item of block.items) units.push({ elements: item.flatMap((b) => contentElements(b, options)), list: index });
-    else units.push({ elements: contentElements(block, options) });
+    // A table wider than four columns is shown row by row, its rows kept or counted like list items.
+    const items = block.kind === 'list' ? block.items : block.kind === 'table' ? wideTableRows(block) : undefined;
+    if (items) for (const item of items) units.push({ elements: item.flatMap((b) => contentElements(b, options)), list: index });
+    else units.push({ elements: contentElements(block as ContentBlock, options) });
   });
   const body = fitBody(
     units,
@@ -219,8 +224,9 @@ export function renderTeamsCard(message: Message, options: TeamsRenderOptions = 
 export function renderTeamsCards(message: Message, options: TeamsRenderOptions = {}): AdaptiveCard[] {
   const units: { elements: AdaptiveElement[]; list: boolean }[] = [];
   for (const block of message.blocks) {
-    if (block.kind === 'list') for (const item of block.items) units.push({ elements: item.flatMap((b) => contentElements(b, options)), list: true });
-    else units.push({ elements: contentElements(block, options), list: false });
+    const items = block.kind === 'list' ? block.items : block.kind === 'table' ? wideTableRows(block) : undefined;
+    if (items) for (const item of items) units.push({ elements: item.flatMap((b) => contentElements(b, options)), list: true });
+    else units.push({ elements: contentElements(block as ContentBlock, options), list: false });
   }
   const maxCards = Math.max(1, Math.min(options.maxCards ?? L.cardsPerMessage, L.cardsPerMessage));
   const cost = (elements: readonly AdaptiveElement[]) => elements.reduce((n, e) => n + utf16Bytes(e) + 2, 0);
