@@ -8,7 +8,7 @@ import { teamsTransport } from '../chat/teams/teams-transport.js';
 import { findTeamsConversation } from '../store/teams-conversations.js';
 import { chatActions } from '../server/actions/index.js';
 import { chatCommands } from '../server/commands/index.js';
-import { chatForms } from '../server/forms/index.js';
+import { chatForms, optionsSources } from '../server/forms/index.js';
 import { chartUrlSigner } from '../server/chart-route.js';
 
 /**
@@ -26,6 +26,7 @@ export function chatTransports(config: Config, store: Store, log: Logger): Deliv
       commands: chatCommands,
       actions: chatActions,
       forms: chatForms,
+      optionsSources,
       nudgeOutbox: () => undefined,
       now: () => new Date(),
     });

@@ -83,6 +83,7 @@ export async function startServer(config: Config, store: Store, options: ServerO
     commands: options.commands ?? chatCommands,
     actions: options.actions ?? chatActions,
     forms: options.forms ?? chatForms,
+    optionsSources: options.optionsSources ?? optionsSources,
   };
   const transports: { slack?: DeliveryTransports['slack']; teams?: DeliveryTransports['teams'] } = {};
 
@@ -107,7 +108,6 @@ export async function startServer(config: Config, store: Store, options: ServerO
         store,
         log,
         ...handlers,
-        optionsSources: options.optionsSources ?? optionsSources,
         nudgeOutbox,
         now,
         track: (work) => inFlight.track(work),

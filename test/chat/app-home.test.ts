@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
-import { eventCallbackBody, homeBlockActionsBody, postSlack, slashCommandBody, blockActionsBody, viewSubmissionBody } from '../support/signed-slack-request.js';
+import { blockSuggestionBody, eventCallbackBody, homeBlockActionsBody, postSlack, slashCommandBody, blockActionsBody, viewSubmissionBody } from '../support/signed-slack-request.js';
 import { actionIds, formIds } from '../../src/messages/views/interaction-ids.js';
 import { eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
 import { proposeTestSaving, seedOrganisation } from './interactions-seed.js';
@@ -205,5 +205,32 @@ describe.each(storeKinds)('Your open decisions (App Home, Teams personal chat) o
     const row = await h.store.db.selectFrom('chat_outbox').select('payload').where('purpose', '=', `command-reply:${kind}-home-channel`).executeTakeFirstOrThrow();
     expect(JSON.stringify(row.payload)).toContain('personal chat');
     expect(JSON.stringify(row.payload)).not.toContain(actionIds.claimItem);
+  });
+
+  it('the claim form offers only the cost centers the person may claim for, on Slack and in the Teams typeahead (application/search)', async () => {
+    const slackAsk = async (user: string) =>
+      (JSON.parse((await postSlack(h.server.url, blockSuggestionBody({ userId: user, value: 'CC', callbackId: formIds.claimItem, actionId: 'costCenter' }), { secret: signingSecret })).text) as { options: { value: string }[] }).options.map((o) => o.value);
+    // Bo owns CC-100 only; fin (finops) may claim for every cost center; nobody unknown gets anything.
+    expect(await slackAsk('UBO')).toEqual(['CC-100']);
+    expect(await slackAsk('UFIN')).toEqual(['CC-100', 'CC-200']);
+    expect(await slackAsk('UNOBODY')).toEqual([]);
+
+    const teamsAsk = async (aad: string, dataset = 'claimable-cost-centers', queryText = 'cc', queryOptions = { skip: 0, top: 15 }) => {
+      const r = await teamsPost(teamsActivity(aad, { type: 'invoke', name: 'application/search', id: `${kind}-search-${aad}-${trigger()}`, value: { queryText, queryOptions, dataset } }));
+      expect(r.status).toBe(200);
+      return r.body as unknown as { type: string; value: { results: { title: string; value: string }[] } };
+    };
+    const bo = await teamsAsk('aad-bo');
+    expect(bo.type).toBe('application/vnd.microsoft.search.searchResponse');
+    expect(bo.value.results).toEqual([{ title: 'CC-100 Platform', value: 'CC-100' }]);
+    expect((await teamsAsk('aad-cy')).value.results.map((r) => r.value)).toEqual(['CC-200']);
+    expect((await teamsAsk('aad-stranger')).value.results).toEqual([]);
+    // Ana is itfm, who may not claim: no cost center to offer; the plain master-data search still answers her.
+    expect((await teamsAsk('aad-ana')).value.results).toEqual([]);
+    expect((await teamsAsk('aad-ana', 'cost-centers')).value.results.map((r) => r.value)).toEqual(['CC-100', 'CC-200']);
+    // Paging: skip / top.
+    expect((await teamsAsk('aad-ana', 'cost-centers', 'cc', { skip: 1, top: 15 })).value.results.map((r) => r.value)).toEqual(['CC-200']);
+    const unknown = await teamsPost(teamsActivity('aad-bo', { type: 'invoke', name: 'application/search', id: `${kind}-search-x`, value: { queryText: 'cc', dataset: 'people' } }));
+    expect(unknown.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
   });
 });

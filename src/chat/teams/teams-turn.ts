@@ -52,6 +52,7 @@ export function teamsTurnHandler(deps: TeamsDeps): (context: TurnContext) => Pro
     if (a.type === ActivityTypes.Message) return onMessage(context, deps);
     if (a.type === ActivityTypes.ConversationUpdate) return onConversationUpdate(context, deps);
     if (a.type === ActivityTypes.Invoke && a.name === 'adaptiveCard/action') return onCardAction(context, deps);
+    if (a.type === ActivityTypes.Invoke && a.name === 'application/search') return onSearch(context, deps);
   };
 }
 
@@ -155,6 +156,36 @@ async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void
   }
   deps.log.warn({ verb }, 'no handler for this Teams card action');
   return invokeError(context, 400, 'BadRequest', `unknown action ${verb}`);
+}
+
+const searchQuery = z.object({
+  queryText: z.string().max(200).default(''),
+  dataset: z.string().min(1).max(255),
+  queryOptions: z.object({ skip: z.number().int().min(0).max(10_000).default(0), top: z.number().int().min(1).max(100).default(15) }).partial().optional(),
+});
+
+/**
+ * A typeahead search of an Adaptive Card input (`Data.Query` → `application/search` invoke): the
+ * neutral options source named by the dataset answers as the user types, only for people costbridge
+ * knows (anyone else gets no results: master data is not public), paged by `skip` / `top`.
+ */
+async function onSearch(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const parsed = searchQuery.safeParse(context.activity.value);
+  if (!parsed.success) return invokeError(context, 400, 'BadRequest', 'not an application/search query');
+  const { queryText, dataset, queryOptions } = parsed.data;
+  const source = deps.optionsSources.find((s) => s.id === dataset);
+  if (!source) return invokeError(context, 400, 'BadRequest', `unknown dataset ${dataset}`);
+  const request = await teamsRequest(context, deps);
+  const results: { title: string; value: string }[] = [];
+  if (request.requester.person) {
+    const skip = queryOptions?.skip ?? 0;
+    const top = queryOptions?.top ?? 15;
+    const found = await source.search(queryText, request);
+    for (const o of found.slice(skip, skip + top)) results.push({ title: o.label, value: o.value });
+  } else {
+    deps.log.info({ userId: request.requester.userId, dataset }, 'teams search refused: not a known person');
+  }
+  await invokeResponse(context, { type: 'application/vnd.microsoft.search.searchResponse', value: { results } });
 }
 
 async function invokeResponse(context: TurnContext, body: unknown): Promise<void> {
