@@ -5,6 +5,7 @@ import { blockSuggestionBody, eventCallbackBody, homeBlockActionsBody, postSlack
 import { actionIds, formIds } from '../../src/messages/views/interaction-ids.js';
 import { eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
 import { proposeTestSaving, seedOrganisation } from './interactions-seed.js';
+import { cli } from '../support/run-cli.js';
 
 const channel = 'CFINOPS';
 const personalChat = 'a:personal-chat-bo';
@@ -161,6 +162,16 @@ describe.each(storeKinds)('Your open decisions (App Home, Teams personal chat) o
     await postSlack(h.server.url, viewSubmissionBody({ callbackId: formIds.claimItem, privateMetadata: form.private_metadata, userId: 'UBO', triggerId: trigger(), values: { costCenter: 'CC-100', scope: 'item' } }), { secret: signingSecret });
     await h.slack.waitFor(() => publishesTo('UBO').length > publishes);
     expect(slackButtons((publishesTo('UBO').at(-1)!.args.view as { blocks: unknown }).blocks).map((b) => b.value.itemId)).not.toContain(db);
+  });
+
+  it('a claim from the terminal re-publishes the claimer\'s home as well', async () => {
+    await openHome('UBO');
+    const vm = (await itemIds())['U-2/Virtual Machines']!;
+    const publishes = publishesTo('UBO').length;
+    const r = await cli(tdb, 'claim', vm, '--cost-center', 'CC-100', '--as', 'bo');
+    expect(r.code, r.stderr).toBe(0);
+    await h.slack.waitFor(() => publishesTo('UBO').length > publishes);
+    expect(slackButtons((publishesTo('UBO').at(-1)!.args.view as { blocks: unknown }).blocks).map((b) => b.value.itemId)).not.toContain(vm);
   });
 
   it('Teams: installing in the personal scope posts the home card; `home` posts the same card; a decision there updates it', async () => {
