@@ -279,11 +279,36 @@ export interface OutboxPayloadExtras {
 }
 
 /**
- * Whether a row's message includes a Teams card with this activity id beyond its first (a message
- * split into several cards): a click on any of its cards finds the message.
+ * The outbox row that delivered a platform message: the one whose delivered id it is (indexed), else,
+ * on Teams, the message split into several cards that includes a card with this activity id (so a
+ * click on any of its cards finds the message). Looked up only when the first answer is empty, so
+ * every other click costs one index lookup.
  */
-export function deliveredAsCard(activityId: string) {
-  return sql<boolean>`(payload ? 'uploads' AND EXISTS (SELECT 1 FROM jsonb_each_text(payload->'uploads') AS u(k, v) WHERE u.k LIKE 'card:%' AND u.v = ${activityId}))`;
+export async function deliveredBaseId(db: Db, key: { platform: ChatPlatform; target: string; deliveredId: string }): Promise<number | undefined> {
+  const direct = await db
+    .selectFrom('chat_outbox')
+    .select('id')
+    .where('platform', '=', key.platform)
+    .where('target', '=', key.target)
+    .where('delivered_id', '=', key.deliveredId)
+    .where('operation', '<>', 'update')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (direct) return Number(direct.id);
+  if (key.platform !== 'teams') return undefined;
+  const card = await db
+    .selectFrom('chat_outbox')
+    .select('id')
+    .where('platform', '=', 'teams')
+    .where('target', '=', key.target)
+    .where('operation', '=', 'post')
+    .where('status', '=', 'sent')
+    .where(sql<boolean>`payload ? 'uploads' AND EXISTS (SELECT 1 FROM jsonb_each_text(payload->'uploads') AS u(k, v) WHERE u.k LIKE 'card:%' AND u.v = ${key.deliveredId})`)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return card ? Number(card.id) : undefined;
 }
 
 /** The upload key under which the activity id of a message's `i`th Teams card (from 1) is recorded. */
