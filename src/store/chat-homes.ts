@@ -20,7 +20,8 @@ export async function currentHome(db: Db, platform: ChatPlatform, platformUserId
     .select(['id', 'target'])
     .where('platform', '=', platform)
     .where('operation', 'in', ['home', 'post'])
-    .where(sql<boolean>`starts_with(purpose, ${`home:${platformUserId}:`})`)
+    // LIKE on an escaped prefix, so the partial index chat_outbox_home serves it.
+    .where(sql<boolean>`purpose LIKE ${`${`home:${platformUserId}:`.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} AND purpose LIKE 'home:%'`)
     .where('status', '<>', 'failed')
     .orderBy('id', 'desc')
     .limit(1)
