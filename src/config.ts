@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { createHmac } from 'node:crypto';
 import { CostbridgeError } from './domain/costbridge-error.js';
 import { parseSharedField } from './domain/shared-fields.js';
 
@@ -104,6 +105,16 @@ const schema = z.object({
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v.replace(/\/+$/, '') : undefined))
+    .refine(
+      (v) => v === undefined || /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/[^\s?#]*)?$/.test(v),
+      'must be the https:// address the platforms reach serve at, such as https://costbridge.example.com (http only for 127.0.0.1 / localhost)',
+    ),
+  CHART_URL_SECRET: optionalSecret.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   USER: z.string().optional(),
 });
 
@@ -168,6 +179,13 @@ export interface ChatConfig {
   readonly host: string;
   readonly slack: SlackConfig | undefined;
   readonly teams: TeamsConfig | undefined;
+  /** `PUBLIC_URL`: where the platforms reach `serve` (chart images are linked there); undefined when unset. */
+  readonly publicUrl: string | undefined;
+  /**
+   * The HMAC key chart URLs are signed with: `CHART_URL_SECRET`, else derived from the Slack signing
+   * secret or the Teams app password (so rotating that secret also invalidates old chart URLs).
+   */
+  readonly chartUrlKey: string | undefined;
 }
 
 /** Slack credentials; `appToken` set means Socket Mode instead of the HTTP endpoint. */
@@ -294,8 +312,11 @@ function chatConfig(e: z.infer<typeof schema>): ChatConfig {
     problems.push(`HOST: with TEAMS_ALLOW_UNAUTHENTICATED=true serve listens on 127.0.0.1 only; got ${e.HOST}`);
   }
   const host = e.HOST ?? (e.TEAMS_ALLOW_UNAUTHENTICATED ? '127.0.0.1' : '0.0.0.0');
+  const keySource = e.CHART_URL_SECRET ?? e.SLACK_SIGNING_SECRET ?? e.MICROSOFT_APP_PASSWORD;
+  const chartUrlKey = keySource === undefined ? undefined : createHmac('sha256', keySource).update('costbridge chart URLs v1').digest('hex');
+  if (e.PUBLIC_URL && !chartUrlKey) problems.push('CHART_URL_SECRET: required with PUBLIC_URL when neither SLACK_SIGNING_SECRET nor MICROSOFT_APP_PASSWORD is set (chart URLs are signed with it)');
   if (problems.length > 0) {
     throw new CostbridgeError('CONFIG_INVALID', `invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   }
-  return Object.freeze({ port: e.PORT, host, slack, teams });
+  return Object.freeze({ port: e.PORT, host, slack, teams, publicUrl: e.PUBLIC_URL, chartUrlKey });
 }

@@ -66,6 +66,31 @@ describe('architecture boundaries', () => {
     expect(violations((i) => inside(i.file, 'messages') && !i.target && i.spec.startsWith('node:'))).toEqual([]);
   });
 
+  it('runs one way: main/ wires the chat adapters, which call the server handlers, which never call back', () => {
+    // Only the composition root (main/) builds Bolt, botbuilder and their transports.
+    expect(violations((i) => !!i.target && inside(i.target, 'chat') && !inside(i.file, 'chat') && !inside(i.file, 'main'))).toEqual([]);
+    // server/ holds platform-neutral handlers: no adapter, no composition root.
+    expect(violations((i) => inside(i.file, 'server') && !!i.target && (inside(i.target, 'chat') || inside(i.target, 'main')))).toEqual([]);
+    // Nothing but the CLI starts the composition root.
+    expect(violations((i) => !!i.target && inside(i.target, 'main') && !inside(i.file, 'main') && !inside(i.file, 'cli'))).toEqual([]);
+    // The two adapters know nothing of each other (either can be replaced in its own folder).
+    expect(violations((i) => inside(i.file, 'chat/slack') && !!i.target && inside(i.target, 'chat/teams'))).toEqual([]);
+    expect(violations((i) => inside(i.file, 'chat/teams') && !!i.target && inside(i.target, 'chat/slack'))).toEqual([]);
+    // Use cases, views, the store and the domain sit below every adapter and handler.
+    const below = ['app', 'messages', 'store', 'domain', 'scheduler', 'charts'];
+    expect(
+      violations((i) => below.some((b) => inside(i.file, b)) && !!i.target && ['chat', 'server', 'main'].some((up) => inside(i.target!, up))),
+    ).toEqual([]);
+  });
+
+  it('catches a wrong-way import (the rule above is not vacuous)', () => {
+    const probe = { file: 'server/commands/x.ts', spec: '../../chat/slack/render.js', target: 'chat/slack/render.ts' };
+    const bad = (i: Import) => inside(i.file, 'server') && !!i.target && inside(i.target, 'chat');
+    expect(bad(probe)).toBe(true);
+    expect(imports.some((i) => inside(i.file, 'main') && !!i.target && inside(i.target, 'chat'))).toBe(true);
+    expect(imports.some((i) => inside(i.file, 'chat') && !!i.target && inside(i.target, 'server'))).toBe(true);
+  });
+
   it('reads the environment only in config.ts', () => {
     const readers = files(src)
       .filter((f) => /process\.env/.test(readFileSync(f, 'utf8')))

@@ -77,3 +77,23 @@ export function refusalText(
   const who = holders.length === 0 ? 'nobody holds it yet (an admin grants roles with costbridge people add)' : `held by ${named.join(', ')}${more}`;
   return `${person.id} may not ${describeDoing(rule, costCenter)}: it needs ${describeRequirement(rule, costCenter)}; ${person.id} holds ${held}; ${who}`;
 }
+
+/**
+ * Which cost centers a person qualifies for under a rule, as the grants say it: every one (a
+ * qualifying grant held everywhere), or those below `subtrees` (a cost center and its descendants,
+ * for `anywhere` qualifiers) and the `exact` ones. The same answer as `permits` for each cost center,
+ * computed once, for choosing what to offer (a search of cost centers).
+ */
+export function permittedCostCenters(rule: PolicyRule, person: Person): { readonly everywhere: true } | { readonly everywhere: false; readonly subtrees: readonly string[]; readonly exact: readonly string[] } {
+  const subtrees = new Set<string>();
+  const exact = new Set<string>();
+  for (const q of rule.qualifiers) {
+    for (const g of person.roles) {
+      if (g.role !== q.role) continue;
+      if (g.costCenter === null) return { everywhere: true };
+      if (q.scope === 'anywhere') subtrees.add(g.costCenter);
+      else if (q.scope === 'exact') exact.add(g.costCenter);
+    }
+  }
+  return { everywhere: false, subtrees: [...subtrees].sort(), exact: [...exact].sort() };
+}

@@ -33,3 +33,9 @@ export const maxOptions = 100;
  * repeats labels and wraps each option) stays within its ~28 KB budget.
  */
 export const maxFormTextChars = 8000;
+
+/**
+ * Most columns a table keeps in a chat message, on every platform (a wider table is unreadable on a
+ * phone): a wider one is shown as one section per row instead (see `wideTableRows`).
+ */
+export const maxChatTableColumns = 4;

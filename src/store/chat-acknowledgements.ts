@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from './tables.js';
+import { deliveredBaseId } from './chat-outbox.js';
 import type { ChatPlatform } from './chat-outbox.js';
 
 /** Locks and returns the outbox delivery that produced a platform message, or undefined. */
@@ -7,16 +8,9 @@ export async function lockDeliveredMessage(
   trx: Transaction<Database>,
   key: { platform: ChatPlatform; target: string; deliveredId: string },
 ): Promise<{ id: number; payload: unknown } | undefined> {
-  return trx
-    .selectFrom('chat_outbox')
-    .select(['id', 'payload'])
-    .where('platform', '=', key.platform)
-    .where('target', '=', key.target)
-    .where('delivered_id', '=', key.deliveredId)
-    .where('operation', '<>', 'update')
-    .orderBy('id')
-    .forUpdate()
-    .executeTakeFirst();
+  const id = await deliveredBaseId(trx, key);
+  if (id === undefined) return undefined;
+  return trx.selectFrom('chat_outbox').select(['id', 'payload']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
 /** Stores an acknowledgement once per (message, person); true when it is new. */

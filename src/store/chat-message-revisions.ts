@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './tables.js';
+import { deliveredBaseId } from './chat-outbox.js';
 
 /**
  * The message as it stands now: the payload of the latest in-place update queued for a delivered
@@ -25,15 +26,8 @@ export async function deliveredMessageVersions(
   db: Kysely<Database>,
   key: { platform: 'slack' | 'teams'; target: string; deliveredId: string },
 ): Promise<unknown[]> {
-  const base = await db
-    .selectFrom('chat_outbox')
-    .select(['id', 'payload'])
-    .where('platform', '=', key.platform)
-    .where('target', '=', key.target)
-    .where('delivered_id', '=', key.deliveredId)
-    .where('operation', '<>', 'update')
-    .orderBy('id')
-    .executeTakeFirst();
+  const id = await deliveredBaseId(db, key);
+  const base = id === undefined ? undefined : await db.selectFrom('chat_outbox').select(['id', 'payload']).where('id', '=', id).executeTakeFirst();
   if (!base) return [];
   const updates = await db.selectFrom('chat_outbox').select('payload').where('update_of', '=', base.id).orderBy('id').execute();
   return [base.payload, ...updates.map((u) => u.payload)];

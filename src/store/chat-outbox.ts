@@ -9,7 +9,7 @@ export type ChatPlatform = 'slack' | 'teams';
 /** A message to put in the outbox; see migrations/20261127T0007_chat.sql for the columns. */
 export interface OutboxMessage {
   readonly platform: ChatPlatform;
-  readonly operation: 'post' | 'ephemeral' | 'update';
+  readonly operation: 'post' | 'ephemeral' | 'update' | 'home';
   /** What the message is for; with platform, target and recipient it makes the dedupe key. */
   readonly purpose: string;
   /** Slack channel id or Teams conversation id. */
@@ -70,7 +70,7 @@ export async function enqueueOutboxMessage(db: Db, m: OutboxMessage): Promise<{ 
 export interface ClaimedDelivery {
   readonly id: number;
   readonly platform: ChatPlatform;
-  readonly operation: 'post' | 'ephemeral' | 'update';
+  readonly operation: 'post' | 'ephemeral' | 'update' | 'home';
   readonly purpose: string;
   readonly target: string;
   readonly recipient: string;
@@ -79,6 +79,11 @@ export interface ClaimedDelivery {
   readonly messageId: string | null;
   /** For updates: the outbox row of the message replaced. */
   readonly updateOf: number | null;
+  /**
+   * For updates of a message posted as several Teams cards: the activity id of each card after the
+   * first, in order (the first is `messageId`). Empty otherwise.
+   */
+  readonly messageParts: readonly string[];
   /** See `OutboxMessage.responseUrl`. */
   readonly responseUrl: string | null;
   readonly payload: unknown;
@@ -104,7 +109,7 @@ export async function claimDueDeliveries(
   const rows = await sql<{
     id: number;
     platform: ChatPlatform;
-    operation: 'post' | 'ephemeral' | 'update';
+    operation: 'post' | 'ephemeral' | 'update' | 'home';
     purpose: string;
     target: string;
     recipient: string;
@@ -113,6 +118,7 @@ export async function claimDueDeliveries(
     update_of: number | string | null;
     response_url: string | null;
     base_delivered_id: string | null;
+    base_uploads: Record<string, string> | string | null;
     payload: unknown;
     attempts: number;
     was: string;
@@ -142,7 +148,8 @@ export async function claimDueDeliveries(
     RETURNING c.id, c.platform, c.operation, c.purpose, c.target, c.recipient,
               coalesce(c.reply_to, (SELECT t.delivered_id FROM chat_outbox t WHERE t.id = c.reply_of)) AS reply_to, c.message_ref, c.update_of, c.response_url, c.payload,
               c.attempts, due.was,
-              (SELECT b.delivered_id FROM chat_outbox b WHERE b.id = c.update_of) AS base_delivered_id`.execute(db);
+              (SELECT b.delivered_id FROM chat_outbox b WHERE b.id = c.update_of) AS base_delivered_id,
+              (SELECT b.payload->'uploads' FROM chat_outbox b WHERE b.id = c.update_of) AS base_uploads`.execute(db);
   return rows.rows
     .map((r) => ({
       id: Number(r.id),
@@ -154,6 +161,7 @@ export async function claimDueDeliveries(
       replyTo: r.reply_to,
       messageId: r.operation === 'update' ? (r.base_delivered_id ?? r.message_ref) : null,
       updateOf: r.update_of === null ? null : Number(r.update_of),
+      messageParts: cardParts(typeof r.base_uploads === 'string' ? (JSON.parse(r.base_uploads) as Record<string, string>) : r.base_uploads),
       responseUrl: r.response_url,
       payload: r.payload,
       attempt: r.attempts,
@@ -274,8 +282,56 @@ export interface OutboxAttachment {
 /** The outbox payload: the neutral message, the files it carries, and what each platform already did with them. */
 export interface OutboxPayloadExtras {
   readonly attachments?: readonly OutboxAttachment[];
-  /** Attachment name -> platform file id, recorded once uploaded so a retry never uploads again. */
+  /**
+   * What a retry must not do again: attachment name -> platform file id once uploaded, and
+   * `card:N` -> the Teams activity id of the Nth extra card of a message split into several.
+   */
   readonly uploads?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The outbox row that delivered a platform message: the one whose delivered id it is (indexed), else,
+ * on Teams, the message split into several cards that includes a card with this activity id (so a
+ * click on any of its cards finds the message). Looked up only when the first answer is empty, so
+ * every other click costs one index lookup.
+ */
+export async function deliveredBaseId(db: Db, key: { platform: ChatPlatform; target: string; deliveredId: string }): Promise<number | undefined> {
+  const direct = await db
+    .selectFrom('chat_outbox')
+    .select('id')
+    .where('platform', '=', key.platform)
+    .where('target', '=', key.target)
+    .where('delivered_id', '=', key.deliveredId)
+    .where('operation', '<>', 'update')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  if (direct) return Number(direct.id);
+  if (key.platform !== 'teams') return undefined;
+  const card = await db
+    .selectFrom('chat_outbox')
+    .select('id')
+    .where('platform', '=', 'teams')
+    .where('target', '=', key.target)
+    .where('operation', '=', 'post')
+    .where('status', '=', 'sent')
+    .where(sql<boolean>`payload ? 'uploads' AND EXISTS (SELECT 1 FROM jsonb_each_text(payload->'uploads') AS u(k, v) WHERE u.k LIKE 'card:%' AND u.v = ${key.deliveredId})`)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return card ? Number(card.id) : undefined;
+}
+
+/** The upload key under which the activity id of a message's `i`th Teams card (from 1) is recorded. */
+export function cardPartKey(i: number): string {
+  return `card:${i}`;
+}
+
+/** The recorded activity ids of a message's Teams cards after the first, in order. */
+export function cardParts(uploads: Readonly<Record<string, string>> | null | undefined): string[] {
+  const parts: string[] = [];
+  for (let i = 1; uploads?.[cardPartKey(i)] !== undefined; i++) parts.push(uploads[cardPartKey(i)]!);
+  return parts;
 }
 
 /**

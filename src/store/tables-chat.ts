@@ -9,7 +9,7 @@ type Json = ColumnType<unknown, string, string>;
 export interface ChatOutboxTable {
   id: Generated<number>;
   platform: 'slack' | 'teams';
-  operation: 'post' | 'ephemeral' | 'update';
+  operation: 'post' | 'ephemeral' | 'update' | 'home';
   purpose: string;
   target: string;
   recipient: ColumnType<string, string | undefined, string>;

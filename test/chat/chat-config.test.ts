@@ -23,6 +23,20 @@ describe('chat configuration', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', SLACK_API_URL: 'https://slack-gov.com/api' }).chat.slack?.apiUrl).toBe('https://slack-gov.com/api/');
   });
 
+  it('PUBLIC_URL must be https (http only on loopback); chart URLs are signed with CHART_URL_SECRET or a key derived from an existing secret', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://costbridge.example.com/', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).chat.publicUrl).toBe('https://costbridge.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:3000', CHART_URL_SECRET: 'k'.repeat(32) }).chat.publicUrl).toBe('http://127.0.0.1:3000');
+    expect(fail({ PUBLIC_URL: 'http://costbridge.example.com' })).toContain('PUBLIC_URL: must be the https:// address');
+    expect(fail({ PUBLIC_URL: 'https://costbridge.example.com' })).toContain('CHART_URL_SECRET: required with PUBLIC_URL');
+    expect(fail({ CHART_URL_SECRET: 'short' })).toContain('CHART_URL_SECRET: must be at least 32 characters');
+    const derived = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).chat.chartUrlKey;
+    expect(derived).toMatch(/^[0-9a-f]{64}$/);
+    // Not the secret itself, and a different secret gives a different key.
+    expect(derived).not.toBe('s');
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 't' }).chat.chartUrlKey).not.toBe(derived);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', CHART_URL_SECRET: 'k'.repeat(32) }).chat.chartUrlKey).not.toBe(derived);
+  });
+
   it('names what is missing or malformed', () => {
     expect(fail({ SLACK_BOT_TOKEN: 'xoxb-1' })).toContain('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN');
     expect(fail({ SLACK_SIGNING_SECRET: 's' })).toContain('SLACK_BOT_TOKEN: required when');

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/server/http-server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/main/start-server.js';
 import type { Store } from '../../src/store/database.js';
 import { FakeSlackApi } from '../support/fake-slack-api.js';
 import { FakeBotConnector } from '../support/fake-bot-connector.js';

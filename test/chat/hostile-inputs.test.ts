@@ -17,7 +17,7 @@ import { unclassifiedAlertView } from '../../src/server/view-inputs/unclassified
 import { grantRole, revokeRole } from '../../src/store/people.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { startServer } from '../../src/server/http-server.js';
+import { startServer } from '../../src/main/start-server.js';
 import { eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
 import { proposeTestSaving, seedOrganisation } from './interactions-seed.js';
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
 import { blockActionsBody, postSlack, slashCommandBody, viewSubmissionBody } from '../support/signed-slack-request.js';
 import type { ChatForm } from '../../src/server/forms/chat-form.js';
-import { startServer } from '../../src/server/http-server.js';
+import { startServer } from '../../src/main/start-server.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { costCenterOptions } from '../../src/server/forms/cost-center-options.js';

@@ -135,7 +135,7 @@ describe('the manifests equal the code', () => {
 
   it('finds what the code does (so the comparison below compares something)', () => {
     expect(code.methods).toEqual(expect.arrayContaining(['auth.test', 'chat.postMessage', 'chat.update', 'users.info', 'views.open']));
-    expect(code.events).toEqual(['app_uninstalled', 'tokens_revoked']);
+    expect(code.events).toEqual(['app_home_opened', 'app_uninstalled', 'tokens_revoked']);
     expect(code.slashCommands).toEqual(['/costbridge']);
     expect(code.subcommands).toContain('cadence');
     expect(manifests[0]!.scopes.length).toBeGreaterThan(3);
@@ -160,13 +160,13 @@ describe('the manifests equal the code', () => {
     ['a scope removed from a manifest', () => problems(code, onManifest(1, (m) => ({ ...m, scopes: drop(m.scopes, 'files:write') }))), 'manifest.socket-mode.yaml lacks bot scope files:write'],
     ['a Web API method the code starts calling', () => problems({ ...code, methods: add(code.methods, 'conversations.open') }, manifests), 'calls conversations.open, which slack-scopes.ts does not list'],
     ['a method the code stops calling', () => problems({ ...code, methods: drop(code.methods, 'users.info') }, manifests), 'slack-scopes.ts lists users.info, which nothing in src/chat/slack calls'],
-    ['an event added to a manifest', () => problems(code, onManifest(0, (m) => ({ ...m, events: add(m.events, 'app_home_opened') }))), 'manifest.yaml subscribes to app_home_opened, which no listener handles'],
+    ['an event added to a manifest', () => problems(code, onManifest(0, (m) => ({ ...m, events: add(m.events, 'message.im') }))), 'manifest.yaml subscribes to message.im, which no listener handles'],
     ['an event listener removed', () => problems({ ...code, events: drop(code.events, 'tokens_revoked') }, manifests), 'slack-scopes.ts lists event tokens_revoked, which no listener handles'],
     ['an event removed from a manifest', () => problems(code, onManifest(1, (m) => ({ ...m, events: drop(m.events, 'app_uninstalled') }))), 'manifest.socket-mode.yaml does not subscribe to app_uninstalled'],
     ['a slash command added to a manifest', () => problems(code, onManifest(0, (m) => ({ ...m, slashCommands: add(m.slashCommands, '/finops') }))), 'manifest.yaml declares /finops, which no listener answers'],
     ['a chat command added in code only', () => problems({ ...code, subcommands: add(code.subcommands, 'forecast') }, manifests), 'teams/manifest.json does not offer the chat command forecast'],
     ['a chat command removed from the Teams list', () => problems(code, onManifest(2, (m) => ({ ...m, subcommands: drop(m.subcommands, 'cadence') }))), 'teams/manifest.json does not offer the chat command cadence'],
-    ['a subcommand offered in a usage hint only', () => problems(code, onManifest(0, (m) => ({ ...m, subcommands: add(m.subcommands, 'home') }))), 'manifest.yaml offers home, which is not a chat command'],
+    ['a subcommand offered in a usage hint only', () => problems(code, onManifest(0, (m) => ({ ...m, subcommands: add(m.subcommands, 'report') }))), 'manifest.yaml offers report, which is not a chat command'],
   ] as const)('catches %s', (_what, run, expected) => {
     expect(run().join('\n')).toContain(expected);
   });

@@ -36,13 +36,21 @@ describe('manifest/teams/manifest.json', () => {
     expect(bot.isNotificationOnly).toBe(false);
   });
 
-  it('lists every chat subcommand, once, for every scope the bot is in', () => {
+  it('lists the chat subcommands for every scope the bot is in (Teams allows 10 a list): `home` in the personal chat, every other one in channels and group chats', () => {
     const bot = manifest.bots![0]!;
-    for (const scope of bot.scopes) {
-      const lists = (bot.commandLists ?? []).filter((l) => l.scopes.includes(scope));
+    const listOf = (scope: string) => {
+      const lists = (bot.commandLists ?? []).filter((l) => l.scopes.includes(scope as never));
       expect(lists).toHaveLength(1);
-      expect(lists[0]!.commands.map((c) => c.title)).toEqual(subcommands);
-    }
+      return lists[0]!.commands.map((c) => c.title);
+    };
+    expect(bot.scopes).toEqual(['personal', 'team', 'groupChat']);
+    expect(listOf('team')).toEqual(subcommands);
+    expect(listOf('groupChat')).toEqual(subcommands);
+    const personal = listOf('personal');
+    expect(personal[0]).toBe('home');
+    expect(personal.length).toBe(10);
+    expect(personal.slice(1).every((c) => subcommands.includes(c))).toBe(true);
+    expect(new Set(personal).size).toBe(personal.length);
   });
 
   it('points at icon files that exist and uses the icons\' accent colour', () => {

@@ -35,7 +35,7 @@ export interface FakeResponse {
 
 /**
  * A local fake of the Slack Web API on 127.0.0.1 (auth.test, chat.postMessage, chat.update,
- * chat.postEphemeral, views.open / views.push / views.update, users.info, files.getUploadURLExternal + the upload URL +
+ * chat.postEphemeral, views.open / views.push / views.update, views.publish, users.info, files.getUploadURLExternal + the upload URL +
  * files.completeUploadExternal), plus response_url endpoints (`responseUrl(key)`: JSON POSTs are
  * recorded in `responses`, five per URL as Slack allows, then `used_url`). It checks the bot token,
  * records every call (the upload as method `upload`), can refuse channels (`channel_not_found`, as
@@ -158,6 +158,12 @@ export class FakeSlackApi {
               f!.title = files[i]!.title;
             }
             return reply(200, { ok: true, files: known.map((f) => ({ id: f!.id, title: f!.title ?? f!.filename })) });
+          }
+          case 'views.publish': {
+            // One Home tab per user: its view id stays the same across publishes (as Slack's does).
+            const view = (typeof args.view === 'string' ? safeJson(args.view) : args.view) as { type?: string; blocks?: unknown[] } | undefined;
+            if (!args.user_id || view?.type !== 'home' || !Array.isArray(view.blocks) || view.blocks.length > 100) return reply(200, { ok: false, error: 'invalid_arguments' });
+            return reply(200, { ok: true, view: { id: `VHOME${String(args.user_id)}`, type: 'home', blocks: view.blocks } });
           }
           case 'views.open':
           case 'views.push':

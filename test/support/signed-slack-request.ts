@@ -59,6 +59,26 @@ export function blockActionsBody(fields: {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
+/**
+ * A block_actions payload for a button on a person's App Home (Slack's documented shape: a `view`
+ * container and the home view, no channel, no message, no response_url).
+ */
+export function homeBlockActionsBody(fields: { actionId: string; value: string; userId: string; viewId: string; triggerId: string; teamId?: string }): string {
+  const team = fields.teamId ?? 'T0FAKE';
+  const payload = {
+    type: 'block_actions',
+    team: { id: team, domain: 'fake' },
+    user: { id: fields.userId, username: 'someone', name: 'someone', team_id: team },
+    api_app_id: 'A0FAKE',
+    token: 'deprecated-verification-token',
+    container: { type: 'view', view_id: fields.viewId },
+    trigger_id: fields.triggerId,
+    view: { id: fields.viewId, team_id: team, type: 'home', blocks: [], private_metadata: '', callback_id: '', hash: 'h', app_id: 'A0FAKE', bot_id: 'BBOT' },
+    actions: [{ type: 'button', action_id: fields.actionId, block_id: 'b', value: fields.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1700000000.000200' }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
 /** A view_submission payload for a modal with the given state values (block id = action id = input id). */
 export function viewSubmissionBody(fields: { callbackId: string; privateMetadata: string; userId: string; triggerId: string; values: Record<string, string>; teamId?: string; apiAppId?: string }): string {
   const state: Record<string, Record<string, unknown>> = {};

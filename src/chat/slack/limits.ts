@@ -9,6 +9,8 @@ export const slackLimits = {
   messageBlocks: 50,
   /** Blocks in a modal view (Modal views: "Max of 100 blocks"). */
   modalBlocks: 100,
+  /** Blocks in an App Home view (Home tabs: "Max of 100 blocks", like modals). */
+  homeBlocks: 100,
   /** Top-level message `text` (chat.postMessage truncates after 40,000 characters). */
   messageText: 40_000,
   /** Section block `text` (Section block: 3000). */

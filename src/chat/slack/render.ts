@@ -1,3 +1,4 @@
+import { wideTableRows } from '../../messages/wide-table.js';
 import type {
   ActionsBlock as SlackActionsBlock,
   Button as SlackButton,
@@ -127,8 +128,11 @@ function contentBlocks(block: ContentBlock, ctx: Ctx): KnownBlock[] {
         type: 'section',
         fields: group.map((f) => mrkdwn(rich({ kind: 'bold', text: f.label }, '\n', f.value), L.fieldText, ctx)),
       }));
-    case 'table':
+    case 'table': {
+      const rows = wideTableRows(block);
+      if (rows) return rows.flatMap((row) => row.flatMap((b) => contentBlocks(b, ctx)));
       return [{ type: 'section', text: { type: 'mrkdwn', text: tableMrkdwn(block) } }];
+    }
     case 'image': {
       const source = 'url' in block.source ? { url: block.source.url } : ctx.attachments[block.source.attachment];
       const url = source && 'url' in source ? source.url : undefined;
@@ -151,15 +155,32 @@ function moreText(hidden: number, what: string, moreCommand: string | undefined)
 
 /** A message as a Slack chat.postMessage payload, within Slack's limits (50 blocks, 3000-character sections, …). */
 export function renderSlackMessage(message: Message, options: SlackRenderOptions = {}): SlackMessagePayload {
+  return renderWithin(message, options, L.messageBlocks);
+}
+
+/** A Slack App Home view (`views.publish`): the message's blocks within a home tab's 100. */
+export interface SlackHomeView {
+  readonly type: 'home';
+  readonly blocks: KnownBlock[];
+}
+
+/** The neutral message as a person's App Home tab: the same blocks as a message, up to a home tab's block limit. */
+export function renderSlackHome(message: Message, options: SlackRenderOptions = {}): SlackHomeView {
+  return { type: 'home', blocks: renderWithin(message, options, L.homeBlocks).blocks };
+}
+
+function renderWithin(message: Message, options: SlackRenderOptions, budget: number): SlackMessagePayload {
   const ctx = ctxOf(options);
   const units: RenderedUnit<KnownBlock>[] = [];
   message.blocks.forEach((block, index) => {
-    if (block.kind === 'list') for (const item of block.items) units.push({ elements: item.flatMap((b) => contentBlocks(b, ctx)), list: index });
-    else units.push({ elements: contentBlocks(block, ctx) });
+    // A table wider than four columns is shown row by row, its rows kept or counted like list items.
+    const items = block.kind === 'list' ? block.items : block.kind === 'table' ? wideTableRows(block) : undefined;
+    if (items) for (const item of items) units.push({ elements: item.flatMap((b) => contentBlocks(b, ctx)), list: index });
+    else units.push({ elements: contentBlocks(block as ContentBlock, ctx) });
   });
   const blocks = fitUnits(units, {
     cost: (elements) => elements.length,
-    budget: L.messageBlocks,
+    budget,
     more: (hidden) => [contextBlock(moreText(hidden, 'items', message.moreCommand), ctx)],
     shortened: (hidden) => [contextBlock(moreText(hidden, 'parts of this message', message.moreCommand), ctx)],
   });

@@ -1,14 +1,12 @@
 import type { WebClient } from '@slack/web-api';
-import type { OptionsSource } from '../../server/forms/options-source.js';
 import type { ChatAdapterDeps } from '../../server/chat-adapter-deps.js';
 import type { ChatRequest, ChatRequester } from '../../server/chat-request.js';
 import type { SurfaceStatus } from '../../server/surface-status.js';
 import { identifyChatUser } from '../../app/identify-chat-user.js';
 import { slackEmailLookup } from './slack-email-lookup.js';
 
-/** What the Slack listeners need: what every chat adapter needs, plus the select-menu option sources and request tracking. */
+/** What the Slack listeners need: what every chat adapter needs, plus request tracking and Slack's connection state. */
 export interface SlackDeps extends ChatAdapterDeps {
-  readonly optionsSources: readonly OptionsSource[];
   /** Counts a request's processing (which goes on after the acknowledgement) for graceful shutdown. */
   readonly track: <T>(work: () => Promise<T>) => Promise<T>;
   /** Slack's connection state and the workspace `auth.test` named (set by the bot when it registers the listeners). */

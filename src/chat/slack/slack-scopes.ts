@@ -20,6 +20,7 @@ export const slackMethodScopes: Readonly<Record<string, SlackMethodUse>> = {
   'views.open': { scopes: [], why: 'opens the decision forms (Claim, Not mine, Approve, Reject, Explain, Classify) and the digest\'s View all lists' },
   'views.update': { scopes: [], why: 'turns the page of a View all list' },
   'views.push': { scopes: [], why: 'opens a decision form over a View all list when an item\'s button is pressed there' },
+  'views.publish': { scopes: [], why: 'publishes each person’s App Home: their open decisions with the same buttons, refreshed after each decision' },
   // users:read.email: without it users.info omits the email every person is matched by.
   'users.info': { scopes: ['users:read', 'users:read.email'], why: 'maps the Slack user who acts to a costbridge person by id or email' },
   'files.getUploadURLExternal': { scopes: ['files:write'], why: 'uploads the digest chart (step 1)' },
@@ -28,6 +29,7 @@ export const slackMethodScopes: Readonly<Record<string, SlackMethodUse>> = {
 
 /** Every event costbridge subscribes to, with the scopes it needs (none for these). */
 export const slackEventScopes: Readonly<Record<string, SlackMethodUse>> = {
+  app_home_opened: { scopes: [], why: 'a person opened the app’s Home tab: their open decisions are published there' },
   app_uninstalled: { scopes: [], why: 'the workspace removed the app: its deliveries are parked' },
   tokens_revoked: { scopes: [], why: 'the bot token was revoked: its deliveries are parked' },
 };

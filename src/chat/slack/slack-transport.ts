@@ -5,7 +5,8 @@ import type { Message } from '../../messages/message-model.js';
 import type { DeliveryOutcome, DeliveryRecorder, DeliveryTransport } from '../../app/deliver-pending.js';
 import type { ClaimedDelivery, OutboxAttachment, OutboxPayloadExtras } from '../../store/chat-outbox.js';
 import { boltLogger } from './bolt-logger.js';
-import { renderSlackMessage, type SlackImageSource } from './render.js';
+import { renderSlackHome, renderSlackMessage, type SlackImageSource } from './render.js';
+import { homeDeliveredId, isHomeDeliveredId } from './home-view-ref.js';
 import { slashCommand } from './listeners/commands/costbridge-command.js';
 import { isResponseDeliveredId, responseBlockId, responseDeliveredId } from './response-message-ref.js';
 import { usableResponseUrl } from './response-url.js';
@@ -22,6 +23,8 @@ const spentResponseUrlErrors = new Set(['expired_url', 'used_url', 'HTTP 404', '
  * Delivers outbox rows with the Slack Web API: chat.postMessage, chat.postEphemeral, and chat.update
  * of an earlier delivery. The client itself never retries (the outbox does, durably), and a 429 is
  * reported with its Retry-After instead of being waited out in memory.
+ *
+ * A `home` row (and an update of one) publishes a person's App Home with views.publish.
  *
  * A row carrying the interaction's `response_url` goes there instead (JSON POST): an ephemeral reply
  * (`response_type: ephemeral`, works where the bot is not a member), an update replacing the clicked
@@ -51,6 +54,11 @@ export function slackTransport(config: SlackConfig, log: Logger): DeliveryTransp
             await recorder?.recordUpload(a.name, fileId);
           }
           attachments[a.name] = { slackFileId: fileId };
+        }
+        // An App Home is published whole (views.publish replaces the person's home tab), first and on every refresh.
+        if (d.operation === 'home' || (d.operation === 'update' && isHomeDeliveredId(d.messageId))) {
+          const r = await client.views.publish({ user_id: d.target, view: renderSlackHome(payload, { slashCommand, attachments }) as never });
+          return r.view?.id ? delivered(homeDeliveredId(r.view.id)) : { kind: 'permanent', error: 'views.publish returned no view id' };
         }
         const { text, blocks } = renderSlackMessage(payload, { slashCommand, attachments });
         const responseUrl = d.responseUrl ? usableResponseUrl(d.responseUrl, config.apiUrl) : undefined;

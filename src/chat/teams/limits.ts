@@ -24,6 +24,11 @@ export const teamsLimits = {
   buttonTitle: 75,
   /** costbridge's own cap on a table element's JSON, so one table cannot crowd out the rest of a card. */
   tableBytes: 12 * 1024,
+  /**
+   * costbridge's own cap on the cards one long message is split into (each within `cardBytes`, each
+   * item whole with its buttons): beyond it the last card says how many items are left and where to see them.
+   */
+  cardsPerMessage: 10,
 } as const;
 
 /** Bytes a JSON value takes in UTF-16, as Teams measures message size. */

@@ -1,3 +1,4 @@
+import { wideTableRows } from '../../messages/wide-table.js';
 import type { Form, FormInput } from '../../messages/form-model.js';
 import type { Button, ContentBlock, Message } from '../../messages/message-model.js';
 import { normalizeDecimal } from '../../domain/money.js';
@@ -42,6 +43,8 @@ export interface TeamsImageSource {
 export interface TeamsRenderOptions {
   /** How image attachment names resolve; an unresolved image shows its alt text. */
   readonly attachments?: Readonly<Record<string, TeamsImageSource>>;
+  /** `renderTeamsCards`: at most this many cards (default `cardsPerMessage`; an update keeps the cards it has). */
+  readonly maxCards?: number;
 }
 
 const schema = 'http://adaptivecards.io/schemas/adaptive-card.json';
@@ -149,8 +152,10 @@ function contentElements(block: ContentBlock, options: TeamsRenderOptions): Adap
       return [{ type: 'Container', separator: true, items: [] }];
     case 'fields':
       return block.fields.map((f) => richTextBlock(rich({ kind: 'bold', text: `${f.label}: ` }, f.value)));
-    case 'table':
-      return [tableElement(block)];
+    case 'table': {
+      const rows = wideTableRows(block);
+      return rows ? rows.flatMap((row) => row.flatMap((b) => contentElements(b, options))) : [tableElement(block)];
+    }
     case 'image': {
       const source = 'url' in block.source ? block.source : options.attachments?.[block.source.attachment];
       if (!source) return [richTextBlock(rich(`(image: ${block.altText})`), { size: 'Small', isSubtle: true })];
@@ -195,8 +200,10 @@ function fitBody(units: RenderedUnit<AdaptiveElement>[], envelope: AdaptiveCard,
 export function renderTeamsCard(message: Message, options: TeamsRenderOptions = {}): AdaptiveCard {
   const units: RenderedUnit<AdaptiveElement>[] = [];
   message.blocks.forEach((block, index) => {
-    if (block.kind === 'list') for (const item of block.items) units.push({ elements: item.flatMap((b) => contentElements(b, options)), list: index });
-    else units.push({ elements: contentElements(block, options) });
+    // A table wider than four columns is shown row by row, its rows kept or counted like list items.
+    const items = block.kind === 'list' ? block.items : block.kind === 'table' ? wideTableRows(block) : undefined;
+    if (items) for (const item of items) units.push({ elements: item.flatMap((b) => contentElements(b, options)), list: index });
+    else units.push({ elements: contentElements(block as ContentBlock, options) });
   });
   const body = fitBody(
     units,
@@ -205,6 +212,61 @@ export function renderTeamsCard(message: Message, options: TeamsRenderOptions = 
     (hidden) => moreText(hidden, 'parts of this message', message.moreCommand),
   );
   return card(message.fallback, body);
+}
+
+/**
+ * A message as as many Adaptive Cards as it needs (at most `cardsPerMessage`), each within the card
+ * budget: blocks and list items are packed in reading order and never cut, so every listed item keeps
+ * its buttons (a single card would drop the items that do not fit, buttons and all). Cards after the
+ * first start with a "continued" note; only when even the last card is full does it end with the
+ * "…and N more" note. A single block larger than a whole card is shortened like `renderTeamsCard`.
+ */
+export function renderTeamsCards(message: Message, options: TeamsRenderOptions = {}): AdaptiveCard[] {
+  const units: { elements: AdaptiveElement[]; list: boolean }[] = [];
+  for (const block of message.blocks) {
+    const items = block.kind === 'list' ? block.items : block.kind === 'table' ? wideTableRows(block) : undefined;
+    if (items) for (const item of items) units.push({ elements: item.flatMap((b) => contentElements(b, options)), list: true });
+    else units.push({ elements: contentElements(block as ContentBlock, options), list: false });
+  }
+  const maxCards = Math.max(1, Math.min(options.maxCards ?? L.cardsPerMessage, L.cardsPerMessage));
+  const cost = (elements: readonly AdaptiveElement[]) => elements.reduce((n, e) => n + utf16Bytes(e) + 2, 0);
+  const continued = (i: number, n: number) => note(rich(`continued (${i} of ${n})`));
+  const budget = L.cardBytes - utf16Bytes(card(message.fallback, [])) - utf16Bytes(continued(L.cardsPerMessage, L.cardsPerMessage)) - 2;
+  const moreCost = utf16Bytes(note(moreText(Number.MAX_SAFE_INTEGER, 'items', message.moreCommand))) + 2;
+  const cards: AdaptiveElement[][] = [[]];
+  let used = 0;
+  let hiddenItems = 0;
+  let hiddenParts = 0;
+  for (const [k, u] of units.entries()) {
+    const last = cards.length === maxCards;
+    const c = cost(u.elements);
+    // On the last card, room is kept for the note saying what is left out (unless this is the end).
+    const reserve = last && k < units.length - 1 ? moreCost : 0;
+    if (used + c + reserve <= budget) {
+      cards[cards.length - 1]!.push(...u.elements);
+      used += c;
+      continue;
+    }
+    if (!last && cards[cards.length - 1]!.length > 0 && c <= budget) {
+      cards.push([...u.elements]);
+      used = c;
+      continue;
+    }
+    if (!last && c > budget) {
+      // One block larger than a whole card: it gets a card of its own, shortened to fit.
+      if (cards[cards.length - 1]!.length > 0) cards.push([]);
+      cards[cards.length - 1]!.push(...fitBody([{ elements: u.elements }], card(message.fallback, []), () => [], (h) => moreText(h, 'parts of this message', message.moreCommand)));
+      used = budget;
+      continue;
+    }
+    if (u.list) hiddenItems++;
+    else hiddenParts++;
+  }
+  if (hiddenItems + hiddenParts > 0) {
+    const what = hiddenParts === 0 ? 'items' : 'parts of this message';
+    cards[cards.length - 1]!.push(note(moreText(hiddenItems + hiddenParts, what, message.moreCommand)));
+  }
+  return cards.map((body, i) => card(message.fallback, i === 0 ? body : [continued(i + 1, cards.length), ...body]));
 }
 
 // Input.Number carries JSON numbers; a decimal string is used only if it survives the trip exactly.

@@ -1,10 +1,10 @@
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import type { DeliveryOutcome, DeliveryTransport } from '../../app/deliver-pending.js';
-import type { ClaimedDelivery, OutboxPayloadExtras } from '../../store/chat-outbox.js';
+import type { DeliveryOutcome, DeliveryRecorder, DeliveryTransport } from '../../app/deliver-pending.js';
+import { cardPartKey, type ClaimedDelivery, type OutboxPayloadExtras } from '../../store/chat-outbox.js';
 import type { Message } from '../../messages/message-model.js';
 import { teamsLimits, utf16Bytes } from './limits.js';
-import { renderTeamsCard, type TeamsImageSource } from './render.js';
+import { adaptiveCardContentType, renderTeamsCard, renderTeamsCards, type TeamsImageSource } from './render.js';
 import { messageActivity } from './teams-activity.js';
 
 /** Finds the stored conversation reference of a Teams conversation id. */
@@ -14,15 +14,21 @@ export type ConversationReferenceLookup = (conversationId: string) => Promise<Re
  * Delivers outbox rows through the Bot Connector of the conversation's stored reference: a new
  * activity (a reply when the row has one to reply to), or an update of an earlier one.
  */
-export function teamsTransport(adapter: CloudAdapter, appId: string | undefined, lookup: ConversationReferenceLookup): DeliveryTransport {
+export function teamsTransport(adapter: CloudAdapter, appId: string | undefined, lookup: ConversationReferenceLookup, options: TeamsTransportOptions = {}): DeliveryTransport {
   return {
-    async deliver(d: ClaimedDelivery): Promise<DeliveryOutcome> {
+    async deliver(d: ClaimedDelivery, recorder?: DeliveryRecorder): Promise<DeliveryOutcome> {
       const stored = await lookup(d.target);
       if (!stored) return { kind: 'permanent', error: `no conversation reference for ${d.target} (the bot was never installed there)` };
       const reference = stored as Partial<ConversationReference> & { conversation: { id: string } };
-      const activity = TurnContext.applyConversationReference(activityWithImages(d.payload as Message & OutboxPayloadExtras), reference) as Partial<Activity>;
-      delete activity.replyToId;
-      let id: string | undefined;
+      const payload = d.payload as Message & OutboxPayloadExtras;
+      // An update keeps the message's cards: as many as were posted (the revision is fitted into them).
+      const ids = d.operation === 'update' && d.messageId ? [d.messageId, ...d.messageParts] : [];
+      const activities = messageActivities(payload, { ...(ids.length > 0 ? { maxCards: ids.length } : {}), ...(options.chartUrl ? { chartUrl: options.chartUrl } : {}), outboxId: d.updateOf ?? d.id }).map(
+        (a) => TurnContext.applyConversationReference(a, reference) as Partial<Activity>,
+      );
+      for (const a of activities) delete a.replyToId;
+      const recorded = payload.uploads ?? {};
+      let first: string | undefined;
       let failure: unknown;
       try {
         // The connector client is called directly: TurnContext.sendActivity inside a continued
@@ -34,13 +40,25 @@ export function teamsTransport(adapter: CloudAdapter, appId: string | undefined,
             withoutSdkRetries(client);
             const conversationId = reference.conversation.id;
             if (d.operation === 'update') {
-              if (!d.messageId) return;
-              await client.conversations.updateActivity(conversationId, d.messageId, { ...activity, id: d.messageId });
-              id = d.messageId;
-            } else if (d.replyTo) {
-              id = (await client.conversations.replyToActivity(conversationId, d.replyTo, { ...activity, replyToId: d.replyTo })).id;
-            } else {
-              id = (await client.conversations.sendToConversation(conversationId, activity)).id;
+              if (ids.length === 0) return;
+              for (const [i, id] of ids.entries()) {
+                // A revision shorter than the message: the cards it no longer needs say so instead of showing stale buttons.
+                const activity = activities[i] ?? TurnContext.applyConversationReference(mergedCardActivity(), reference);
+                await client.conversations.updateActivity(conversationId, id, { ...activity, id });
+              }
+              first = ids[0];
+              return;
+            }
+            // Each card of a long message is posted once: a retry skips the cards already recorded.
+            first = recorded[cardPartKey(0)];
+            for (const [i, activity] of activities.entries()) {
+              if (recorded[cardPartKey(i)] !== undefined) continue;
+              const sent = d.replyTo
+                ? await client.conversations.replyToActivity(conversationId, d.replyTo, { ...activity, replyToId: d.replyTo })
+                : await client.conversations.sendToConversation(conversationId, activity);
+              if (!sent.id) throw new Error('the Bot Connector returned no activity id');
+              if (activities.length > 1) await recorder?.recordUpload(cardPartKey(i), sent.id);
+              if (i === 0) first = sent.id;
             }
           } catch (e) {
             failure = e;
@@ -50,9 +68,41 @@ export function teamsTransport(adapter: CloudAdapter, appId: string | undefined,
         failure ??= e;
       }
       if (failure !== undefined) return classifyConnectorError(failure);
-      return id ? { kind: 'delivered', messageId: id } : { kind: 'permanent', error: 'the Bot Connector returned no activity id' };
+      return first ? { kind: 'delivered', messageId: first } : { kind: 'permanent', error: 'the Bot Connector returned no activity id' };
     },
   };
+}
+
+/** Transport settings. */
+export interface TeamsTransportOptions {
+  /** Where an attachment of a row is served as an image (`serve`'s signed chart URL); without it charts are inlined when they fit. */
+  readonly chartUrl?: (outboxId: number, attachment: string) => string | undefined;
+}
+
+/**
+ * The activities of one outbox row: one message activity per card (see `renderTeamsCards`). Chart
+ * images come from their signed HTTPS URL when `serve` has a public URL; otherwise a single-card
+ * message inlines them as `data:` URIs when they fit (see `activityWithImages`).
+ */
+export function messageActivities(
+  payload: Message & OutboxPayloadExtras,
+  options: { maxCards?: number; chartUrl?: (outboxId: number, attachment: string) => string | undefined; outboxId?: number } = {},
+): ReturnType<typeof messageActivity>[] {
+  const files = payload.attachments ?? [];
+  const urls: Record<string, TeamsImageSource> = {};
+  if (options.chartUrl && options.outboxId !== undefined) {
+    for (const a of files) {
+      const url = options.chartUrl(options.outboxId, a.name);
+      if (url) urls[a.name] = { url };
+    }
+  }
+  const cards = renderTeamsCards(payload, { attachments: urls, ...(options.maxCards !== undefined ? { maxCards: options.maxCards } : {}) });
+  if (cards.length === 1 && Object.keys(urls).length === 0 && files.length > 0) return [activityWithImages(payload)];
+  return cards.map((card) => ({ type: 'message' as const, summary: payload.fallback.slice(0, 250), attachments: [{ contentType: adaptiveCardContentType, content: card }] }));
+}
+
+function mergedCardActivity(): Partial<Activity> {
+  return messageActivity({ fallback: 'Merged into the message above.', blocks: [{ kind: 'context', text: [{ kind: 'plain', text: 'Merged into the message above.' }] }] }) as Partial<Activity>;
 }
 
 /**

@@ -8,6 +8,9 @@ import { runChatAction } from '../../server/actions/run-action.js';
 import { submitChatForm } from '../../server/forms/submit-form.js';
 import { dispatchCommandAnswer } from '../../server/commands/dispatch-command.js';
 import type { ChatRequest } from '../../server/chat-request.js';
+import { showHome } from '../../server/home/publish-home.js';
+import { note } from '../../server/commands/note.js';
+import { homePurpose } from '../../store/chat-homes.js';
 import type { Message } from '../../messages/message-model.js';
 import { renderTeamsCard, renderTeamsForm } from './render.js';
 import { checkDecisionListClick, decisionListPageActionId } from '../../app/decision-list.js';
@@ -26,8 +29,9 @@ const cardAction = z.object({
 /**
  * The bot's turn logic: an activity from a tenant that is not allowed is refused (logged; an invoke
  * answered 403) before anything is stored; every other activity refreshes the stored conversation
- * reference (install, messages, card actions) so later posts can reach it; a message runs a command
- * and queues the reply; an `adaptiveCard/action` invoke runs the neutral action or form and answers
+ * reference (install, messages, card actions) so later posts can reach it; the bot installed in a
+ * person's personal scope posts their home card; a message runs a command and queues the reply
+ * (`home` in the personal chat becomes the person's home card, updated after each decision); an `adaptiveCard/action` invoke runs the neutral action or form and answers
  * the invoke.
  */
 export function teamsTurnHandler(deps: TeamsDeps): (context: TurnContext) => Promise<void> {
@@ -48,7 +52,9 @@ export function teamsTurnHandler(deps: TeamsDeps): (context: TurnContext) => Pro
       });
     }
     if (a.type === ActivityTypes.Message) return onMessage(context, deps);
+    if (a.type === ActivityTypes.ConversationUpdate) return onConversationUpdate(context, deps);
     if (a.type === ActivityTypes.Invoke && a.name === 'adaptiveCard/action') return onCardAction(context, deps);
+    if (a.type === ActivityTypes.Invoke && a.name === 'application/search') return onSearch(context, deps);
   };
 }
 
@@ -89,12 +95,35 @@ async function onMessage(context: TurnContext, deps: TeamsDeps): Promise<void> {
   const text = (TurnContext.removeRecipientMention(a) ?? a.text ?? '').trim();
   const request = { ...(await teamsRequest(context, deps)), channel: a.conversation.id };
   const answer = await dispatchCommandAnswer(deps.commands, text, request);
+  if (answer.home && answer.reply) {
+    // A person's decisions are theirs: the home card goes only to the personal chat, where it stays their home.
+    const personal = a.conversation.conversationType === 'personal';
+    const payload = personal ? answer.reply : note('Your open decisions are in your personal chat with costbridge: open it and send home.');
+    const purpose = personal ? homePurpose(request.requester.userId, request.requestKey) : `command-reply:${request.requestKey}`;
+    await queueChatMessage(deps.store, { platform: 'teams', operation: 'post', purpose, target: a.conversation.id, ...(personal || !a.id ? {} : { replyTo: a.id }), payload });
+    deps.nudgeOutbox();
+    return;
+  }
   // Teams replies are seen by the whole conversation, so channel posts and the reply go out alike.
   const messages = [...answer.posts.map((payload, i) => ({ purpose: `command-post:${request.requestKey}:${i}`, payload }))];
   if (answer.reply) messages.push({ purpose: `command-reply:${request.requestKey}`, payload: answer.reply });
   for (const m of messages) {
     await queueChatMessage(deps.store, { platform: 'teams', operation: 'post', purpose: m.purpose, target: a.conversation.id, ...(a.id ? { replyTo: a.id } : {}), payload: m.payload });
   }
+  deps.nudgeOutbox();
+}
+
+/**
+ * The bot added to a person's personal scope (installed for them): their home card is posted there
+ * at once, as `home` would. Other members added (to a team or group chat) need nothing.
+ */
+async function onConversationUpdate(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const a = context.activity;
+  const botAdded = (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
+  if (!botAdded || a.conversation?.conversationType !== 'personal' || !a.from?.id) return;
+  if (a.id && !(await claimInboundRequest(deps.store.db, { platform: 'teams', key: `activity:${a.id}`, kind: 'conversationUpdate' }))) return;
+  const request = await teamsRequest(context, deps);
+  await showHome(request, { platform: 'teams', target: a.conversation.id, fresh: true });
   deps.nudgeOutbox();
 }
 
@@ -150,6 +179,36 @@ async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void
   }
   deps.log.warn({ verb }, 'no handler for this Teams card action');
   return invokeError(context, 400, 'BadRequest', `unknown action ${verb}`);
+}
+
+const searchQuery = z.object({
+  queryText: z.string().max(200).default(''),
+  dataset: z.string().min(1).max(255),
+  queryOptions: z.object({ skip: z.number().int().min(0).max(10_000).default(0), top: z.number().int().min(1).max(100).default(15) }).partial().optional(),
+});
+
+/**
+ * A typeahead search of an Adaptive Card input (`Data.Query` → `application/search` invoke): the
+ * neutral options source named by the dataset answers as the user types, only for people costbridge
+ * knows (anyone else gets no results: master data is not public), paged by `skip` / `top`.
+ */
+async function onSearch(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const parsed = searchQuery.safeParse(context.activity.value);
+  if (!parsed.success) return invokeError(context, 400, 'BadRequest', 'not an application/search query');
+  const { queryText, dataset, queryOptions } = parsed.data;
+  const source = deps.optionsSources.find((s) => s.id === dataset);
+  if (!source) return invokeError(context, 400, 'BadRequest', `unknown dataset ${dataset}`);
+  const request = await teamsRequest(context, deps);
+  const results: { title: string; value: string }[] = [];
+  if (request.requester.person) {
+    const skip = queryOptions?.skip ?? 0;
+    const top = queryOptions?.top ?? 15;
+    const found = await source.search(queryText, request);
+    for (const o of found.slice(skip, skip + top)) results.push({ title: o.label, value: o.value });
+  } else {
+    deps.log.info({ userId: request.requester.userId, dataset }, 'teams search refused: not a known person');
+  }
+  await invokeResponse(context, { type: 'application/vnd.microsoft.search.searchResponse', value: { results } });
 }
 
 async function invokeResponse(context: TurnContext, body: unknown): Promise<void> {

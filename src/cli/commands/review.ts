@@ -12,7 +12,7 @@ import { createLogger } from '../../log.js';
 import { digestText } from '../digest-text.js';
 import { renderText } from '../../messages/render-text.js';
 import type { ReviewDelivery, ReviewRun } from '../../store/review-runs.js';
-import { chatTransports } from '../../scheduler/chat-transports.js';
+import { chatTransports } from '../../main/chat-transports.js';
 import { runnerId } from '../../scheduler/review-scheduler.js';
 import { textTable } from '../text-table.js';
 import { ExitStatus } from '../exit-status.js';

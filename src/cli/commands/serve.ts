@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import type { Config } from '../../config.js';
 import { createLogger } from '../../log.js';
-import { startServer } from '../../server/http-server.js';
+import { startServer } from '../../main/start-server.js';
 import type { SurfaceHealth } from '../../server/surface-status.js';
 import { ensureDefaultReviewCadence } from '../../app/cadence-default.js';
 import { listCadenceSchedule, type CadenceListing } from '../../app/cadence-list.js';

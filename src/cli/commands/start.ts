@@ -11,7 +11,7 @@ import { renderText } from '../../messages/render-text.js';
 import { costDataStatus } from '../../store/cost-data-status.js';
 import { listCadences } from '../../store/review-cadences.js';
 import { runnerId, startReviewScheduler } from '../../scheduler/review-scheduler.js';
-import { startServer } from '../../server/http-server.js';
+import { startServer } from '../../main/start-server.js';
 import { platformStatus, surfaceLines } from './serve.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { needsFirstAdmin } from '../../app/authorization-policy.js';

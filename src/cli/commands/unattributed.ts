@@ -9,6 +9,26 @@ import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { formatMoney, Money } from '../../domain/money.js';
 import { parseCostBasis } from '../../domain/spend-dimensions.js';
 import { textTable } from '../text-table.js';
+import { createLogger } from '../../log.js';
+import { refreshHomes } from '../../server/home/publish-home.js';
+import { resolveActor } from '../../store/people.js';
+
+/**
+ * A claim from the terminal changes the claimer's open decisions too: their Slack App Home and Teams
+ * home card (if they have one) are queued for a refresh, delivered by the running `serve`. The claim
+ * is recorded either way; a failed refresh is one line on stderr.
+ */
+async function refreshClaimerHomes(ctx: CliContext, personId: string, requestKey: string): Promise<void> {
+  try {
+    const store = await ctx.store();
+    const person = await resolveActor(store.db, personId);
+    if (!person) return;
+    const requester = { surface: 'slack' as const, userId: person.slackUserId ?? person.id, displayName: undefined, person };
+    await refreshHomes({ store, config: ctx.config, requester, now: new Date(), requestKey, log: createLogger(ctx.config) }, person);
+  } catch (e) {
+    ctx.io.err(`costbridge: the claim is recorded; refreshing ${personId}'s chat home failed: ${(e as Error).message}`);
+  }
+}
 
 /** The documented JSON: one currency flat; several currencies kept apart under `currencies`. */
 export function unattributedJson(r: UnattributedSpend) {
@@ -126,6 +146,7 @@ export function registerUnattributed(program: Command, ctx: CliContext): void {
       }
       if (opts.json) ctx.io.out(JSON.stringify(result));
       else ctx.io.out(`item ${result.itemId} claimed by ${result.claimedBy} (rule ${result.ruleId}); ${result.linesChanged} stored line(s) re-attributed${booksNote(result.books)}`);
+      await refreshClaimerHomes(ctx, result.claimedBy, `cli-claim:${result.itemId}`);
     });
 
   program

@@ -39,7 +39,7 @@ export function claimForm(view: ClaimFormView): Form {
       context(`Effective (amortized) ${formatMoney(view.effectiveCost, view.currency)} · Billed (invoiced) ${formatMoney(view.billedCost, view.currency)}`),
     ],
     inputs: [
-      searchSelectInput('costCenter', 'Cost center', optionSources.costCenters, { hint: 'Type a code or a name from the cost-center master data.' }),
+      searchSelectInput('costCenter', 'Cost center', optionSources.claimableCostCenters, { hint: 'Type a code or a name: the cost centers you may claim for.' }),
       textInput('application', 'Application', { required: false }),
       selectInput(
         'environment',

@@ -25,4 +25,6 @@ export const formIds = {
 /** Option sources of search selects (Slack block_suggestion, Teams Data.Query dataset). */
 export const optionSources = {
   costCenters: 'cost-centers',
+  /** The cost centers the person may claim for (the claim form). */
+  claimableCostCenters: 'claimable-cost-centers',
 } as const;

@@ -68,6 +68,14 @@ export function savingDecisionLine(view: SavingSignOffView): ContentBlock | unde
   return view.decision ? decisionBlocks(view, view.decision)[0] : undefined;
 }
 
+/** **Approve** / **Reject** of a saving waiting for sign-off (the same wherever the saving is shown). */
+export function savingSignOffButtons(savingId: string): ContentBlock {
+  return actions(
+    button(actionIds.approveSaving, 'Approve', { savingId }, { style: 'primary', cliHint: `npx costbridge savings approve ${savingId} --amount AMOUNT --from YYYY-MM --as YOU` }),
+    button(actionIds.rejectSaving, 'Reject', { savingId }, { style: 'danger', cliHint: `npx costbridge savings reject ${savingId} --reason "..." --as YOU` }),
+  );
+}
+
 /** A saving waiting for ITFM sign-off: estimate vs measured by month, overlaps, evidence, **Approve** / **Reject**; after a decision, who decided, when, and the budget revision. */
 export function savingsSignOffRequest(view: SavingSignOffView): Message {
   const money = (amount: string) => formatMoney(amount, view.currency);
@@ -108,12 +116,7 @@ export function savingsSignOffRequest(view: SavingSignOffView): Message {
   }
   if (view.decision) blocks.push(...decisionBlocks(view, view.decision));
   else if (view.status === 'proposed' || view.status === 'validated') {
-    blocks.push(
-      actions(
-        button(actionIds.approveSaving, 'Approve', { savingId: view.savingId }, { style: 'primary', cliHint: `npx costbridge savings approve ${view.savingId} --amount AMOUNT --from YYYY-MM --as YOU` }),
-        button(actionIds.rejectSaving, 'Reject', { savingId: view.savingId }, { style: 'danger', cliHint: `npx costbridge savings reject ${view.savingId} --reason "..." --as YOU` }),
-      ),
-    );
+    blocks.push(savingSignOffButtons(view.savingId));
   }
   const fallback = view.decision
     ? `Saving ${view.savingId} "${view.title}" ${view.decision.outcome} by @${view.decision.by}`

@@ -35,7 +35,8 @@ export interface UnattributedSpendAlertView {
 
 const shownResources = 5;
 
-function itemBlocks(item: UnattributedItemView): ContentBlock[] {
+/** One item's entry: what it is, its cost on both bases, top resources, and **Claim** / **Not mine** while open (else its outcome). */
+export function unattributedItemBlocks(item: UnattributedItemView): ContentBlock[] {
   const where = item.subAccountId ? `account ${item.billingAccountId} · sub-account ${item.subAccountId}` : `account ${item.billingAccountId}`;
   const blocks: ContentBlock[] = [
     text(md`*${item.provider} · ${item.service}*`, ` (${where})`),
@@ -88,7 +89,7 @@ export function unattributedSpendAlert(view: UnattributedSpendAlertView): Messag
     [
       header(`Unattributed spend · ${view.period}`),
       unattributedAlertSummary(view.items.length, open),
-      list(view.items.map(itemBlocks)),
+      list(view.items.map(unattributedItemBlocks)),
     ],
     `unattributed ${view.period}`,
   );

@@ -46,6 +46,18 @@ export function explanationNote(e: VarianceExplanationView, timeZone?: string): 
   return context(md`*${e.component}* (${e.planned ? 'planned' : 'unplanned'}) by @${e.by}, ${formatInstant(e.at, timeZone)}: `, e.text);
 }
 
+/** **Explain** of a cost center's variance in a month (the same wherever the variance is shown). */
+export function explainButton(period: string, costCenter: string): ContentBlock {
+  return actions(
+    button(
+      actionIds.explainVariance,
+      'Explain',
+      { period, scope: costCenter },
+      { style: 'primary', cliHint: `npx costbridge variance explain --period ${period} --scope ${costCenter} --component COMPONENT --planned|--unplanned --text "..." --as YOU` },
+    ),
+  );
+}
+
 /** A material variance: amounts, components table, explanations so far, and **Explain**. */
 export function varianceExplanationRequest(view: VarianceExplanationRequestView): Message {
   const money = (a: string) => formatMoney(a, view.currency);
@@ -62,15 +74,6 @@ export function varianceExplanationRequest(view: VarianceExplanationRequestView)
     blocks.push(table([{ header: 'Component' }, { header: 'Amount', align: 'right' }], view.components.map((c) => [c.component, money(c.amount)])));
   }
   for (const e of view.explanations) blocks.push(explanationNote(e, view.timeZone));
-  blocks.push(
-    actions(
-      button(
-        actionIds.explainVariance,
-        'Explain',
-        { period: view.period, scope: view.costCenter },
-        { style: 'primary', cliHint: `npx costbridge variance explain --period ${view.period} --scope ${view.costCenter} --component COMPONENT --planned|--unplanned --text "..." --as YOU` },
-      ),
-    ),
-  );
+  blocks.push(explainButton(view.period, view.costCenter));
   return message(`${view.costCenter} ${view.period}: variance ${money(view.variance)} against ${view.against} needs an explanation`, blocks);
 }

@@ -23,6 +23,8 @@ export interface ChatCommand {
 export interface ChannelPosts {
   readonly posts: readonly Message[];
   readonly reply?: Message;
+  /** The reply is the person's home (Teams keeps it as their home card and updates it after each decision). */
+  readonly home?: boolean;
 }
 
 /** Whether a command answer is a set of channel posts. */

@@ -28,6 +28,8 @@ export async function dispatchCommand(commands: readonly ChatCommand[], input: s
 export interface CommandAnswer {
   readonly posts: readonly Message[];
   readonly reply: Message | undefined;
+  /** The reply is the person's home (see `ChannelPosts.home`). */
+  readonly home?: boolean;
 }
 
 /** Like `dispatchCommand`, keeping channel posts (see `ChannelPosts`) apart from the private reply. */
@@ -35,7 +37,7 @@ export async function dispatchCommandAnswer(commands: readonly ChatCommand[], in
   const answer = await runCommand(commands, input, request);
   if (!isChannelPosts(answer)) return { posts: [], reply: answer };
   if (answer.posts.length === 0 && !answer.reply) throw new Error(`command ${JSON.stringify(input)} answered nothing`);
-  return { posts: answer.posts, reply: answer.reply };
+  return { posts: answer.posts, reply: answer.reply, ...(answer.home ? { home: true } : {}) };
 }
 
 async function runCommand(commands: readonly ChatCommand[], input: string, request: ChatRequest): Promise<Message | ChannelPosts> {

@@ -9,6 +9,7 @@ import { subscribeCommand } from './subscribe-command.js';
 import { unsubscribeCommand } from './unsubscribe-command.js';
 import { muteCommand } from './mute-command.js';
 import { cadenceCommand } from './cadence-command.js';
+import { homeCommand } from './home-command.js';
 
 /**
  * Every chat subcommand, in the order `help` lists them (one file each in this folder). The Slack
@@ -16,6 +17,7 @@ import { cadenceCommand } from './cadence-command.js';
  */
 export const chatCommands: readonly ChatCommand[] = [
   helpCommand(() => chatCommands),
+  homeCommand,
   unattributedCommand,
   savingsCommand,
   varianceCommand,

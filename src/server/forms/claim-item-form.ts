@@ -18,7 +18,7 @@ import { formText } from './form-text.js';
 export const claimItemForm: ChatForm = {
   callbackId: formIds.claimItem,
   requiresPerson: true,
-  searchInputs: { costCenter: optionSources.costCenters },
+  searchInputs: { costCenter: optionSources.claimableCostCenters },
   validate(s) {
     const errors: Record<string, string> = {};
     if (!formText(s.values.costCenter)) errors.costCenter = 'Pick the cost center that owns this spend.';

@@ -1,6 +1,7 @@
 import type { ChatForm } from './chat-form.js';
 import type { OptionsSource } from './options-source.js';
 import { costCenterOptions } from './cost-center-options.js';
+import { claimableCostCenterOptions } from './claimable-cost-center-options.js';
 import { claimItemForm } from './claim-item-form.js';
 import { notMineItemForm } from './not-mine-item-form.js';
 import { approveSavingSubmit } from './approve-saving-submit.js';
@@ -15,4 +16,4 @@ import { classifySpendSubmit } from './classify-spend-submit.js';
 export const chatForms: readonly ChatForm[] = [claimItemForm, notMineItemForm, approveSavingSubmit, rejectSavingSubmit, explainVarianceSubmit, classifySpendSubmit];
 
 /** Every searchable-select source, by id. */
-export const optionsSources: readonly OptionsSource[] = [costCenterOptions];
+export const optionsSources: readonly OptionsSource[] = [costCenterOptions, claimableCostCenterOptions];

@@ -2,13 +2,15 @@ import { recordFormOutcome, submitFormSession } from '../../app/form-session.js'
 import { errorMessage } from '../../messages/views/error-message.js';
 import type { ChatRequest } from '../chat-request.js';
 import { refuseUnknownUser } from '../commands/access-refusal.js';
+import { refreshHomes } from '../home/publish-home.js';
 import type { ChatForm, FormOutcome, FormSubmission } from './chat-form.js';
 
 /**
  * One form submission (already validated), as both adapters run it: people costbridge does not know
  * are told how to get access; the form's session is taken once — only by the person it was opened
  * for, before it expires — and the form decides on the session's subject, version and origin message,
- * never on anything the submitted data names. What the decision came to is kept with the session.
+ * never on anything the submitted data names. What the decision came to is kept with the session,
+ * and a recorded decision refreshes the decider's home wherever they have one.
  */
 export async function submitChatForm(form: ChatForm, submission: FormSubmission, request: ChatRequest): Promise<FormOutcome> {
   const person = request.requester.person;
@@ -36,6 +38,8 @@ export async function submitChatForm(form: ChatForm, submission: FormSubmission,
     throw e;
   }
   await recordFormOutcome(request.store, s.id, outcome.decision ?? 'recorded');
+  // The decider's open decisions changed: their home (App Home, Teams personal chat) shows it, wherever they decided.
+  if ((outcome.decision ?? 'recorded') === 'recorded') await refreshHomes(request, person);
   // The reply goes where the form was opened from (Slack: privately in that channel).
   // A posted message (not an ephemeral one, which has a response_url instead) keeps its decisions in its thread.
   return { replyIn: s.origin.target, ...(s.origin.responseUrl ? { replyResponseUrl: s.origin.responseUrl } : { replyThread: s.origin.messageId }), ...outcome };

@@ -8,6 +8,7 @@ import { checkDecisionListClick, decisionListPageActionId } from '../../../../ap
 import { reviewSettings } from '../../../../app/review-settings.js';
 import { errorMessage } from '../../../../messages/views/error-message.js';
 import { slashCommand } from '../commands/costbridge-command.js';
+import { homeDeliveredId } from '../../home-view-ref.js';
 import { responseDeliveredId, responseMessageOf } from '../../response-message-ref.js';
 import { usableResponseUrl } from '../../response-url.js';
 import { slackRequest, type SlackDeps } from '../../slack-deps.js';
@@ -20,7 +21,8 @@ const buttonPayload = z.record(z.string(), z.string());
  * the same action id with the button's payload and the clicked message; a reply is shown privately
  * to the clicker through the click's `response_url`, a form opens as a modal. A click on an
  * ephemeral message carries that `response_url` on to the decision, which replaces the message
- * through it (an ephemeral message has no `ts` that chat.update could take).
+ * through it (an ephemeral message has no `ts` that chat.update could take). A click on the App Home
+ * is checked against the home published to that person, and its replies go to the app's DM.
  */
 export function register(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions' }, async ({ body, action, client }) => {
@@ -32,31 +34,30 @@ export function register(app: App, deps: SlackDeps): void {
     }
     const parsed = buttonPayload.safeParse(action.value ? JSON.parse(action.value) : {});
     if (!parsed.success) throw new Error(`button ${action.action_id}: payload is not an object of strings`);
-    if (body.container?.type === 'view' || (body.view && !body.message)) {
+    // A click on the person's App Home names the view, not a channel: the home is found as published to them.
+    const home = body.view?.type === 'home' && body.view.id ? { target: body.user.id, messageId: homeDeliveredId(body.view.id) } : undefined;
+    if (!home && (body.container?.type === 'view' || (body.view && !body.message))) {
       await listModalClick(deps, body, action.action_id, parsed.data, client);
       return;
     }
-    const channel = body.channel?.id ?? body.container?.channel_id;
-    const responseUrl = deps.config.chat.slack ? usableResponseUrl(body.response_url, deps.config.chat.slack.apiUrl) : undefined;
+    const channel = home ? undefined : (body.channel?.id ?? body.container?.channel_id);
+    const responseUrl = !home && deps.config.chat.slack ? usableResponseUrl(body.response_url, deps.config.chat.slack.apiUrl) : undefined;
     const ephemeral = body.container?.is_ephemeral === true;
     const messageTs = (await sentThroughResponseUrl(deps, action.block_id, channel, body.user.id)) ?? body.message?.ts ?? body.container?.message_ts;
     const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, body.trigger_id, requestTeamIds(body as never)[0]);
     const replyTo = async (payload: Parameters<typeof queueChatMessage>[1]['payload']) => {
-      if (!channel) return;
-      await queueChatMessage(deps.store, {
-        platform: 'slack',
-        operation: 'ephemeral',
-        purpose: `action-reply:${body.trigger_id}`,
-        target: channel,
-        recipient: body.user.id,
-        payload,
-        ...(responseUrl ? { responseUrl } : {}),
-      });
+      await queueChatMessage(
+        deps.store,
+        channel
+          ? { platform: 'slack', operation: 'ephemeral', purpose: `action-reply:${body.trigger_id}`, target: channel, recipient: body.user.id, payload, ...(responseUrl ? { responseUrl } : {}) }
+          : // From the Home tab: chat.postMessage to the user id answers in the app's DM with them.
+            { platform: 'slack', operation: 'post', purpose: `action-reply:${body.trigger_id}`, target: body.user.id, payload },
+      );
       deps.nudgeOutbox();
     };
-    if (!channel || !messageTs) throw new Error(`button ${action.action_id}: the click carries no channel or message`);
+    if (!home && (!channel || !messageTs)) throw new Error(`button ${action.action_id}: the click carries no channel or message`);
     if (!handler) throw new Error(`button ${action.action_id}: only inside a View all list`);
-    const clicked = { target: channel, messageId: messageTs, ...(ephemeral && responseUrl ? { responseUrl } : {}) };
+    const clicked = home ?? { target: channel!, messageId: messageTs!, ...(ephemeral && responseUrl ? { responseUrl } : {}) };
     const outcome = await runChatAction(handler, parsed.data, { ...request, clicked });
     if (outcome.openForm) await client.views.open({ trigger_id: body.trigger_id, view: renderSlackModal(outcome.openForm) as never });
     if (outcome.openList?.sessionId) await client.views.open({ trigger_id: body.trigger_id, view: renderSlackListModal(outcome.openList.title, outcome.openList.page, outcome.openList.sessionId, { slashCommand }) as never });

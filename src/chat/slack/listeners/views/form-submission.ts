@@ -49,7 +49,8 @@ export function register(app: App, deps: SlackDeps): void {
       const responseUrl = deps.config.chat.slack && outcome.replyResponseUrl ? usableResponseUrl(outcome.replyResponseUrl, deps.config.chat.slack.apiUrl) : undefined;
       await queueChatMessage(
         deps.store,
-        'replyIn' in outcome && outcome.replyIn
+        // A form opened from the person's App Home (its origin target is their user id) answers in their DM.
+        'replyIn' in outcome && outcome.replyIn && outcome.replyIn !== body.user.id
           ? { platform: 'slack', operation: 'ephemeral', purpose, target: outcome.replyIn, recipient: body.user.id, payload: outcome.reply, ...(responseUrl ? { responseUrl } : outcome.replyThread ? { replyTo: outcome.replyThread } : {}) }
           : // chat.postMessage to a user id posts in the app's DM with them.
             { platform: 'slack', operation: 'post', purpose, target: body.user.id, payload: outcome.reply },

@@ -11,16 +11,17 @@ import { createSlackBot, type SlackBot, type SlackConnectOptions } from '../chat
 import { slackTransport } from '../chat/slack/slack-transport.js';
 import { createTeamsBot, type TeamsBot } from '../chat/teams/teams-bot.js';
 import { teamsTransport } from '../chat/teams/teams-transport.js';
-import type { ChatAction } from './actions/chat-action.js';
-import { chatActions } from './actions/index.js';
-import type { ChatCommand } from './commands/chat-command.js';
-import { chatCommands } from './commands/index.js';
-import type { ChatForm } from './forms/chat-form.js';
-import type { OptionsSource } from './forms/options-source.js';
-import { chatForms, optionsSources } from './forms/index.js';
-import { InFlight } from './in-flight.js';
-import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.js';
-import { SurfaceStatus, type SurfaceHealth } from './surface-status.js';
+import type { ChatAction } from '../server/actions/chat-action.js';
+import { chatActions } from '../server/actions/index.js';
+import type { ChatCommand } from '../server/commands/chat-command.js';
+import { chatCommands } from '../server/commands/index.js';
+import type { ChatForm } from '../server/forms/chat-form.js';
+import type { OptionsSource } from '../server/forms/options-source.js';
+import { chatForms, optionsSources } from '../server/forms/index.js';
+import { InFlight } from '../server/in-flight.js';
+import { answerChartRequest, chartUrlSigner } from '../server/chart-route.js';
+import { startOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from '../server/outbox-worker.js';
+import { SurfaceStatus, type SurfaceHealth } from '../server/surface-status.js';
 
 /** What `/healthz` reads from the review scheduler this process runs. */
 export interface SchedulerHealthSource {
@@ -66,7 +67,8 @@ export interface RunningServer {
 
 /**
  * Starts the chat server as `costbridge serve` runs it: one HTTP server with `POST /slack/events`
- * (Bolt), `POST /api/messages` (Bot Framework), `GET /healthz`, `GET /readyz`, 404 otherwise; Slack
+ * (Bolt), `POST /api/messages` (Bot Framework), `GET /healthz`, `GET /readyz`, `GET /charts/ID.png`
+ * (a message's chart, for a signed unexpired token), 404 otherwise; Slack
  * over Socket Mode instead when an app token is configured; and the outbox worker. Nothing waits for
  * Slack: Teams and the outbox run at once, and Slack connects in the background (see
  * `createSlackBot`), its deliveries waiting in the outbox until it is ready.
@@ -81,6 +83,7 @@ export async function startServer(config: Config, store: Store, options: ServerO
     commands: options.commands ?? chatCommands,
     actions: options.actions ?? chatActions,
     forms: options.forms ?? chatForms,
+    optionsSources: options.optionsSources ?? optionsSources,
   };
   const transports: { slack?: DeliveryTransports['slack']; teams?: DeliveryTransports['teams'] } = {};
 
@@ -88,7 +91,8 @@ export async function startServer(config: Config, store: Store, options: ServerO
   let teamsStatus: SurfaceStatus | undefined;
   if (config.chat.teams) {
     teams = createTeamsBot(config.chat.teams, { config, store, log, ...handlers, nudgeOutbox, now });
-    transports.teams = teamsTransport(teams.adapter, teams.appId, async (id) => (await findTeamsConversation(store.db, id))?.reference);
+    const chartUrl = chartUrlSigner(config.chat.publicUrl, config.chat.chartUrlKey, now);
+    transports.teams = teamsTransport(teams.adapter, teams.appId, async (id) => (await findTeamsConversation(store.db, id))?.reference, chartUrl ? { chartUrl } : {});
     // Bot Framework needs no connection: Teams is ready as soon as its endpoint is served.
     teamsStatus = new SurfaceStatus('teams', config.chat.teams.allowUnauthenticated ? 'unauthenticated' : 'bot-framework', 'ok');
     if (config.chat.teams.allowUnauthenticated) {
@@ -104,7 +108,6 @@ export async function startServer(config: Config, store: Store, options: ServerO
         store,
         log,
         ...handlers,
-        optionsSources: options.optionsSources ?? optionsSources,
         nudgeOutbox,
         now,
         track: (work) => inFlight.track(work),
@@ -144,6 +147,12 @@ export async function startServer(config: Config, store: Store, options: ServerO
       });
     }
     if (req.method === 'POST' && path === '/api/messages' && teams) return teams.handleRequest(req, res);
+    if ((req.method === 'GET' || req.method === 'HEAD') && path.startsWith('/charts/')) {
+      req.resume();
+      const answer = await answerChartRequest(store, config.chat.chartUrlKey, new URL(req.url ?? '/', 'http://localhost'), now());
+      res.writeHead(answer.status, answer.headers).end(req.method === 'HEAD' ? undefined : answer.body);
+      return;
+    }
     if ((req.method === 'GET' || req.method === 'HEAD') && path === '/healthz') {
       const db = await checkDatabase(store);
       const surfaces = surfaceHealth();

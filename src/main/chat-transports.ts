@@ -8,7 +8,8 @@ import { teamsTransport } from '../chat/teams/teams-transport.js';
 import { findTeamsConversation } from '../store/teams-conversations.js';
 import { chatActions } from '../server/actions/index.js';
 import { chatCommands } from '../server/commands/index.js';
-import { chatForms } from '../server/forms/index.js';
+import { chatForms, optionsSources } from '../server/forms/index.js';
+import { chartUrlSigner } from '../server/chart-route.js';
 
 /**
  * The outbox transports of the configured platforms, without an HTTP server: what `review run`
@@ -25,10 +26,12 @@ export function chatTransports(config: Config, store: Store, log: Logger): Deliv
       commands: chatCommands,
       actions: chatActions,
       forms: chatForms,
+      optionsSources,
       nudgeOutbox: () => undefined,
       now: () => new Date(),
     });
-    transports.teams = teamsTransport(teams.adapter, teams.appId, async (id) => (await findTeamsConversation(store.db, id))?.reference);
+    const chartUrl = chartUrlSigner(config.chat.publicUrl, config.chat.chartUrlKey, () => new Date());
+    transports.teams = teamsTransport(teams.adapter, teams.appId, async (id) => (await findTeamsConversation(store.db, id))?.reference, chartUrl ? { chartUrl } : {});
   }
   return transports;
 }
