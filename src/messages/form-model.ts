@@ -73,8 +73,8 @@ export interface Form {
   readonly inputs: readonly FormInput[];
 }
 
-/** Input ids Teams reserves in the submitted data (the form's metadata travels under this key). */
-export const reservedInputIds: readonly string[] = ['metadata'];
+/** Input ids Teams reserves in the submitted data (the form's metadata, a dialog's callback id and Teams' own key travel under these). */
+export const reservedInputIds: readonly string[] = ['metadata', 'verb', 'msteams'];
 
 /** A form; checks ids, metadata length, option values and that initial values are among the options. */
 export function form(spec: Form): Form {

@@ -44,6 +44,22 @@ async function postTeams(url: string, body: Record<string, unknown>) {
 }
 
 type CardAction = { type: string; verb?: string; title?: string; data?: Record<string, string> };
+type SubmitAction = { type: 'Action.Submit'; title: string; data: { verb: string; payload?: Record<string, string>; msteams?: { type: string } } };
+/** The Action.Submit buttons of a card (a dialog's buttons, or one that opens a dialog). */
+function submitActions(card: unknown): SubmitAction[] {
+  const out: SubmitAction[] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (o.type === 'Action.Submit') out.push(o as SubmitAction);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+type TaskResponse = { task: { type: 'continue' | 'message'; value: { title: string; width: string; height: string; card: { contentType: string; content: unknown } } | string } };
 function cardActions(card: unknown): CardAction[] {
   const out: CardAction[] = [];
   const walk = (x: unknown) => {
@@ -107,6 +123,7 @@ describe.each(storeKinds)('View all on a digest, Slack and Teams (%s)', (kind) =
       installed: true,
     });
     await grantRole(store.db, { id: 'ana', details: { teamsAadId: 'aad-ana' }, role: 'finops', costCenter: null }, by);
+    await grantRole(store.db, { id: 'bo', details: { teamsAadId: 'aad-bo' }, role: 'finops', costCenter: null }, by);
     await addCadence(store, { name: 'va', kind: 'weekly-digest', cron: '0 9 * * 1', timezone: 'UTC', channels: [`slack:${channel}`, `teams:${teamsConversation}`], costCenters: [], actor: 'ana', surface: 'cli', now: new Date('2026-11-01T00:00:00Z') });
     const r = await runReview(store, { cadence: 'va', at: new Date('2026-11-30T09:00:00Z'), now: new Date(), trigger: 'manual', actor: 'ana', surface: 'cli', runner: 't', settings: reviewSettings(h.config) });
     if (!r.ok) throw new Error(r.message);
@@ -200,27 +217,98 @@ describe.each(storeKinds)('View all on a digest, Slack and Teams (%s)', (kind) =
     expect(h.slack.callsOf('views.push')).toHaveLength(pushes + 1);
   });
 
-  it('on Teams, View all answers with the list card (paging and items carry the list session) and Next turns the page', async () => {
+  it('on Teams, View all opens a dialog (task/fetch) with the first page; Next (task/submit) turns the page; an item opens its form in the dialog', async () => {
     const post = h.connector.activityCalls().find((c) => c.conversationId === teamsConversation && c.activityId === undefined)!;
-    const button = cardActions(post.body).find((a) => a.verb === 'digest.view-all.unattributed')!;
-    expect(button).toBeDefined();
+    expect(cardActions(post.body).find((a) => a.verb === 'digest.view-all.unattributed')).toBeUndefined();
+    const button = submitActions(post.body).find((a) => a.data.verb === 'digest.view-all.unattributed')!;
+    expect(button.data.msteams).toEqual({ type: 'task/fetch' });
+    expect(button.data.payload).toMatchObject({ period: '2026-11', asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    const invoke = async (name: 'task/fetch' | 'task/submit', id: string, aad: string, data: Record<string, unknown>) => {
+      const r = await postTeams(h.server.url, teamsActivity(h.connector.serviceUrl, aad, { type: 'invoke', name, id, replyToId: teamsParent, value: { data, context: { theme: 'default' } } }));
+      expect(r.status).toBe(200);
+      return (r.body as unknown as TaskResponse).task;
+    };
+    const dialog = (t: TaskResponse['task']) => {
+      expect(t.type).toBe('continue');
+      const v = t.value as Exclude<TaskResponse['task']['value'], string>;
+      expect(v.card.contentType).toBe('application/vnd.microsoft.card.adaptive');
+      return v;
+    };
+
+    const opened = dialog(await invoke('task/fetch', `${kind}-td-1`, 'aad-ana', button.data));
+    expect(opened).toMatchObject({ title: 'Unattributed spend', width: 'large', height: 'large' });
+    // Universal Actions do not run in a dialog: every button in it is an Action.Submit.
+    expect(cardActions(opened.card.content)).toHaveLength(0);
+    const buttons = submitActions(opened.card.content);
+    const claims = buttons.filter((a) => a.data.verb === 'unattributed.claim');
+    expect(claims).toHaveLength(10);
+    const session = claims[0]!.data.payload!.listSession!;
+    expect(session).toMatch(/^vl_/);
+    expect(buttons.every((a) => a.data.payload?.listSession === session)).toBe(true);
+    expect(JSON.stringify(opened.card.content)).toContain('Page 1 of 2');
+
+    const next = buttons.find((a) => a.data.verb === 'digest.view-all.page')!;
+    expect(next.title).toBe('Next');
+    const page2 = dialog(await invoke('task/submit', `${kind}-td-2`, 'aad-ana', next.data));
+    expect(JSON.stringify(page2.card.content)).toContain('Page 2 of 2');
+    const ids = (card: unknown) => submitActions(card).filter((a) => a.data.verb === 'unattributed.claim').map((a) => a.data.payload!.itemId);
+    const second = ids(page2.card.content);
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.some((id) => ids(opened.card.content).includes(id))).toBe(false);
+
+    // An item's button opens its form in the dialog; submitting it claims the item and closes the dialog.
+    const item = claims[5]!;
+    const form = dialog(await invoke('task/submit', `${kind}-td-3`, 'aad-ana', item.data));
+    const submit = submitActions(form.card.content).find((a) => a.data.verb === 'unattributed.claim.submit')!;
+    expect(submit).toBeDefined();
+    const done = await invoke('task/submit', `${kind}-td-4`, 'aad-ana', { ...submit.data, costCenter: 'CC-1100', scope: 'item' });
+    expect(done.type).toBe('message');
+    expect(String(done.value)).toContain('Claimed');
+    // The claimed item is gone from the list as the server builds it now.
+    const again = dialog(await invoke('task/submit', `${kind}-td-5`, 'aad-ana', { verb: 'digest.view-all.page', payload: { page: '1', listSession: session } }));
+    expect(ids(again.card.content)).not.toContain(item.data.payload!.itemId);
+  });
+
+  it('on Teams, a forged button, a forged list id or another person\'s list is refused in the dialog and audited', async () => {
+    const post = h.connector.activityCalls().find((c) => c.conversationId === teamsConversation && c.activityId === undefined)!;
+    const button = submitActions(post.body).find((a) => a.data.verb === 'digest.view-all.unattributed')!;
+    const invoke = async (name: 'task/fetch' | 'task/submit', id: string, aad: string, data: Record<string, unknown>) => {
+      const r = await postTeams(h.server.url, teamsActivity(h.connector.serviceUrl, aad, { type: 'invoke', name, id, replyToId: teamsParent, value: { data, context: { theme: 'default' } } }));
+      expect(r.status).toBe(200);
+      return (r.body as unknown as TaskResponse).task;
+    };
+    const opened = await invoke('task/fetch', `${kind}-tr-1`, 'aad-ana', button.data);
+    const session = submitActions((opened.value as { card: { content: unknown } }).card.content)[0]!.data.payload!.listSession!;
+    const refusals = async () => Number((await h.store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('action', '=', 'chat.list-click').where('outcome', '=', 'refused').executeTakeFirstOrThrow()).n);
+    const before = await refusals();
+    const refused = [
+      await invoke('task/submit', `${kind}-tr-2`, 'aad-ana', { verb: 'unattributed.claim', payload: { itemId: '999999', listSession: session } }),
+      await invoke('task/submit', `${kind}-tr-3`, 'aad-bo', { verb: 'digest.view-all.page', payload: { page: '2', listSession: session } }),
+      await invoke('task/submit', `${kind}-tr-4`, 'aad-ana', { verb: 'digest.view-all.page', payload: { page: '2', listSession: 'vl_not-a-session-of-ours' } }),
+    ];
+    for (const t of refused) {
+      expect(t.type).toBe('continue');
+      expect((t.value as { title: string }).title).toBe('Not done');
+      expect(submitActions((t.value as { card: { content: unknown } }).card.content)).toHaveLength(0);
+    }
+    expect(JSON.stringify(refused[1])).toContain('opened for someone else');
+    expect(await refusals()).toBe(before + 3);
+    // A View all button that is not on the digest message is refused before any list opens.
+    const forgedFetch = await invoke('task/fetch', `${kind}-tr-5`, 'aad-ana', { ...button.data, payload: { ...button.data.payload, scope: 'CC-9999' } });
+    expect(forgedFetch.type).toBe('message');
+    expect(String(forgedFetch.value)).toContain('not on a message costbridge posted');
+  });
+
+  it('on Teams, a View all Action.Execute of a card posted before the dialog existed still answers with the list card in place', async () => {
+    const post = h.connector.activityCalls().find((c) => c.conversationId === teamsConversation && c.activityId === undefined)!;
+    const button = submitActions(post.body).find((a) => a.data.verb === 'digest.view-all.unattributed')!;
     const invoke = (id: string, verb: string, data: Record<string, string>) =>
       postTeams(h.server.url, teamsActivity(h.connector.serviceUrl, 'aad-ana', { type: 'invoke', name: 'adaptiveCard/action', id, replyToId: teamsParent, value: { action: { type: 'Action.Execute', verb, data } } }));
-    const opened = await invoke(`${kind}-va-t1`, button.verb!, button.data!);
+    const opened = await invoke(`${kind}-va-t1`, button.data.verb, button.data.payload!);
     expect(opened.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     const actions = cardActions(opened.body!.value);
-    const claims = actions.filter((a) => a.verb === 'unattributed.claim');
-    expect(claims).toHaveLength(10);
-    const session = claims[0]!.data!.listSession!;
-    expect(session).toMatch(/^vl_/);
+    const session = actions.find((a) => a.verb === 'unattributed.claim')!.data!.listSession!;
     expect(actions.every((a) => a.data?.listSession === session)).toBe(true);
-    const next = actions.find((a) => a.verb === 'digest.view-all.page')!;
-    const page2 = await invoke(`${kind}-va-t2`, next.verb!, next.data!);
-    expect(page2.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
-    expect(JSON.stringify(page2.body!.value)).toContain('Page 2 of');
-    // An item from the list opens its form; a forged one is refused.
-    const form = await invoke(`${kind}-va-t3`, 'unattributed.claim', claims[9]!.data!);
-    expect(JSON.stringify(form.body!.value)).toContain('unattributed.claim.submit');
     const forged = await invoke(`${kind}-va-t4`, 'unattributed.claim', { itemId: '999999', listSession: session });
     expect(forged.body).toMatchObject({ statusCode: 403 });
   });

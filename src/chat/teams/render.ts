@@ -5,6 +5,7 @@ import { normalizeDecimal } from '../../domain/money.js';
 import { fitUnits, type RenderedUnit } from '../../messages/fit-units.js';
 import { command, rich, type Inline, type RichText } from '../../messages/rich-text.js';
 import { cutRichText, truncateText } from '../../messages/text-truncation.js';
+import { viewAllActionIds } from '../../messages/views/weekly-digest.js';
 import { teamsLimits as L, utf16Bytes } from './limits.js';
 
 // The neutral model as an Adaptive Card 1.5 for Teams, with Universal Actions (`Action.Execute`:
@@ -45,7 +46,15 @@ export interface TeamsRenderOptions {
   readonly attachments?: Readonly<Record<string, TeamsImageSource>>;
   /** `renderTeamsCards`: at most this many cards (default `cardsPerMessage`; an update keeps the cards it has). */
   readonly maxCards?: number;
+  /**
+   * The card is shown in a dialog (task module), where Universal Actions do not run: every button is
+   * an `Action.Submit` whose data is `{ verb, payload }`, and Teams sends it as a `task/submit` invoke.
+   */
+  readonly dialog?: boolean;
 }
+
+/** Buttons that open a dialog (task module) on Teams rather than acting on the card: the digest's View all. */
+const dialogActionIds: ReadonlySet<string> = new Set(Object.values(viewAllActionIds));
 
 const schema = 'http://adaptivecards.io/schemas/adaptive-card.json';
 const fallbackChars = 1000;
@@ -89,25 +98,25 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function executeAction(b: Button, title: string): AdaptiveElement {
-  return {
-    type: 'Action.Execute',
-    title: truncateText(title, L.buttonTitle),
-    verb: b.actionId,
-    data: b.payload,
-    ...(b.style ? { style: b.style === 'primary' ? 'positive' : 'destructive' } : {}),
-  };
+function executeAction(b: Button, title: string, options: TeamsRenderOptions): AdaptiveElement {
+  const style = b.style ? { style: b.style === 'primary' ? 'positive' : 'destructive' } : {};
+  const shown = truncateText(title, L.buttonTitle);
+  // A dialog's buttons and a button that opens one are Action.Submit (the dialog protocol); the
+  // neutral action id and payload travel in the data, as Action.Execute's verb and data would.
+  if (options.dialog) return { type: 'Action.Submit', title: shown, data: { verb: b.actionId, payload: b.payload }, ...style };
+  if (dialogActionIds.has(b.actionId)) return { type: 'Action.Submit', title: shown, data: { msteams: { type: 'task/fetch' }, verb: b.actionId, payload: b.payload }, ...style };
+  return { type: 'Action.Execute', title: shown, verb: b.actionId, data: b.payload, ...style };
 }
 
-function buttonAction(b: Button): AdaptiveElement {
-  if (!b.confirm) return executeAction(b, b.label);
+function buttonAction(b: Button, options: TeamsRenderOptions): AdaptiveElement {
+  if (!b.confirm) return executeAction(b, b.label, options);
   return {
     type: 'Action.ShowCard',
     title: truncateText(b.label, L.buttonTitle),
     card: {
       type: 'AdaptiveCard',
       body: [richTextBlock(rich({ kind: 'bold', text: b.confirm.title })), richTextBlock(rich(b.confirm.text))],
-      actions: [executeAction(b, b.confirm.confirmLabel)],
+      actions: [executeAction(b, b.confirm.confirmLabel, options)],
     },
   };
 }
@@ -163,7 +172,7 @@ function contentElements(block: ContentBlock, options: TeamsRenderOptions): Adap
       return block.title ? [img, richTextBlock(rich(block.title), { size: 'Small', isSubtle: true })] : [img];
     }
     case 'actions':
-      return chunk(block.buttons, L.actionsPerSet).map((group) => ({ type: 'ActionSet', actions: group.map(buttonAction) }));
+      return chunk(block.buttons, L.actionsPerSet).map((group) => ({ type: 'ActionSet', actions: group.map((b) => buttonAction(b, options)) }));
   }
 }
 
@@ -324,17 +333,14 @@ function inputElement(input: FormInput): AdaptiveElement {
 
 /**
  * A form as an Adaptive Card: inputs plus one `Action.Execute` whose verb is the callback id and
- * whose data carries `{ metadata: privateMetadata }`; Teams adds the input values to that data.
+ * whose data carries `{ metadata: privateMetadata }`; Teams adds the input values to that data. In a
+ * dialog the submit is an `Action.Submit` with data `{ verb: callbackId, metadata }` instead.
  */
 export function renderTeamsForm(form: Form, options: TeamsRenderOptions = {}): AdaptiveCard {
-  const submit: AdaptiveElement = {
-    type: 'Action.Execute',
-    title: truncateText(form.submitLabel, L.buttonTitle),
-    verb: form.callbackId,
-    data: { metadata: form.privateMetadata },
-    associatedInputs: 'auto',
-    style: 'positive',
-  };
+  const submitTitle = truncateText(form.submitLabel, L.buttonTitle);
+  const submit: AdaptiveElement = options.dialog
+    ? { type: 'Action.Submit', title: submitTitle, data: { verb: form.callbackId, metadata: form.privateMetadata }, associatedInputs: 'auto', style: 'positive' }
+    : { type: 'Action.Execute', title: submitTitle, verb: form.callbackId, data: { metadata: form.privateMetadata }, associatedInputs: 'auto', style: 'positive' };
   const inputs = form.inputs.flatMap((input) => [inputElement(input), ...(input.hint ? [note(rich(input.hint))] : [])]);
   const title = contentElements({ kind: 'header', text: form.title }, options);
   const envelope = card('', [...title, ...inputs], [submit]);

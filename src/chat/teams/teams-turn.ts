@@ -12,7 +12,10 @@ import { showHome } from '../../server/home/publish-home.js';
 import { note } from '../../server/commands/note.js';
 import { homePurpose } from '../../store/chat-homes.js';
 import type { Message } from '../../messages/message-model.js';
-import { renderTeamsCard, renderTeamsForm } from './render.js';
+import { adaptiveCardContentType, renderTeamsCard, renderTeamsForm, type AdaptiveCard } from './render.js';
+import { context as contextBlock, header, message } from '../../messages/message-blocks.js';
+import type { Form } from '../../messages/form-model.js';
+import type { ChatForm } from '../../server/forms/chat-form.js';
 import { checkDecisionListClick, decisionListPageActionId } from '../../app/decision-list.js';
 import { reviewSettings } from '../../app/review-settings.js';
 import type { TeamsDeps } from './teams-deps.js';
@@ -32,7 +35,7 @@ const cardAction = z.object({
  * reference (install, messages, card actions) so later posts can reach it; the bot installed in a
  * person's personal scope posts their home card; a message runs a command and queues the reply
  * (`home` in the personal chat becomes the person's home card, updated after each decision); an `adaptiveCard/action` invoke runs the neutral action or form and answers
- * the invoke.
+ * the invoke; `task/fetch` / `task/submit` invokes drive the View all dialog (task module).
  */
 export function teamsTurnHandler(deps: TeamsDeps): (context: TurnContext) => Promise<void> {
   return async (context) => {
@@ -55,6 +58,8 @@ export function teamsTurnHandler(deps: TeamsDeps): (context: TurnContext) => Pro
     if (a.type === ActivityTypes.ConversationUpdate) return onConversationUpdate(context, deps);
     if (a.type === ActivityTypes.Invoke && a.name === 'adaptiveCard/action') return onCardAction(context, deps);
     if (a.type === ActivityTypes.Invoke && a.name === 'application/search') return onSearch(context, deps);
+    if (a.type === ActivityTypes.Invoke && a.name === 'task/fetch') return onTaskFetch(context, deps);
+    if (a.type === ActivityTypes.Invoke && a.name === 'task/submit') return onTaskSubmit(context, deps);
   };
 }
 
@@ -133,31 +138,19 @@ async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void
   const { verb, data = {} } = parsed.data.action;
   const request = await teamsRequest(context, deps);
   const action = deps.actions.find((x) => x.actionId === verb);
-  // A button of a View all list card carries the list's session id: checked like the Slack modal's clicks.
+  // A list card answered in place by a View all button of a card posted before the dialog existed:
+  // its buttons carry the list's session id and are checked like the dialog's.
   if (typeof data[listSessionKey] === 'string' || verb === decisionListPageActionId) {
-    const payload = Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== listSessionKey));
-    const checked = await checkDecisionListClick(deps.store, reviewSettings(deps.config), {
-      sessionId: typeof data[listSessionKey] === 'string' ? data[listSessionKey] : '',
-      platform: 'teams',
-      platformUserId: request.requester.userId,
-      actor: request.requester.person?.id ?? `teams:${request.requester.userId}`,
-      actionId: verb,
-      payload,
-      now: request.now,
-    });
-    if (!checked.ok) return invokeError(context, 403, 'Forbidden', checked.message);
-    if (checked.kind === 'page') return invokeCard(context, listCard(checked.page.message, checked.session.id));
-    if (!action) return invokeError(context, 400, 'BadRequest', `unknown action ${verb}`);
-    const outcome = await runChatAction(action, payload, { ...request, clicked: checked.session.origin }, { checkedOnList: true });
-    deps.nudgeOutbox();
-    if (outcome.openForm) return invokeCard(context, renderTeamsForm(outcome.openForm));
-    return invokeMessage(context, outcome.reply);
+    const r = await listClick(deps, request, verb, stringEntries(data));
+    if (r.kind === 'refused') return invokeError(context, 403, 'Forbidden', r.message);
+    if (r.kind === 'page') return invokeCard(context, listCard(r.page, r.sessionId));
+    if (r.kind === 'form') return invokeCard(context, renderTeamsForm(r.form));
+    return invokeMessage(context, r.reply);
   }
   if (action) {
     const replyToId = context.activity.replyToId;
     if (!replyToId) return invokeError(context, 400, 'BadRequest', 'the card action carries no message id');
-    const payload = Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const outcome = await runChatAction(action, payload, { ...request, clicked: { target: context.activity.conversation.id, messageId: replyToId } });
+    const outcome = await runChatAction(action, stringEntries(data), { ...request, clicked: { target: context.activity.conversation.id, messageId: replyToId } });
     deps.nudgeOutbox();
     if (outcome.openForm) return invokeCard(context, renderTeamsForm(outcome.openForm));
     if (outcome.openList?.sessionId) return invokeCard(context, listCard(outcome.openList.page, outcome.openList.sessionId));
@@ -165,20 +158,129 @@ async function onCardAction(context: TurnContext, deps: TeamsDeps): Promise<void
   }
   const form = deps.forms.find((f) => f.callbackId === verb);
   if (form) {
-    const values = Object.fromEntries(
-      Object.entries(data)
-        .filter(([k]) => k !== 'metadata')
-        .map(([k, v]) => [k, typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined]),
-    );
-    const submission = { values, privateMetadata: typeof data.metadata === 'string' ? data.metadata : '' };
-    const errors = form.validate(submission);
-    if (errors) return invokeError(context, 400, 'BadRequest', Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; '));
-    const outcome = await submitChatForm(form, submission, request);
-    deps.nudgeOutbox();
-    return invokeMessage(context, outcome.reply);
+    const submitted = await submitForm(deps, request, form, data);
+    if (submitted.errors) return invokeError(context, 400, 'BadRequest', submitted.errors);
+    return invokeMessage(context, submitted.reply);
   }
   deps.log.warn({ verb }, 'no handler for this Teams card action');
   return invokeError(context, 400, 'BadRequest', `unknown action ${verb}`);
+}
+
+/** The string entries of an untrusted data object (the neutral payload is strings only). */
+function stringEntries(data: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/** A form's submission from a card's data: input values by id, the form session id as `metadata`; validated, then run. */
+async function submitForm(deps: TeamsDeps, request: ChatRequest, form: ChatForm, data: Readonly<Record<string, unknown>>): Promise<{ errors?: string; reply?: Message }> {
+  const values = Object.fromEntries(
+    Object.entries(data)
+      .filter(([k]) => k !== 'metadata' && k !== 'verb' && k !== 'msteams')
+      .map(([k, v]) => [k, typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined]),
+  );
+  const submission = { values, privateMetadata: typeof data.metadata === 'string' ? data.metadata : '' };
+  const errors = form.validate(submission);
+  if (errors) return { errors: Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; ') };
+  const outcome = await submitChatForm(form, submission, request);
+  deps.nudgeOutbox();
+  return { reply: outcome.reply };
+}
+
+/** What a click inside a View all list did. */
+type ListClickResult =
+  | { readonly kind: 'refused'; readonly message: string }
+  | { readonly kind: 'page'; readonly title: string; readonly page: Message; readonly sessionId: string }
+  | { readonly kind: 'form'; readonly form: Form }
+  | { readonly kind: 'reply'; readonly reply: Message | undefined };
+
+/**
+ * A click inside a View all list (paging or an item's button; the payload carries the list's
+ * session id): re-checked against the stored session and the list as the server builds it now
+ * (`checkDecisionListClick`, refusals audited), then an item's button runs exactly as from the digest.
+ */
+async function listClick(deps: TeamsDeps, request: ChatRequest, verb: string, data: Readonly<Record<string, string>>): Promise<ListClickResult> {
+  const payload = Object.fromEntries(Object.entries(data).filter(([k]) => k !== listSessionKey));
+  const checked = await checkDecisionListClick(deps.store, reviewSettings(deps.config), {
+    sessionId: data[listSessionKey] ?? '',
+    platform: 'teams',
+    platformUserId: request.requester.userId,
+    actor: request.requester.person?.id ?? `teams:${request.requester.userId}`,
+    actionId: verb,
+    payload,
+    now: request.now,
+  });
+  if (!checked.ok) return { kind: 'refused', message: checked.message };
+  if (checked.kind === 'page') return { kind: 'page', title: checked.page.title, page: checked.page.message, sessionId: checked.session.id };
+  const action = deps.actions.find((x) => x.actionId === verb);
+  if (!action) return { kind: 'refused', message: `unknown action ${verb}` };
+  const outcome = await runChatAction(action, payload, { ...request, clicked: checked.session.origin }, { checkedOnList: true });
+  deps.nudgeOutbox();
+  if (outcome.openForm) return { kind: 'form', form: outcome.openForm };
+  return { kind: 'reply', reply: outcome.reply };
+}
+
+// The dialog (task module) protocol: an Action.Submit carrying `msteams: { type: 'task/fetch' }`
+// makes Teams send `task/fetch` and show the card the bot answers with; Action.Submit buttons inside
+// the dialog send `task/submit`, answered with the next card (`continue`) or a closing text (`message`).
+const taskData = z.object({
+  data: z.object({
+    verb: z.string().min(1).max(255),
+    payload: z.record(z.string(), z.unknown()).optional(),
+  }).passthrough(),
+});
+
+function taskContinue(context: TurnContext, title: string, card: AdaptiveCard): Promise<void> {
+  return invokeResponse(context, { task: { type: 'continue', value: { title, width: 'large', height: 'large', card: { contentType: adaptiveCardContentType, content: card } } } });
+}
+
+function taskMessage(context: TurnContext, text: string): Promise<void> {
+  return invokeResponse(context, { task: { type: 'message', value: text } });
+}
+
+function taskRefused(context: TurnContext, why: string): Promise<void> {
+  return taskContinue(context, 'Not done', renderTeamsCard(message(why, [header('Not done'), contextBlock(why)]), { dialog: true }));
+}
+
+/**
+ * `task/fetch` from the digest's View all button: the button must be on the digest message it was
+ * clicked on, as any button; the list session is opened for this person and its first page is the dialog.
+ */
+async function onTaskFetch(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const parsed = taskData.safeParse(context.activity.value);
+  if (!parsed.success) return taskRefused(context, 'This button does not say what to open.');
+  const { verb, payload = {} } = parsed.data.data;
+  const action = deps.actions.find((x) => x.actionId === verb);
+  if (!action) return taskRefused(context, `Unknown action ${verb}.`);
+  const replyToId = context.activity.replyToId;
+  if (!replyToId) return taskRefused(context, 'The click carries no message id, so costbridge cannot check the button.');
+  const request = await teamsRequest(context, deps);
+  const outcome = await runChatAction(action, stringEntries(payload), { ...request, clicked: { target: context.activity.conversation.id, messageId: replyToId } });
+  deps.nudgeOutbox();
+  if (outcome.openList?.sessionId) return taskContinue(context, outcome.openList.title, listCard(outcome.openList.page, outcome.openList.sessionId, true));
+  if (outcome.openForm) return taskContinue(context, outcome.openForm.title, renderTeamsForm(outcome.openForm, { dialog: true }));
+  return taskMessage(context, outcome.reply?.fallback ?? 'Done.');
+}
+
+/**
+ * `task/submit` from inside the dialog: paging and the items' buttons (their payload carries the
+ * list's session id) go through `listClick`; a form opened in the dialog is submitted by its callback id.
+ */
+async function onTaskSubmit(context: TurnContext, deps: TeamsDeps): Promise<void> {
+  const parsed = taskData.safeParse(context.activity.value);
+  if (!parsed.success) return taskRefused(context, 'This button does not say what to do.');
+  const data = parsed.data.data;
+  const request = await teamsRequest(context, deps);
+  const form = deps.forms.find((f) => f.callbackId === data.verb);
+  if (form) {
+    const submitted = await submitForm(deps, request, form, data);
+    if (submitted.errors) return taskRefused(context, submitted.errors);
+    return taskMessage(context, submitted.reply?.fallback ?? 'Done.');
+  }
+  const r = await listClick(deps, request, data.verb, stringEntries(data.payload ?? {}));
+  if (r.kind === 'refused') return taskRefused(context, r.message);
+  if (r.kind === 'page') return taskContinue(context, r.title, listCard(r.page, r.sessionId, true));
+  if (r.kind === 'form') return taskContinue(context, r.form.title, renderTeamsForm(r.form, { dialog: true }));
+  return taskMessage(context, r.reply?.fallback ?? 'Done.');
 }
 
 const searchQuery = z.object({
@@ -232,16 +334,16 @@ export function invokeError(context: TurnContext, statusCode: number, code: stri
 const listSessionKey = 'listSession';
 
 /**
- * One page of a View all list as the card the invoke answers with (the same in-place pattern as the
- * Teams forms): every button, paging and items alike, carries the list's session id, so a click is
+ * One page of a View all list as a card (in the dialog, or in place for a card posted before the
+ * dialog existed): every button, paging and items alike, carries the list's session id, so a click is
  * checked against the stored list rather than against the digest message.
  */
-function listCard(page: Message, sessionId: string): unknown {
+function listCard(page: Message, sessionId: string, dialog = false): AdaptiveCard {
   const tag = (b: Message['blocks'][number]): Message['blocks'][number] =>
     b.kind === 'actions'
       ? { ...b, buttons: b.buttons.map((x) => ({ ...x, payload: { ...x.payload, [listSessionKey]: sessionId } })) }
       : b.kind === 'list'
         ? { ...b, items: b.items.map((item) => item.map((c) => tag(c) as (typeof item)[number])) }
         : b;
-  return renderTeamsCard({ ...page, blocks: page.blocks.map(tag) });
+  return renderTeamsCard({ ...page, blocks: page.blocks.map(tag) }, { dialog });
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { renderTeamsCard, renderTeamsCards } from '../../../src/chat/teams/render.js';
+import { renderTeamsCard, renderTeamsCards, renderTeamsForm } from '../../../src/chat/teams/render.js';
+import { actions, button, message } from '../../../src/messages/message-blocks.js';
+import { form, textInput } from '../../../src/messages/form-model.js';
 import { teamsLimits } from '../../../src/chat/teams/limits.js';
 import { unattributedSpendAlert } from '../../../src/messages/views/unattributed-spend-alert.js';
 import { actionIds } from '../../../src/messages/views/interaction-ids.js';
@@ -58,5 +60,25 @@ describe('a long message on Teams becomes as many cards as it needs', () => {
     const cards = renderTeamsCards(alert(60), { maxCards: 2 });
     expect(cards).toHaveLength(2);
     expect(JSON.stringify(cards[1])).toMatch(/and \d+ more items/);
+  });
+});
+
+describe('dialogs (task modules) on Teams', () => {
+  const viewAll = button('digest.view-all.unattributed', 'View all unattributed (12)', { period: '2026-11', asOf: '2026-11-30', scope: '' });
+  const claim = button('unattributed.claim', 'Claim', { itemId: '7' }, { style: 'primary' });
+
+  it('View all is an Action.Submit that opens a dialog (task/fetch) with the neutral action id and payload; other buttons stay Action.Execute', () => {
+    const card = renderTeamsCard(message('digest', [actions(viewAll, claim)]));
+    const set = card.body.find((e) => e.type === 'ActionSet')!.actions as Record<string, unknown>[];
+    expect(set[0]).toEqual({ type: 'Action.Submit', title: viewAll.label, data: { msteams: { type: 'task/fetch' }, verb: viewAll.actionId, payload: viewAll.payload } });
+    expect(set[1]).toMatchObject({ type: 'Action.Execute', verb: 'unattributed.claim', data: { itemId: '7' }, style: 'positive' });
+  });
+
+  it('in a dialog every button and a form\'s submit are Action.Submit carrying { verb, payload } (Universal Actions do not run there)', () => {
+    const card = renderTeamsCard(message('list', [actions(claim)]), { dialog: true });
+    expect(card.body.find((e) => e.type === 'ActionSet')!.actions).toEqual([{ type: 'Action.Submit', title: 'Claim', data: { verb: 'unattributed.claim', payload: { itemId: '7' } }, style: 'positive' }]);
+    const f = renderTeamsForm(form({ callbackId: 'unattributed.claim.submit', title: 'Claim', submitLabel: 'Claim', privateMetadata: 'fs_1', intro: [], inputs: [textInput('note', 'Note')] }), { dialog: true });
+    expect(f.actions).toEqual([expect.objectContaining({ type: 'Action.Submit', data: { verb: 'unattributed.claim.submit', metadata: 'fs_1' } })]);
+    expect(JSON.stringify(f)).not.toContain('Action.Execute');
   });
 });
