@@ -35,6 +35,13 @@ function fresh() {
   }
 }
 
+// `--version` alone needs neither the compiled code nor its freshness: the version is package.json's.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  process.stdout.write(`${JSON.parse(readFileSync(`${root}package.json`, 'utf8')).version}\n`);
+  process.exit(0);
+}
+
 if (!fresh()) {
   try {
     const { ensureDist } = await import('../scripts/build-dist.js');

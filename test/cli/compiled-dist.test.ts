@@ -24,28 +24,37 @@ describe('bin/costbridge.js runs the compiled dist/, rebuilt when src/ is newer'
   });
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
+  const description = 'The bridge between FinOps and ITFM: cost data in, shared decisions out.';
+
   it('builds a missing dist/, saying so in one line, then runs it', () => {
-    const first = run('--version');
+    const first = run('--help');
     expect(first.stderr).toBe('costbridge: dist/ has not been built; building it now (npm run build)\n');
-    expect([first.code, first.stdout]).toEqual([0, `${version}\n`]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(description);
     expect(existsSync(join(copy, 'dist/cli.js'))).toBe(true);
     expect(existsSync(join(copy, 'dist/store/database.js'))).toBe(true);
-    const second = run('--version');
-    expect([second.code, second.stdout, second.stderr]).toEqual([0, `${version}\n`, '']);
+    const second = run('--help');
+    expect([second.code, second.stderr]).toEqual([0, '']);
+    expect(second.stdout).toContain(description);
+  });
+
+  it('answers --version from package.json, without loading the compiled code', () => {
+    expect(run('--version')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    expect(run('-V')).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 
   it('runs dist/, not src/: a source change runs only after the rebuild it triggers', () => {
     const cli = join(copy, 'src/cli.ts');
-    writeFileSync(cli, readFileSync(cli, 'utf8').replace('io.out(packageVersion());', "io.out('changed in src');"));
+    writeFileSync(cli, readFileSync(cli, 'utf8').replace(description, 'changed in src'));
     // With the stamp claiming the sources are older, the old compiled code runs.
     const saved = readFileSync(join(copy, 'dist/.build-stamp'), 'utf8');
     writeFileSync(join(copy, 'dist/.build-stamp'), JSON.stringify({ ...stamp(), sourcesMtimeMs: Date.now() + 60_000 }));
-    expect(run('--version').stdout).toBe(`${version}\n`);
+    expect(run('--help').stdout).toContain(description);
     writeFileSync(join(copy, 'dist/.build-stamp'), saved);
-    const stale = run('--version');
+    const stale = run('--help');
     expect(stale.stderr).toBe('costbridge: src/ changed since dist/ was built; rebuilding it now (npm run build)\n');
-    expect(stale.stdout).toBe('changed in src\n');
-    expect(run('--version').stderr).toBe('');
+    expect(stale.stdout).toContain('changed in src');
+    expect(run('--help').stderr).toBe('');
   });
 
   it('carries no TypeScript loader: bin/ never imports tsx', () => {
