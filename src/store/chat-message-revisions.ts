@@ -19,8 +19,11 @@ export async function currentRevision(trx: Transaction<Database>, base: { id: nu
 }
 
 /**
- * Every version of a message costbridge delivered: as first sent and each in-place update queued
- * for it, oldest first. Empty when no outbox delivery produced this platform message.
+ * The versions of a message costbridge delivered that a click can come from: as first sent (every
+ * button it ever had: updates only mark decisions on it) and as it stands now (a refreshed home may
+ * carry new ones). Not every revision in between: a busy alert collects one per decision, and reading
+ * them all on every click made each click cost more than the last. Empty when no outbox delivery
+ * produced this platform message.
  */
 export async function deliveredMessageVersions(
   db: Kysely<Database>,
@@ -29,6 +32,6 @@ export async function deliveredMessageVersions(
   const id = await deliveredBaseId(db, key);
   const base = id === undefined ? undefined : await db.selectFrom('chat_outbox').select(['id', 'payload']).where('id', '=', id).executeTakeFirst();
   if (!base) return [];
-  const updates = await db.selectFrom('chat_outbox').select('payload').where('update_of', '=', base.id).orderBy('id').execute();
-  return [base.payload, ...updates.map((u) => u.payload)];
+  const latest = await db.selectFrom('chat_outbox').select('payload').where('update_of', '=', base.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return latest ? [base.payload, latest.payload] : [base.payload];
 }
