@@ -176,10 +176,14 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     // Teams: one parent (as many cards as it needs, so every listed item keeps its buttons), the rest as replies.
     const teamsParents = activities.filter((c) => c.activityId === undefined);
     expect(teamsParents.length).toBeGreaterThanOrEqual(1);
+    const teamsCards = JSON.stringify(activities.map((a) => a.body));
     const teamsButtons = new Set(activities.flatMap((a) => [...JSON.stringify(a.body).matchAll(/"verb":"([^"]+)","data":(\{[^}]*\})/g)].map((m) => `${m[1]} ${m[2]}`)));
     for (const post of posts.filter((c) => String(c.args.channel).startsWith('CE2E'))) {
       for (const b of (post.args.blocks as { type: string; elements?: { type: string; action_id: string; value: string }[] }[]).filter((x) => x.type === 'actions').flatMap((x) => x.elements ?? [])) {
-        if (b.type === 'button' && b.value !== undefined) expect(teamsButtons.has(`${b.action_id} ${b.value}`), `${b.action_id} ${b.value}`).toBe(true);
+        if (b.type !== 'button' || b.value === undefined) continue;
+        // View all opens a Teams dialog (task module): an Action.Submit carrying the same verb and ids.
+        if (b.action_id.startsWith('digest.view-all.')) expect(teamsCards).toContain(`"verb":"${b.action_id}","payload":${b.value}`);
+        else expect(teamsButtons.has(`${b.action_id} ${b.value}`), `${b.action_id} ${b.value}`).toBe(true);
       }
     }
     // Stored ids are the platforms' own.
