@@ -53,15 +53,7 @@ export interface DigestBudgetRow {
 }
 
 /** The sum of the budget table's top-level rows in one currency: month to date equals `report spend` to the digest's day. */
-export interface DigestBudgetTotal {
-  readonly currency: string;
-  readonly monthToDate: string;
-  readonly projected: string;
-  readonly budget: string;
-  readonly itfmForecast: string;
-  readonly differenceToBudget: string;
-  readonly differenceToForecast: string;
-}
+export type DigestBudgetTotal = Pick<DigestBudgetRow, 'currency' | 'monthToDate' | 'projected' | 'budget' | 'itfmForecast' | 'differenceToBudget' | 'differenceToForecast'>;
 
 /** A variance component and its amount. */
 export interface DigestComponent {
