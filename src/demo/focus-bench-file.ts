@@ -36,19 +36,26 @@ interface BenchResource {
   readonly tail: string;
 }
 
-function benchTags(rng: DemoRandom, resourceIndex: number, cc: string, app: string, production: boolean): string {
+/**
+ * A resource's tags. The cost-center tag (its key spelled several ways, one in ten an unknown code)
+ * and the environment are the resource's own; owner or team, project and legal entity are set per
+ * application, as infrastructure-as-code stacks tag every resource they create alike, so many
+ * resources share a day's SKU, account, region and shared fields, as in real exports.
+ */
+function benchTags(seed: number, rng: DemoRandom, resourceIndex: number, cc: string, app: string, production: boolean): string {
   const tags: Record<string, string> = {};
   if (resourceIndex % 10 === 4) tags[rng.pick(costCenterTagKeys)] = unknownCostCenter;
   else tags[rng.pick(costCenterTagKeys)] = cc;
   tags[rng.pick(environmentTagKeys)] = production ? 'prod' : 'dev';
   tags['application'] = app;
   const center = demoCostCenters.find((c) => c.code === cc);
-  if (rng.chance(60)) {
-    if (rng.chance(50)) tags['owner'] = center?.owner ?? 'it.finance@acme.example';
+  const stack = DemoRandom.for(seed, 'bench-stack-tags', cc, app);
+  if (stack.chance(60)) {
+    if (stack.chance(50)) tags['owner'] = center?.owner ?? 'it.finance@acme.example';
     else tags['team'] = costCenterApps[cc]?.team ?? 'platform';
   }
-  if (rng.chance(50)) tags['project'] = `PRJ-${rng.int(2001, 2040)}`;
-  if (rng.chance(30)) tags['legal_entity'] = center?.legalEntity ?? 'ACME-US';
+  if (stack.chance(50)) tags['project'] = `PRJ-${stack.int(2001, 2040)}`;
+  if (stack.chance(30)) tags['legal_entity'] = center?.legalEntity ?? 'ACME-US';
   return JSON.stringify(tags);
 }
 
@@ -88,7 +95,7 @@ function benchResource(seed: number, index: number): BenchResource {
         s.skuPriceId,
         r.subAccount.id,
         r.subAccount.name,
-        benchTags(rng, index, cc, app || 'misc', r.production),
+        benchTags(seed, rng, index, cc, app || 'misc', r.production),
         demoMarker,
       ) + '\n',
   };

@@ -8,7 +8,7 @@ import { auditInsertSql, type Surface } from './audit-log.js';
 import { inTransaction, type CopyIn, type RawSession, type Store } from './database.js';
 import { CostLineCopyEncoder } from './copy-text.js';
 import { ensureCostLinePartition } from './cost-line-partitions.js';
-import { addToRollupSql, dropRollupSlice, rollupChangeColumns } from './cost-rollup.js';
+import { addToRollupSql, dropRollupSlice, rollupChangeColumns, withHashedRollupGrouping } from './cost-rollup.js';
 import { attributionLockKey } from './reattribution.js';
 import { sessionRunner } from './sql-runner.js';
 
@@ -411,7 +411,8 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
   /** Adds this delivery's lines to the daily rollup (a replaced slice's rollup rows went with its lines). */
   async #addToRollup(entries: readonly SliceEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.#s.query(
+    const runner = sessionRunner(this.#s);
+    await withHashedRollupGrouping(runner, () => runner.rows(
       addToRollupSql(
         `SELECT ${rollupChangeColumns('c', 1)}
            FROM unnest($1::text[], $2::timestamptz[]) AS s(account, period)
@@ -419,7 +420,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
           WHERE c.billing_period_start = ANY($2::timestamptz[]) AND c.batch_id = ANY($3::bigint[])`,
       ),
       [entries.map((e) => e.accountId), entries.map((e) => e.periodStart), this.#batchIds],
-    );
+    ));
   }
 
   /** Each slice's rows and totals now, and the part of them this delivery's files loaded. */

@@ -4,7 +4,7 @@
 
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { sharedFields } from '../domain/shared-fields.js';
-import { addToRollupSql, removeEmptyRollupRows, rollupChangeColumns } from './cost-rollup.js';
+import { addToRollupSql, removeEmptyRollupRows, rollupChangeColumns, withHashedRollupGrouping } from './cost-rollup.js';
 import { kyselyRunner, type SqlRunner } from './sql-runner.js';
 import type { Database } from './tables.js';
 
@@ -253,7 +253,7 @@ SELECT count(*)::int AS n FROM u`;
 export async function reattribute(db: Kysely<Database> | Transaction<Database>, scope: ReattributionScope): Promise<number> {
   const runner = kyselyRunner(db);
   const narrowed = await narrowedByRule(runner, scope);
-  const [row] = await runner.rows<{ n: number }>(reattributionSql(narrowed), narrowed.params);
+  const [row] = await withHashedRollupGrouping(runner, () => runner.rows<{ n: number }>(reattributionSql(narrowed), narrowed.params));
   const changed = Number(row?.n ?? 0);
   if (changed > 0) await removeEmptyRollupRows(runner);
   return changed;
