@@ -59,5 +59,9 @@ export function register(app: App, deps: SlackDeps): void {
       );
     }
     deps.nudgeOutbox();
+    if (outcome.afterReply) {
+      await outcome.afterReply();
+      deps.nudgeOutbox();
+    }
   });
 }
