@@ -1,8 +1,6 @@
-import { carriesButton } from '../messages/message-buttons.js';
-import type { Message } from '../messages/message-model.js';
 import type { ChatPlatform } from '../store/chat-outbox.js';
 import type { Store } from '../store/database.js';
-import { deliveredMessageVersions } from '../store/chat-message-revisions.js';
+import { deliveredMessageCarriesButton } from '../store/chat-message-revisions.js';
 
 /** A button press as the platform reported it: which message, which button, what it carried. */
 export interface ClickedButton {
@@ -19,6 +17,5 @@ export interface ClickedButton {
  * crafted click can neither name another subject nor point at a message that is not ours.
  */
 export async function isButtonOnDeliveredMessage(store: Store, click: ClickedButton): Promise<boolean> {
-  const versions = await deliveredMessageVersions(store.db, { platform: click.platform, target: click.target, deliveredId: click.messageId });
-  return versions.some((v) => carriesButton(v as Message, click.actionId, click.payload));
+  return deliveredMessageCarriesButton(store.db, { platform: click.platform, target: click.target, deliveredId: click.messageId }, { actionId: click.actionId, payload: click.payload });
 }

@@ -4,7 +4,7 @@ import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
 import { isAlerted, isUnattributedCredit, itemReason, shareText, type AlertThresholds } from '../domain/unattributed-spend.js';
 import type { Store } from '../store/database.js';
-import { ensureItems, periodTotals, topUnattributedResources, unattributedGroups } from '../store/unattributed-items.js';
+import { ensureItems, itemUnattributedByCurrency, periodTotals, topUnattributedResources, unattributedGroups, type ItemRow } from '../store/unattributed-items.js';
 
 /** One unattributed item of a period in one currency. */
 export interface UnattributedItem {
@@ -141,4 +141,26 @@ export async function listUnattributedSpend(
     };
   });
   return { period: request.period.key, basis: request.basis, requiredFields: required, currencies, items: spend, credits };
+}
+
+/**
+ * One stored item's unattributed spend in its month, as `listUnattributedSpend` would report it on a
+ * basis, without computing the whole month: `credit` when a currency part of it nets to a credit
+ * (listed apart there, not claimable), else its costliest part on the basis, or undefined when none
+ * of its lines lacks a required field any more.
+ */
+export async function unattributedItemSpend(
+  store: Store,
+  item: ItemRow,
+  request: { period: BillingMonth; basis: CostBasis; requiredFields: readonly string[] },
+): Promise<{ readonly credit: true } | { readonly credit: false; readonly spend: { currency: string; billedCost: string; effectiveCost: string } | undefined }> {
+  const required = [...new Set(request.requiredFields.map((f) => parseSharedField(f)!))];
+  const parts = await itemUnattributedByCurrency(store.db, item, request.period, required);
+  if (parts.some((p) => isUnattributedCredit(p.billedCost, p.effectiveCost))) return { credit: true };
+  const pick = (p: { billedCost: string; effectiveCost: string }) => new Money(request.basis === 'billed' ? p.billedCost : p.effectiveCost).abs();
+  const [first] = [...parts].sort((a, b) => pick(b).cmp(pick(a)) || a.currency.localeCompare(b.currency));
+  return {
+    credit: false,
+    spend: first && { currency: first.currency, billedCost: new Money(first.billedCost).toFixed(), effectiveCost: new Money(first.effectiveCost).toFixed() },
+  };
 }

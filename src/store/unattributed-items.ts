@@ -203,3 +203,24 @@ export async function itemNetCost(
   const row = r.rows[0]!;
   return { billedCost: row.billed, effectiveCost: row.effective, lines: Number(row.lines) };
 }
+
+/**
+ * The unattributed lines of one item in its billing month, per currency, with exact sums on both
+ * bases: what `unattributedGroups` reports for that item's grouping, read without scanning the month.
+ */
+export async function itemUnattributedByCurrency(
+  db: Kysely<Database>,
+  item: ItemRow,
+  period: BillingMonth,
+  required: readonly SharedField[],
+): Promise<{ currency: string; billedCost: string; effectiveCost: string; lines: number }[]> {
+  const r = await sql<{ currency: string; billed: string; effective: string; lines: number }>`
+    SELECT c.billing_currency AS currency, sum(c.billed_cost)::text AS billed, sum(c.effective_cost)::text AS effective, count(*)::int AS lines
+      FROM cost_line c
+     WHERE c.billing_period_start >= ${period.start}::timestamptz AND c.billing_period_start < ${period.end}::timestamptz
+       AND coalesce(c.provider_name, '') = ${item.provider_name} AND coalesce(c.billing_account_id, '') = ${item.billing_account_id}
+       AND coalesce(c.sub_account_id, '') = ${item.sub_account_id} AND coalesce(c.service_name, '') = ${item.service_name}
+       AND ${sql.raw(lacking(required))}
+     GROUP BY c.billing_currency ORDER BY c.billing_currency`.execute(db);
+  return r.rows.map((x) => ({ currency: x.currency, billedCost: x.billed, effectiveCost: x.effective, lines: Number(x.lines) }));
+}

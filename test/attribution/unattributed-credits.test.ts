@@ -11,6 +11,8 @@ import { claimUnattributedItem } from '../../src/app/claim-unattributed-item.js'
 import { isAlerted, isUnattributedCredit } from '../../src/domain/unattributed-spend.js';
 import { unattributedGroups } from '../../src/store/digest-facts.js';
 import { parseBillingMonth } from '../../src/domain/billing-month.js';
+import { listUnattributedSpend, unattributedItemSpend } from '../../src/app/list-unattributed-spend.js';
+import { findUnattributedItem } from '../../src/store/unattributed-item-lookup.js';
 
 const oct = { BillingPeriodStart: '2024-10-01T00:00:00Z', BillingPeriodEnd: '2024-11-01T00:00:00Z', ChargePeriodStart: '2024-10-02T00:00:00Z', ChargePeriodEnd: '2024-10-03T00:00:00Z' };
 const row = (o: Record<string, string>) => ({ ...baseFocusRow, Tags: '', ...oct, ...o });
@@ -81,6 +83,22 @@ describe.each(storeKinds)('unattributed credits on %s', (kind) => {
     ]);
     const text = (await cli(tdb, 'unattributed', '--period', '2024-10')).stdout;
     expect(text).toMatch(/Unattributed credits \(1, USD -131\.00; net cost ≤ 0 on both bases: not spend to claim, never alerted\): item \d+ Nimbus · Support USD -131\.00/);
+  });
+
+  it('one item read alone (what a Claim click shows) agrees with the month list on both bases: spend, commitment-covered, credit', async () => {
+    const period = parseBillingMonth('2024-10');
+    const requiredFields = ['cost_center'];
+    for (const basis of ['effective', 'billed'] as const) {
+      const month = await listUnattributedSpend(store, { period, basis, requiredFields, thresholds: { minAmount: '0', minShare: '0' } });
+      const all = [...month.items, ...month.credits];
+      expect(all.length).toBe(3);
+      for (const listed of all) {
+        const item = (await findUnattributedItem(store.db, listed.id))!;
+        const alone = await unattributedItemSpend(store, item, { period, basis, requiredFields });
+        if (month.credits.some((c) => c.id === listed.id)) expect(alone).toEqual({ credit: true });
+        else expect(alone).toEqual({ credit: false, spend: { currency: listed.currency, billedCost: listed.billedCost, effectiveCost: listed.effectiveCost } });
+      }
+    }
   });
 
   it('refuses a claim on a credit (a forged button or the CLI), audited as refused; spend stays claimable', async () => {

@@ -135,6 +135,9 @@ export function createSlackBot(config: SlackConfig, deps: SlackDeps, options: Sl
       clientOptions,
       // auth.test already answered (above); Bolt must not call it again behind our back.
       tokenVerificationEnabled: false,
+      // No listener keeps conversation state; Bolt's default in-memory store would run ahead of the
+      // acknowledgement on every request (and throw "Conversation not found" for each new channel).
+      convoStore: false,
       extendedErrorHandler: true,
     });
     registerWorkspaceGate(built, gate, deps.log);

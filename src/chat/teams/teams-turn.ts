@@ -182,6 +182,8 @@ async function submitForm(deps: TeamsDeps, request: ChatRequest, form: ChatForm,
   const errors = form.validate(submission);
   if (errors) return { errors: Object.entries(errors).map(([k, v]) => `${k}: ${v}`).join('; ') };
   const outcome = await submitChatForm(form, submission, request);
+  // Teams shows the reply as this invoke's answer, sent when the turn ends: the home is refreshed first.
+  await outcome.afterReply?.();
   deps.nudgeOutbox();
   return { reply: outcome.reply };
 }

@@ -1,5 +1,5 @@
 import { authorize } from '../../app/authorization-policy.js';
-import { listUnattributedSpend } from '../../app/list-unattributed-spend.js';
+import { unattributedItemSpend } from '../../app/list-unattributed-spend.js';
 import { parseBillingMonth } from '../../domain/billing-month.js';
 import { claimForm } from '../../messages/views/claim-form.js';
 import { errorMessage } from '../../messages/views/error-message.js';
@@ -42,23 +42,19 @@ export const claimItemAction: ChatAction = {
     if (!allowed.ok) return { reply: errorMessage({ code: 'FORBIDDEN', message: allowed.message }) };
     const a = request.config.attribution;
     const period = String(row.period).slice(0, 7);
-    const spend = await listUnattributedSpend(request.store, {
-      period: parseBillingMonth(period),
-      basis: 'effective',
-      requiredFields: a.requiredFields,
-      thresholds: { minAmount: a.minAmount, minShare: a.minShare },
-    });
-    if (spend.credits.some((i) => i.id === row.id)) {
+    // Only this item's lines: a click on a busy alert must not recompute the whole month.
+    const spend = await unattributedItemSpend(request.store, row, { period: parseBillingMonth(period), basis: 'effective', requiredFields: a.requiredFields });
+    if (spend.credit) {
       return { reply: errorMessage({ code: 'INPUT_INVALID', message: `Item ${row.id} nets to a credit in ${period}: there is no spend to claim.` }) };
     }
-    const item = spend.items.find((i) => i.id === row.id);
+    const item = spend.spend;
     if (!item) {
       return { reply: errorMessage({ code: 'NOT_FOUND', message: `Item ${row.id} has no unattributed spend left in ${period}: its lines are attributed now.` }) };
     }
     const f = claimForm({
       itemId: String(row.id),
-      provider: item.provider ?? '(no provider)',
-      service: item.service ?? '(no service)',
+      provider: row.provider_name || '(no provider)',
+      service: row.service_name || '(no service)',
       period,
       effectiveCost: item.effectiveCost,
       billedCost: item.billedCost,

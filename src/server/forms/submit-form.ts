@@ -5,14 +5,20 @@ import { refuseUnknownUser } from '../commands/access-refusal.js';
 import { refreshHomes } from '../home/publish-home.js';
 import type { ChatForm, FormOutcome, FormSubmission } from './chat-form.js';
 
+/** A submission's outcome, with the work that must follow once its reply is queued (the decider's homes). */
+export interface SubmittedForm extends FormOutcome {
+  readonly afterReply?: () => Promise<void>;
+}
+
 /**
  * One form submission (already validated), as both adapters run it: people costbridge does not know
  * are told how to get access; the form's session is taken once — only by the person it was opened
  * for, before it expires — and the form decides on the session's subject, version and origin message,
  * never on anything the submitted data names. What the decision came to is kept with the session,
- * and a recorded decision refreshes the decider's home wherever they have one.
+ * and a recorded decision refreshes the decider's home wherever they have one (`afterReply`, which
+ * the caller must run).
  */
-export async function submitChatForm(form: ChatForm, submission: FormSubmission, request: ChatRequest): Promise<FormOutcome> {
+export async function submitChatForm(form: ChatForm, submission: FormSubmission, request: ChatRequest): Promise<SubmittedForm> {
   const person = request.requester.person;
   if (!person) return { reply: await refuseUnknownUser(request), decision: 'refused' };
   const taken = await submitFormSession(request.store, {
@@ -38,9 +44,10 @@ export async function submitChatForm(form: ChatForm, submission: FormSubmission,
     throw e;
   }
   await recordFormOutcome(request.store, s.id, outcome.decision ?? 'recorded');
-  // The decider's open decisions changed: their home (App Home, Teams personal chat) shows it, wherever they decided.
-  if ((outcome.decision ?? 'recorded') === 'recorded') await refreshHomes(request, person);
+  // The decider's open decisions changed: their home (App Home, Teams personal chat) shows it, wherever
+  // they decided. The caller runs it once the reply is on its way: the confirmation does not wait for it.
+  const afterReply = (outcome.decision ?? 'recorded') === 'recorded' ? () => refreshHomes(request, person) : undefined;
   // The reply goes where the form was opened from (Slack: privately in that channel).
   // A posted message (not an ephemeral one, which has a response_url instead) keeps its decisions in its thread.
-  return { replyIn: s.origin.target, ...(s.origin.responseUrl ? { replyResponseUrl: s.origin.responseUrl } : { replyThread: s.origin.messageId }), ...outcome };
+  return { replyIn: s.origin.target, ...(s.origin.responseUrl ? { replyResponseUrl: s.origin.responseUrl } : { replyThread: s.origin.messageId }), ...outcome, ...(afterReply ? { afterReply } : {}) };
 }

@@ -73,7 +73,9 @@ export function unattributedAlertWithOutcome(current: Message, itemId: string, o
   if (!revised) return undefined;
   const before = openItems(current);
   const after = openItems(revised);
-  const oldSummary = JSON.stringify(unattributedAlertSummary(before.total, before.open));
-  const blocks = revised.blocks.map((b) => (JSON.stringify(b) === oldSummary ? unattributedAlertSummary(after.total, after.open) : b));
+  const summary = unattributedAlertSummary(before.total, before.open);
+  const oldSummary = JSON.stringify(summary);
+  // Only a block of the summary's kind can be it: the item list is never serialized to find out.
+  const blocks = revised.blocks.map((b) => (b.kind === summary.kind && JSON.stringify(b) === oldSummary ? unattributedAlertSummary(after.total, after.open) : b));
   return message(revised.fallback, blocks, revised.moreCommand);
 }

@@ -17,9 +17,22 @@ export function slackRequestKey(body: Record<string, unknown>): { key: string; k
 // call ack(). Modal submissions and option lookups answer with content, so their listeners ack.
 const acknowledgedHere = new Set(['slash_command', 'block_actions', 'event_callback']);
 
+const claimKey = 'costbridgeClaimRequest';
+
+/**
+ * Claims a modal submission for processing once (after its listener acknowledged it): false for a
+ * retry or replay of one already claimed, which must then do nothing more.
+ */
+export function claimSubmissionOnce(context: Record<string, unknown>): Promise<boolean> {
+  const claim = context[claimKey] as (() => Promise<boolean>) | undefined;
+  // Without a key (no trigger_id) there is nothing to deduplicate on, as for any other request.
+  return claim ? claim() : Promise.resolve(true);
+}
+
 /**
  * Acknowledges commands, button clicks and events at once, then processes each Slack request once:
- * its trigger_id / event_id is recorded before any listener runs, and a retry (X-Slack-Retry-Num) or
+ * its trigger_id / event_id is recorded before any listener runs (a modal submission's right after its
+ * listener acknowledged it, see `claimSubmissionOnce`), and a retry (X-Slack-Retry-Num) or
  * replay of it is dropped. Each request's processing is counted for graceful shutdown.
  */
 export function register(app: App, deps: SlackDeps): void {
@@ -29,6 +42,17 @@ export function register(app: App, deps: SlackDeps): void {
       const request = slackRequestKey(body);
       if (request && acknowledgedHere.has(request.kind) && 'ack' in args && typeof args.ack === 'function') {
         await (args.ack as () => Promise<void>)();
+      }
+      if (request && request.kind === 'view_submission') {
+        // Its answer (validation errors, or none) needs no database: the listener acknowledges first
+        // and then claims the request through this, so a busy pool never delays the acknowledgement.
+        (args.context as Record<string, unknown>)[claimKey] = async (): Promise<boolean> => {
+          if (await claimInboundRequest(deps.store.db, { platform: 'slack', key: request.key, kind: request.kind })) return true;
+          deps.log.info({ requestKey: request.key, kind: request.kind, retryNum: args.context.retryNum }, 'slack request already processed; skipped');
+          return false;
+        };
+        await args.next();
+        return;
       }
       if (request && !(await claimInboundRequest(deps.store.db, { platform: 'slack', key: request.key, kind: request.kind }))) {
         deps.log.info({ requestKey: request.key, kind: request.kind, retryNum: args.context.retryNum }, 'slack request already processed; skipped');

@@ -5,6 +5,7 @@ import { submitChatForm } from '../../../../server/forms/submit-form.js';
 import { usableResponseUrl } from '../../response-url.js';
 import { slackRequest, type SlackDeps } from '../../slack-deps.js';
 import { requestTeamIds } from '../../workspace-gate.js';
+import { claimSubmissionOnce } from '../middleware/once-per-request.js';
 
 /** A modal's state as input id -> value; the renderer makes each input's block_id and action_id its id. */
 export function submittedValues(state: Record<string, Record<string, ViewStateValue>>): FormSubmission['values'] {
@@ -21,12 +22,12 @@ export function submittedValues(state: Record<string, Record<string, ViewStateVa
 
 /**
  * Every costbridge modal's submission: validated at once (errors are shown beside the inputs), then
- * acknowledged, then submitted through its form session to the neutral form handler. Its reply is
+ * acknowledged, then claimed once (a retry stops here), then submitted through its form session to the neutral form handler. Its reply is
  * shown to the user privately in the channel the form was opened from (through that click's
  * `response_url` when there was one, so it arrives where the bot is not a member), else in their DM.
  */
 export function register(app: App, deps: SlackDeps): void {
-  app.view({ callback_id: /.*/, type: 'view_submission' }, async ({ ack, body, view, client }) => {
+  app.view({ callback_id: /.*/, type: 'view_submission' }, async ({ ack, body, view, client, context }) => {
     const form = deps.forms.find((f) => f.callbackId === view.callback_id);
     if (!form) {
       await ack();
@@ -40,6 +41,7 @@ export function register(app: App, deps: SlackDeps): void {
       return;
     }
     await ack();
+    if (!(await claimSubmissionOnce(context))) return;
     // A view submission carries a trigger_id (Slack's docs); the view id is the fallback key.
     const requestKey = (body as { trigger_id?: string }).trigger_id ?? view.id;
     const request = await slackRequest(deps, client, { id: body.user.id, name: body.user.name }, requestKey, requestTeamIds(body as never)[0]);
@@ -57,5 +59,9 @@ export function register(app: App, deps: SlackDeps): void {
       );
     }
     deps.nudgeOutbox();
+    if (outcome.afterReply) {
+      await outcome.afterReply();
+      deps.nudgeOutbox();
+    }
   });
 }
