@@ -1,4 +1,4 @@
-import { listUnattributedSpend } from './list-unattributed-spend.js';
+import { ensureUnattributedItems } from './list-unattributed-spend.js';
 import { digestNewSpend, listUnclassifiedSpend } from './list-unclassified-spend.js';
 import { parseBillingMonth, type BillingMonth } from '../domain/billing-month.js';
 import { wallClock } from '../domain/cadence.js';
@@ -111,14 +111,8 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       ? null
       : (async () => {
           // The attribution area gives each unattributed group its stable item id (what Claim acts on);
-          // asking it first means every group the digest lists can be claimed from the digest.
-          await listUnattributedSpend(store, {
-            period,
-            basis: 'effective',
-            requiredFields: r.requiredFields,
-            thresholds: { minAmount: '0', minShare: '0' },
-            topResources: 0,
-          });
+          // storing them first means every group the digest lists can be claimed from the digest.
+          await ensureUnattributedItems(store, { period, requiredFields: r.requiredFields });
           return Promise.all([unattributedGroups(store.db, period, required, asOf), unknownCostCenterValues(store.db, period, top, asOf)]);
         })(),
     closedMonths(store.db),

@@ -2,7 +2,8 @@
 // For random imports (hours within a day, quantities that cancel, credits, SKUs falling back to the
 // description, demo lines), the variance's price-key totals and the per-scope sums must come out of
 // the rollup exactly as they come out of the lines: whole months, a month-to-date cut, one scope
-// value, lines without one, on both bases.
+// value, lines without one, on both bases; and the unattributed items the digest stores from the
+// rollup are the ones the attribution area stores from the lines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { liveFacts } from '../../src/store/cost-facts.js';
 import { liveFactsFor } from '../../src/store/cost-rollup.js';
 import { sumByScope, sumPriceKeys, type ScopedPriceKeyTotal } from '../../src/store/variance-price-keys.js';
 import { Money } from '../../src/domain/money.js';
+import { ensureUnattributedItems, listUnattributedSpend } from '../../src/app/list-unattributed-spend.js';
 
 const months = ['2024-08', '2024-09'] as const;
 
@@ -134,6 +136,32 @@ describe.each(storeKinds)('readers on the daily rollup equal the same readers on
         },
       ),
       { numRuns: kind === 'pglite' ? 15 : 25 },
+    );
+  });
+
+  it('unattributed items stored from the rollup are the ones listing the lines stores', async () => {
+    const items = async () =>
+      (await sql<{ k: string }>`SELECT concat_ws('|', period, provider_name, billing_account_id, sub_account_id, service_name) AS k FROM unattributed_item`.execute(store.db)).rows
+        .map((r) => r.k)
+        .sort();
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 30 }), fc.constantFrom(['cost-center'], ['cost-center', 'owner']), async (lines, requiredFields) => {
+        for (const table of ['cost_line', 'cost_rollup', 'import_slice', 'import_delivery_slice', 'import_batch', 'import_delivery', 'unattributed_item']) {
+          await sql`DELETE FROM ${sql.table(table)}`.execute(store.db);
+        }
+        const path = join(dir, `focus-${++n}.csv`);
+        await writeFile(path, csvOf(lines));
+        await importFocusFile(store, { path, mode: 'replace', actor: 'fin@acme.example', surface: 'cli' });
+        for (const m of months) await ensureUnattributedItems(store, { period: parseBillingMonth(m), requiredFields });
+        const fromRollup = await items();
+        await sql`DELETE FROM unattributed_item`.execute(store.db);
+        for (const m of months) {
+          await listUnattributedSpend(store, { period: parseBillingMonth(m), basis: 'effective', requiredFields, thresholds: { minAmount: '0', minShare: '0' } });
+        }
+        expect(fromRollup).toEqual(await items());
+        expect(fromRollup.length).toBe(new Set(lines.filter((l) => l.costCenter === null || (requiredFields as readonly string[]).includes('owner')).map((l) => `${l.month}|${l.provider}|${l.account}|${l.service}`)).size);
+      }),
+      { numRuns: kind === 'pglite' ? 10 : 20 },
     );
   });
 });
