@@ -25,21 +25,24 @@ const skus = 4000;
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { lines: { type: 'string', default: '5000000' }, 'cost-centers': { type: 'string', default: '50' }, repeat: { type: 'string', default: '3' } },
+    options: { lines: { type: 'string', default: '5000000' }, 'cost-centers': { type: 'string', default: '50' }, repeat: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false }, database: { type: 'string' } },
   });
   const lines = Number(values.lines);
   const costCenters = Number(values['cost-centers']);
   const repeat = Number(values.repeat);
   if (!Number.isInteger(lines) || lines < 3 || !Number.isInteger(costCenters) || costCenters < 1 || costCenters > 999 || !Number.isInteger(repeat) || repeat < 1) {
-    throw new Error('usage: npm run bench -- digest [--lines N] [--cost-centers N] [--repeat K]');
+    throw new Error('usage: npm run bench -- digest [--lines N] [--cost-centers N] [--repeat K] [--keep | --database URL]');
   }
-  const db = await createBenchDatabase();
+  // --keep leaves the loaded database in place and --database URL reuses one, for iterating on
+  // the readers without reloading; by default every run builds (and drops) a fresh database.
+  const reuse = values.database;
+  const db = reuse ? { url: reuse, drop: async () => undefined } : await createBenchDatabase();
   let store: Store | undefined;
   try {
     store = await openStore({ databaseUrl: db.url });
     await migrate(store);
     const loadStarted = process.hrtime.bigint();
-    await store.session(async (s) => {
+    if (!reuse) await store.session(async (s) => {
       await s.exec(`INSERT INTO import_batch (id, kind, file_name, sha256, format, rows, imported_by, surface, imported_at)
                     VALUES (1, 'focus', 'bench.csv', 'bench', 'csv', ${lines}, 'bench', 'cli', '2026-09-15T02:00:00Z')`);
       await s.exec(`INSERT INTO cost_center (code, name, owner, legal_entity)
@@ -115,7 +118,8 @@ export async function run(args: string[]): Promise<void> {
     console.log(JSON.stringify({ bench: 'digest', lines, costCenters, seconds: round(median(times)), runs: times.map(round), rollupRows: rollup.rows, loadSeconds: round(loadSeconds) }));
   } finally {
     await store?.close();
-    await db.drop();
+    if (values.keep && !reuse) console.error(`kept bench database: ${db.url}`);
+    else await db.drop();
   }
 }
 

@@ -23,20 +23,23 @@ const skus = 4000;
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { lines: { type: 'string', default: '5000000' }, repeat: { type: 'string', default: '3' } },
+    options: { lines: { type: 'string', default: '5000000' }, repeat: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false }, database: { type: 'string' } },
   });
   const lines = Number(values.lines);
   const repeat = Number(values.repeat);
   if (!Number.isInteger(lines) || lines < 2 || !Number.isInteger(repeat) || repeat < 1) {
-    throw new Error('usage: npm run bench -- variance [--lines N] [--repeat K]');
+    throw new Error('usage: npm run bench -- variance [--lines N] [--repeat K] [--keep | --database URL]');
   }
-  const db = await createBenchDatabase();
+  // --keep leaves the loaded database in place and --database URL reuses one, for iterating on
+  // the readers without reloading; by default every run builds (and drops) a fresh database.
+  const reuse = values.database;
+  const db = reuse ? { url: reuse, drop: async () => undefined } : await createBenchDatabase();
   let store: Store | undefined;
   try {
     store = await openStore({ databaseUrl: db.url });
     await migrate(store);
     const loadStarted = process.hrtime.bigint();
-    await store.session(async (s) => {
+    if (!reuse) await store.session(async (s) => {
       for (const [i, key] of periods.entries()) {
         const month = parseBillingMonth(key);
         await ensureCostLinePartition(s, new Date(month.start));
@@ -109,7 +112,8 @@ export async function run(args: string[]): Promise<void> {
     );
   } finally {
     await store?.close();
-    await db.drop();
+    if (values.keep && !reuse) console.error(`kept bench database: ${db.url}`);
+    else await db.drop();
   }
 }
 

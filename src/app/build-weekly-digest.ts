@@ -1,4 +1,4 @@
-import { listUnattributedSpend } from './list-unattributed-spend.js';
+import { ensureUnattributedItems } from './list-unattributed-spend.js';
 import { digestNewSpend, listUnclassifiedSpend } from './list-unclassified-spend.js';
 import { parseBillingMonth, type BillingMonth } from '../domain/billing-month.js';
 import { wallClock } from '../domain/cadence.js';
@@ -96,11 +96,30 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
   const scoped = r.scope.length > 0;
   const inScope = (cc: string) => !scoped || r.scope.includes(cc);
 
-  const [freshness, totals, handoff, awaiting] = await Promise.all([
+  const generatedAt = r.generatedAt ?? r.at;
+  const trendKeys = Array.from({ length: Math.max(1, r.trendMonths ?? 3) }, (_, i) => monthsBefore(period.key, i)).reverse();
+  // Every read below is independent of the others (the unattributed groups only wait for the
+  // attribution area to store their items), so they all start at once: the digest takes as long as
+  // its slowest read, not the sum of them.
+  const [freshness, totals, handoff, awaiting, earlierTotals, unattributedReads, closed, ledger, unclassified, since] = await Promise.all([
     providerFreshness(store.db),
     periodTotals(store.db, period, required, r.scope, asOf),
     buildHandoff(store, { period, asOf, windowDays: r.windowDays, businessDays: r.businessDays, materiality: r.materiality, drivers: 3, rollup: true, unattributedCostCenter: r.unattributedCostCenter ?? null }),
     Promise.all([listSavingItems(store, { status: 'proposed' }), listSavingItems(store, { status: 'validated' })]).then(([a, b]) => [...a, ...b]),
+    Promise.all(trendKeys.filter((key) => key !== period.key).map(async (key) => [key, await periodTotals(store.db, parseBillingMonth(key), required, r.scope, asOf)] as const)),
+    scoped
+      ? null
+      : (async () => {
+          // The attribution area gives each unattributed group its stable item id (what Claim acts on);
+          // storing them first means every group the digest lists can be claimed from the digest.
+          await ensureUnattributedItems(store, { period, requiredFields: r.requiredFields });
+          return Promise.all([unattributedGroups(store.db, period, required, asOf), unknownCostCenterValues(store.db, period, top, asOf)]);
+        })(),
+    closedMonths(store.db),
+    savingsLedger(store, { year: Number(period.key.slice(0, 4)) }),
+    // The same decision as `costbridge unclassified` and Classify: every governed category, AI included.
+    scoped ? null : listUnclassifiedSpend(store, { period, governedCategories: r.governedCategories, asOf }),
+    decisionsBetween(store.db, r.previousReviewAt, generatedAt, top),
   ]);
 
   // The overview carries the unattributed (bridge) row, so its rows sum to the month's spend; an
@@ -155,22 +174,10 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
 
   let unattributed: DigestUnattributed[] | null = null;
   let trend: WeeklyDigest['trend'] = null;
-  const history = await Promise.all(
-    Array.from({ length: Math.max(1, r.trendMonths ?? 3) }, (_, i) => monthsBefore(period.key, i))
-      .reverse()
-      .map(async (key) => ({ key, totals: key === period.key ? totals : await periodTotals(store.db, parseBillingMonth(key), required, r.scope, asOf) })),
-  );
-  if (!scoped) {
-    // The attribution area gives each unattributed group its stable item id (what Claim acts on);
-    // asking it first means every group the digest lists can be claimed from the digest.
-    await listUnattributedSpend(store, {
-      period,
-      basis: 'effective',
-      requiredFields: r.requiredFields,
-      thresholds: { minAmount: '0', minShare: '0' },
-      topResources: 0,
-    });
-    const [groups, unknown] = await Promise.all([unattributedGroups(store.db, period, required, asOf), unknownCostCenterValues(store.db, period, top, asOf)]);
+  const earlier = new Map(earlierTotals);
+  const history = trendKeys.map((key) => ({ key, totals: key === period.key ? totals : earlier.get(key)! }));
+  if (unattributedReads) {
+    const [groups, unknown] = unattributedReads;
     const thresholds = r.unattributedThresholds ?? { minAmount: '0', minShare: '0' };
     unattributed = totals.map((t) => {
       // A credit (net cost ≤ 0) is nothing to claim.
@@ -190,7 +197,6 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       };
     });
   }
-  const closed = await closedMonths(store.db);
   const latestClose = [...closed.values()].filter((c) => c.period <= period.key).sort((a, b) => (a.period < b.period ? 1 : -1))[0];
   const mainCurrency = totals[0]?.currency;
   if (mainCurrency) {
@@ -226,18 +232,14 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
       measured: estimateVersusMeasured(s.measurement),
     }))
     .sort((a, b) => a.id.localeCompare(b.id));
-  const ledger = await savingsLedger(store, { year: Number(period.key.slice(0, 4)) });
   const recognized = new Map<string, { reduction: Money; avoidance: Money }>();
   for (const row of ledger.rows) {
     if (row.month !== period.key || !inScope(row.costCenter)) continue;
     const x = recognized.get(row.currency) ?? { reduction: new Money(0), avoidance: new Money(0) };
     recognized.set(row.currency, { reduction: x.reduction.plus(row.reduction), avoidance: x.avoidance.plus(row.avoidance) });
   }
-  // The same decision as `costbridge unclassified` and Classify: every governed category, AI included.
-  const allNewSpend = scoped ? null : (await listUnclassifiedSpend(store, { period, governedCategories: r.governedCategories, asOf })).vendors.map(digestNewSpend);
+  const allNewSpend = unclassified === null ? null : unclassified.vendors.map(digestNewSpend);
   const newSpend = allNewSpend === null ? null : allNewSpend.slice(0, top);
-  const generatedAt = r.generatedAt ?? r.at;
-  const since = await decisionsBetween(store.db, r.previousReviewAt, generatedAt, top);
   const openItems = (unattributed ?? []).reduce((n, u) => n + u.openItems, 0);
 
   return {

@@ -4,7 +4,7 @@ import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
 import { isAlerted, isUnattributedCredit, itemReason, shareText, type AlertThresholds } from '../domain/unattributed-spend.js';
 import type { Store } from '../store/database.js';
-import { ensureItems, itemUnattributedByCurrency, periodTotals, topUnattributedResources, unattributedGroups, type ItemRow } from '../store/unattributed-items.js';
+import { ensureItems, itemUnattributedByCurrency, periodTotals, topUnattributedResources, unattributedGroupings, unattributedGroups, type ItemRow } from '../store/unattributed-items.js';
 
 /** One unattributed item of a period in one currency. */
 export interface UnattributedItem {
@@ -54,6 +54,16 @@ export interface UnattributedSpend {
   readonly items: readonly UnattributedItem[];
   /** Items netting to a credit on both bases: listed apart, never alerted, not claimable. */
   readonly credits: readonly UnattributedItem[];
+}
+
+/**
+ * Stores an item (a stable id, what Claim acts on) for every grouping of a billing month's
+ * unattributed lines, as `listUnattributedSpend` does, without reading the lines: for a reader
+ * that lists groups itself (the digest) and needs only their ids to exist.
+ */
+export async function ensureUnattributedItems(store: Store, request: { period: BillingMonth; requiredFields: readonly string[] }): Promise<void> {
+  const required = [...new Set(request.requiredFields.map((f) => parseSharedField(f)).filter((f): f is SharedField => f !== undefined))];
+  await ensureItems(store.db, request.period.start.slice(0, 10), await unattributedGroupings(store.db, request.period, required));
 }
 
 /**

@@ -35,7 +35,17 @@ export async function listUnclassifiedSpend(
   request: { period: BillingMonth; governedCategories: readonly string[]; /** Only lines charged before this day (the digest's data cut). */ asOf?: string },
 ): Promise<UnclassifiedSpend> {
   const groups = await uncontractedGroups(store.db, request.period, request.asOf);
-  const publishers = [...new Set(groups.map((g) => g.publisherName).filter((p): p is string => p !== null))];
+  // Whether a publisher was seen before decides only a third-party publisher's group outside the
+  // governed categories; only those publishers are looked up in earlier months (a lookup of a
+  // publisher never seen reads every earlier line).
+  const publishers = [
+    ...new Set(
+      groups
+        .filter((g) => governedReason(g, request.governedCategories, false) === 'new-marketplace-publisher')
+        .map((g) => g.publisherName)
+        .filter((p): p is string => p !== null),
+    ),
+  ];
   const seen = await publishersSeenBefore(store.db, request.period, publishers);
   const byVendor = new Map<string, { v: Omit<UnclassifiedVendor, 'reasons' | 'serviceCategories' | 'services' | 'billedCost' | 'effectiveCost' | 'lines'>; reasons: Set<GovernedReason>; categories: Set<string>; services: Set<string>; lines: number; billed: Money; effective: Money }>();
   for (const g of groups) {

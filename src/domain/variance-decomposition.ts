@@ -180,8 +180,11 @@ export function decomposeVariance(current: readonly PriceKeyTotal[], comparison:
     scope.volume = scope.volume.plus(groupVolume);
     scope.mix = scope.mix.plus(g.keyVolume.minus(groupVolume));
   }
-  keys.sort((a, b) => new Money(b.variance).abs().cmp(new Money(a.variance).abs()) || priceKeyId(a.key, a.quantified).localeCompare(priceKeyId(b.key, b.quantified)));
-  return { actual: actual.toFixed(), comparison: before.toFixed(), variance: actual.minus(before).toFixed(), components: componentStrings(scope), keys };
+  // Sort keys are computed once per key: parsing decimals and building ids inside the comparator
+  // costs n log n of each, which dominated an all-scopes report.
+  const order = keys.map((k) => ({ k, size: new Money(k.variance).abs(), id: priceKeyId(k.key, k.quantified) }));
+  order.sort((a, b) => b.size.cmp(a.size) || a.id.localeCompare(b.id));
+  return { actual: actual.toFixed(), comparison: before.toFixed(), variance: actual.minus(before).toFixed(), components: componentStrings(scope), keys: order.map((o) => o.k) };
 }
 
 /** Against a budget or forecast: the consumption decomposition plus the gap already in the baseline. */

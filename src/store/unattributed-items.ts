@@ -84,6 +84,21 @@ export async function unattributedGroups(
   }));
 }
 
+/**
+ * The item groupings of a billing month's unattributed lines (from the daily rollup, which holds
+ * every column a grouping and the required fields need), in a stable order.
+ */
+export async function unattributedGroupings(db: Kysely<Database>, period: BillingMonth, required: readonly SharedField[]): Promise<ItemGrouping[]> {
+  if (required.length === 0) return [];
+  const r = await sql<{ provider: string; billing_account_id: string; sub_account_id: string; service: string }>`
+    SELECT DISTINCT ${sql.raw(groupingSql)}
+      FROM cost_rollup c
+     WHERE c.billing_period_start >= ${period.start}::timestamptz AND c.billing_period_start < ${period.end}::timestamptz
+       AND ${sql.raw(lacking(required))}
+     ORDER BY 1, 2, 3, 4`.execute(db);
+  return r.rows.map((x) => ({ provider: x.provider, billingAccountId: x.billing_account_id, subAccountId: x.sub_account_id, service: x.service }));
+}
+
 /** The `limit` costliest resources (on a basis) of each grouping's unattributed lines. */
 export async function topUnattributedResources(
   db: Kysely<Database>,

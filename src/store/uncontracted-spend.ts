@@ -44,8 +44,13 @@ export async function uncontractedGroups(db: Kysely<Database>, period: BillingMo
 /** The publishers among `names` with a line in any billing period before `period`. */
 export async function publishersSeenBefore(db: Kysely<Database>, period: BillingMonth, names: readonly string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
+  // One probe per name that stops at its first earlier line: a publisher seen before is found at
+  // once, and only a new one costs a scan (DISTINCT over ANY(names) aggregated every earlier line).
   const r = await sql<{ publisher_name: string }>`
-    SELECT DISTINCT publisher_name FROM cost_line
-     WHERE billing_period_start < ${period.start}::timestamptz AND publisher_name = ANY(${[...names]}::text[])`.execute(db);
+    SELECT n.name AS publisher_name
+      FROM unnest(${[...names]}::text[]) AS n(name)
+      CROSS JOIN LATERAL (SELECT 1 FROM cost_line c
+                           WHERE c.billing_period_start < ${period.start}::timestamptz AND c.publisher_name = n.name
+                           LIMIT 1) seen`.execute(db);
   return new Set(r.rows.map((x) => x.publisher_name));
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './tables.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
 import type { PriceKeyTotal } from '../domain/variance-decomposition.js';
+import { withReportMemory } from './report-memory.js';
 
 /** Cost facts of one side of a comparison (see cost-facts.ts), optionally only those charged before a cutoff (month to date). */
 export interface FactSlice {
@@ -66,7 +67,8 @@ export async function sumPriceKeys(
             SELECT false AS current, b.* FROM (${request.comparison.facts}) b ${cut(request.comparison)}) f
      WHERE ${scopeFilter(request.scopeColumn, request.scopeValue)}
      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`;
-  const result = await query.execute(db);
+  // Every scope's keys at once is the large grouping; one scope's is small and needs no extra memory.
+  const result = request.scopeValue === undefined ? await withReportMemory(db, (d) => query.execute(d)) : await query.execute(db);
   return result.rows.map((r) => ({
     scope: r.scope,
     currency: r.currency,
