@@ -205,17 +205,16 @@ async function openPglite(
   }
   // Loaded on demand: the embedded engine weighs ~80 MB that a Postgres deployment never needs.
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
-  // A new data directory starts from the template built at install (initdb and migrations done).
-  let template: Blob | undefined;
-  if (dataDir) {
-    const { embeddedTemplate, holdsDatabase } = await import('./embedded-template.js');
-    if (!holdsDatabase(dataDir)) template = await embeddedTemplate();
-  }
   let pglite: PGlite;
   try {
+    // A new data directory starts as a copy of the template built at install (initdb and migrations done).
+    if (dataDir) {
+      const { copyEmbeddedTemplate, embeddedTemplate, holdsDatabase } = await import('./embedded-template.js');
+      const template = holdsDatabase(dataDir) ? undefined : await embeddedTemplate();
+      if (template) copyEmbeddedTemplate(template, dataDir);
+    }
     pglite = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
-      ...(template ? { loadDataDir: template } : {}),
       parsers: { [OID.int8]: (v: string) => Number(v), [OID.date]: (v: string) => v, [OID.numeric]: (v: string) => v },
     });
   } catch (e) {
