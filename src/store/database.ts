@@ -189,6 +189,13 @@ function waitFor(stream: NodeJS.EventEmitter, event: string): Promise<void> {
 
 const pgliteCopyChunkChars = 8 << 20;
 
+// initdb writes Postgres's server defaults (128 MB of shared buffers, 100 connections), and PGlite
+// allocates and zeroes all of that shared memory inside its WebAssembly heap at every open: ~1 s and
+// ~110 MB of a fresh `npm start`. PGlite runs one backend, and its data files are the operating
+// system's files (cached by it), so a small buffer pool loses nothing: importing 300,000 FOCUS lines
+// and reporting on them measured as fast or faster with 16 MB, at 75-125 MB less peak memory.
+const pgliteSettings = ['shared_buffers=16MB', 'max_connections=10'];
+
 async function openPglite(
   location: { dataDir: string; opener?: string; notice?: (text: string) => void } | { memory: true },
 ): Promise<Store> {
@@ -215,6 +222,7 @@ async function openPglite(
     }
     pglite = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
+      startParams: [...PGlite.defaultStartParams, ...pgliteSettings.flatMap((setting) => ['-c', setting])],
       parsers: { [OID.int8]: (v: string) => Number(v), [OID.date]: (v: string) => v, [OID.numeric]: (v: string) => v },
     });
   } catch (e) {
