@@ -190,6 +190,14 @@ function waitFor(stream: NodeJS.EventEmitter, event: string): Promise<void> {
 
 const pgliteCopyChunkChars = 8 << 20;
 
+/** Copies the install-time template into a data directory that holds no database yet. */
+async function copyTemplateIfNew(dataDir: string): Promise<void> {
+  const { copyEmbeddedTemplate, embeddedTemplate, holdsDatabase } = await import('./embedded-template.js');
+  if (holdsDatabase(dataDir)) return;
+  const template = await embeddedTemplate();
+  if (template) await copyEmbeddedTemplate(template, dataDir);
+}
+
 // initdb writes Postgres's server defaults (128 MB of shared buffers, 100 connections), and PGlite
 // allocates and zeroes all of that shared memory inside its WebAssembly heap at every open: ~1 s and
 // ~110 MB of a fresh `npm start`. PGlite runs one backend, and its data files are the operating
@@ -217,16 +225,17 @@ async function openPglite(
   // CPU and ~60 MB less memory, and importing 100,000 FOCUS lines ~10% less CPU. Set before PGlite
   // compiles its module; only the embedded engine's WebAssembly is affected.
   setFlagsFromString('--liftoff-only');
-  // Loaded on demand: the embedded engine weighs ~80 MB that a Postgres deployment never needs.
-  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   let pglite: PGlite;
+  let Dialect: typeof import('kysely-pglite-dialect').PGliteDialect;
   try {
-    // A new data directory starts as a copy of the template built at install (initdb and migrations done).
-    if (dataDir) {
-      const { copyEmbeddedTemplate, embeddedTemplate, holdsDatabase } = await import('./embedded-template.js');
-      const template = holdsDatabase(dataDir) ? undefined : await embeddedTemplate();
-      if (template) copyEmbeddedTemplate(template, dataDir);
-    }
+    // A new data directory starts as a copy of the template built at install (initdb and migrations
+    // done), copied while the engine loads.
+    const copied = dataDir ? copyTemplateIfNew(dataDir).then(() => undefined, (e: unknown) => ({ failed: e })) : undefined;
+    // Loaded on demand: the embedded engine weighs ~80 MB that a Postgres deployment never needs.
+    const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+    Dialect = PGliteDialect;
+    const copy = await copied;
+    if (copy) throw copy.failed;
     pglite = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
       startParams: [...PGlite.defaultStartParams, ...pgliteSettings.flatMap((setting) => ['-c', setting])],
@@ -237,7 +246,7 @@ async function openPglite(
     throw e;
   }
   await pglite.exec(`SET TimeZone = 'UTC'`);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const db = new Kysely<Database>({ dialect: new Dialect(pglite) });
   const session: RawSession = {
     async exec(sql) {
       await pglite.exec(sql);
