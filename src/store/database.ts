@@ -3,8 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { dirname } from 'node:path';
 import { CostbridgeError } from '../domain/costbridge-error.js';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type { PoolClient, PoolConfig } from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from './tables.js';
 import { describeHolder, embeddedSocketPort, lockEmbeddedDirectory, type EmbeddedAddress, type EmbeddedLock, type LockHolder } from './embedded-lock.js';
@@ -62,7 +61,19 @@ export async function openStore(location: StoreLocation): Promise<Store> {
   return 'databaseUrl' in location ? openPostgres(location.databaseUrl) : openPglite(location);
 }
 
-function openPostgres(databaseUrl: string): Store {
+// pg and pg-copy-streams load with the first Postgres connection: the embedded database opened in
+// this process (npm start's default) never needs them.
+let pg: typeof import('pg').default;
+let copyFrom: typeof import('pg-copy-streams').from;
+async function loadPg(): Promise<void> {
+  if (pg) return;
+  const [pgModule, copyStreams] = await Promise.all([import('pg'), import('pg-copy-streams')]);
+  pg = pgModule.default;
+  copyFrom = copyStreams.from;
+}
+
+async function openPostgres(databaseUrl: string): Promise<Store> {
+  await loadPg();
   const url = new URL(databaseUrl);
   url.password = '';
   return pgStore(
@@ -78,15 +89,15 @@ const pgTypes = {
     if (oid === OID.int8) return (v: string) => Number(v);
     if (oid === OID.date || oid === OID.numeric) return (v: string) => v;
     return pg.types.getTypeParser(oid, format ?? 'text');
-  }) as typeof pg.types.getTypeParser,
+  }) as typeof import('pg').types.getTypeParser,
 };
 
 /** A store over a `pg` pool; `close` ends the pool whether or not kysely ever used it. */
 function pgStore(
   kind: Store['kind'],
   description: string,
-  config: pg.PoolConfig,
-  sessionOf: (client: pg.PoolClient) => RawSession,
+  config: PoolConfig,
+  sessionOf: (client: PoolClient) => RawSession,
   extra: { servedBy?: string } = {},
 ): Store {
   const pool = new pg.Pool({ application_name: 'costbridge', ...config, types: pgTypes });
@@ -124,7 +135,7 @@ function pgStore(
   };
 }
 
-function pgSession(client: pg.PoolClient): RawSession {
+function pgSession(client: PoolClient): RawSession {
   // A COPY left open (an import that failed mid-stream) would make every later query on this
   // connection wait forever, ROLLBACK included: any other statement aborts it first.
   let openCopy: { abort(): Promise<void> } | undefined;
@@ -319,6 +330,7 @@ async function openPglite(
 async function openEmbeddedClient(dataDir: string, holder: LockHolder, address: EmbeddedAddress): Promise<Store> {
   const where = 'path' in address ? { host: dirname(address.path), port: embeddedSocketPort } : { host: address.host, port: address.port };
   const servedBy = `${holder.command} (process ${holder.pid})`;
+  await loadPg();
   const store = pgStore(
     'pglite',
     `embedded PGlite database in ${dataDir}, through the running ${servedBy}`,
