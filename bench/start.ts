@@ -11,17 +11,29 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** The line `npm start` prints right after the first digest. */
 const digestShown = /This is the .* digest for /;
 
-/** Peak RSS (VmHWM, MB) of the largest process in a process group, read from /proc (Linux). */
-async function groupPeakRssMb(pgid: number): Promise<number | null> {
-  let peak: number | null = null;
+/** The live processes of a process group, read from /proc (Linux). */
+async function groupMembers(pgid: number): Promise<string[]> {
+  const members: string[] = [];
   for (const entry of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command name (which may hold spaces): state, ppid, pgrp.
-      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      if (pgrp !== pgid) continue;
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${entry}/status`, 'utf8'));
+      // Fields after the command name (which may hold spaces): state, ppid, pgrp. A zombie has ended.
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z') members.push(entry);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return members;
+}
+
+/** Peak RSS (VmHWM, MB) of the largest process in a process group. */
+async function groupPeakRssMb(pgid: number): Promise<number | null> {
+  let peak: number | null = null;
+  for (const pid of await groupMembers(pgid)) {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
       if (hwm) peak = Math.max(peak ?? 0, Number(hwm[1]) / 1024);
     } catch {
       // The process ended meanwhile.
@@ -76,6 +88,9 @@ async function startOnce(): Promise<{ seconds: number; peakRssMb: number | null 
       }
     }, 10_000);
     await exited;
+    // npm can exit before its node child has closed the database (which still writes to the data
+    // directory): wait for the whole group, so nothing is left running and the directory can go.
+    while ((await groupMembers(pgid)).length > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     clearTimeout(force);
     await rm(dataDir, { recursive: true, force: true });
   }

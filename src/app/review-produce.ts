@@ -29,7 +29,6 @@ import {
 } from '../messages/views/review-alerts.js';
 import { digestChartAttachment, digestChartText, digestIsEmpty, weeklyDigestMessages } from '../messages/views/weekly-digest.js';
 import { digestChartData } from '../charts/digest-chart-data.js';
-import { renderDigestChartPng } from '../charts/digest-chart.js';
 import type { OutboxAttachment } from '../store/chat-outbox.js';
 import { costCenterChannels, listSubscriptions, mutedChannels } from '../store/alert-routing.js';
 import type { Store } from '../store/database.js';
@@ -173,7 +172,7 @@ export async function produceRun(
     const key = scope.join(',');
     let c = charts.get(key);
     if (!c) {
-      c = digestChartAttachments(scope.length === 0 ? digest : await digestFor(scope));
+      c = await digestChartAttachments(scope.length === 0 ? digest : await digestFor(scope));
       charts.set(key, c);
     }
     return c;
@@ -203,9 +202,12 @@ export async function produceRun(
 }
 
 /** The digest chart as a PNG attachment (none when the digest has no spend to chart). */
-export function digestChartAttachments(d: WeeklyDigest): OutboxAttachment[] {
+export async function digestChartAttachments(d: WeeklyDigest): Promise<OutboxAttachment[]> {
   const data = digestChartData(d);
   if (!data) return [];
+  // Loaded on first use: echarts and resvg are ~600 modules that a dry run (npm start's digest in
+  // the terminal, `review run --dry-run`) never renders with.
+  const { renderDigestChartPng } = await import('../charts/digest-chart.js');
   const chart = renderDigestChartPng(data);
   const scope = d.scope.length > 0 ? `-${d.scope.join('-')}` : '';
   return [

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { CostbridgeError } from '../domain/costbridge-error.js';
 import type { BillingMonth } from '../domain/billing-month.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
-import { parseSharedPools, type SharedPool } from '../domain/allocation-pools.js';
+import type { SharedPool } from '../domain/allocation-pool.js';
 import { computeShowback, type CurrencyShowback } from '../domain/allocation-showback.js';
 import type { Store } from '../store/database.js';
 import { costCenterNames, knownCostCenters, sumShowbackGroups } from '../store/showback-lines.js';
@@ -46,6 +46,8 @@ export async function loadSharedPools(store: Store, file: string | undefined): P
     }
     throw e;
   }
+  // The YAML parser loads only when a pools file is configured.
+  const { parseSharedPools } = await import('../domain/allocation-pools.js');
   const pools = parseSharedPools(text, file);
   const references = pools.flatMap((p) => p.references);
   const known = await knownCostCenters(store.db, references.map((r) => r.code));

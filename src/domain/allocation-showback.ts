@@ -1,6 +1,6 @@
 import { Money, normalizeDecimal } from './money.js';
 import { splitPool, type AllocationMethod } from './allocation.js';
-import { implicitPool, type SharedPool } from './allocation-pools.js';
+import { implicitPool, type SharedPool } from './allocation-pool.js';
 import type { CostBasis } from './spend-dimensions.js';
 
 /** Summed cost lines of one period sharing currency, known cost center, pool and GL account. */

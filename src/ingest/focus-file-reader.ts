@@ -3,7 +3,6 @@ import { normalizeFocusRow, planFocusHeader, type CellError, type FocusHeaderPla
 import { TagResolver } from '../domain/shared-fields.js';
 import { readCsvRecords, type RecordBatch } from './csv-records.js';
 import type { DataFileFormat } from './file-format.js';
-import { readParquetRecords } from './parquet-records.js';
 import { TextDecoding, type TextEncoding } from './text-decoding.js';
 
 /** How to read a FOCUS file. */
@@ -72,7 +71,7 @@ export class FocusFileReader {
       format === 'parquet'
         ? undefined
         : new TextDecoding(path, options.encoding, 'if the file is Latin-1 or Windows-1252, import it with --encoding latin1 or --encoding windows-1252');
-    const source = format === 'parquet' ? readParquetRecords(path) : readCsvRecords(path, decoding);
+    const source = format === 'parquet' ? parquetRecords(path) : readCsvRecords(path, decoding);
     try {
       for (;;) {
         const next = await source.next();
@@ -124,4 +123,10 @@ export class FocusFileReader {
     this.records += batch.rows.length;
     return { lines, rejected };
   }
+}
+
+/** A Parquet file's records, with the Parquet reader loaded on first use (CSV imports never need it). */
+async function* parquetRecords(path: string): ReturnType<typeof import('./parquet-records.js').readParquetRecords> {
+  const { readParquetRecords } = await import('./parquet-records.js');
+  return yield* readParquetRecords(path);
 }

@@ -100,17 +100,17 @@ describe('the digest chart', () => {
     expect(digestChartData({ ...sample, trend: null })).toBeNull();
   });
 
-  it('renders a PNG of the requested size', () => {
+  it('renders a PNG of the requested size', async () => {
     const chart = renderDigestChartPng(digestChartData(sample)!, { width: 640, height: 280 });
     expect(pngSize(chart.png)).toEqual({ width: 640, height: 280 });
-    const attachment = digestChartAttachments(sample)[0]!;
+    const attachment = (await digestChartAttachments(sample))[0]!;
     expect(pngSize(Buffer.from(attachment.base64, 'base64'))).toEqual({ width: 720, height: 300 });
     expect(attachment).toMatchObject({ name: 'digest-chart', mediaType: 'image/png', filename: 'costbridge-digest-2026-09.png' });
   });
 
-  it('is inline in a Teams card only when the card budget holds it; otherwise the chart stays in words', () => {
+  it('is inline in a Teams card only when the card budget holds it; otherwise the chart stays in words', async () => {
     const msg = chartReply(sample);
-    const big = digestChartAttachments(sample)[0]!;
+    const big = (await digestChartAttachments(sample))[0]!;
     const withBig = activityWithImages({ ...msg, attachments: [big] });
     expect(JSON.stringify(withBig)).not.toContain('data:image/png');
     expect(JSON.stringify(withBig)).toContain('Effective cost vs budget by month');
@@ -264,7 +264,7 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
   });
 
   it('a retried delivery reuses its uploaded chart instead of uploading it again', async () => {
-    const attachments = digestChartAttachments(sample);
+    const attachments = await digestChartAttachments(sample);
     const { id } = await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: 'retry-chart', target: 'CRETRY', payload: { ...chartReply(sample), attachments } as never });
     const uploads = h.slack.callsOf('upload').length;
     h.slack.failNextOf('chat.postMessage', 1, { status: 500 });

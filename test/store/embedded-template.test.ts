@@ -19,7 +19,7 @@ describe('the embedded database template', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('a new data directory starts from it: every migration is already applied, none runs', async () => {
-    expect(await embeddedTemplate()).toBeInstanceOf(Blob);
+    expect(holdsDatabase((await embeddedTemplate())!)).toBe(true);
     const dataDir = join(dir, 'fresh');
     expect(holdsDatabase(dataDir)).toBe(false);
     const store = await openStore({ dataDir });

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
 import type { Config } from '../../config.js';
 import { createLogger } from '../../log.js';
-import { startServer } from '../../main/start-server.js';
 import type { SurfaceHealth } from '../../server/surface-status.js';
 import { ensureDefaultReviewCadence } from '../../app/cadence-default.js';
 import { listCadenceSchedule, type CadenceListing } from '../../app/cadence-list.js';
@@ -71,6 +70,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
       await shareEmbeddedDatabase(store, 'costbridge serve', io.err);
       const now = new Date();
       await ensureDefaultReviewCadence(store, { timezone: config.timezone, now });
+      const { startServer } = await import('../../main/start-server.js');
       // The scheduler first: a chat platform that cannot be reached must not hold the reviews back.
       // No transports: it queues each run's messages and the server's outbox worker delivers them.
       const scheduler = startReviewScheduler(store, { settings: reviewSettings(config), log });

@@ -11,7 +11,6 @@ import { renderText } from '../../messages/render-text.js';
 import { costDataStatus } from '../../store/cost-data-status.js';
 import { listCadences } from '../../store/review-cadences.js';
 import { runnerId, startReviewScheduler } from '../../scheduler/review-scheduler.js';
-import { startServer } from '../../main/start-server.js';
 import { platformStatus, surfaceLines } from './serve.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
 import { needsFirstAdmin } from '../../app/authorization-policy.js';
@@ -102,8 +101,10 @@ export function registerStart(program: Command, ctx: CliContext): void {
         },
       });
       io.err('costbridge start: the review scheduler is running (Ctrl-C to stop).');
+      // The Slack and Teams SDKs load only when a platform is on: without credentials they are
+      // hundreds of modules the terminal digest never uses.
       const server = chatOn
-        ? await startServer(config, store, { log, scheduler, onSurfaceChange: surfaceLines((line) => io.err(`costbridge start: ${line}`)) })
+        ? await (await import('../../main/start-server.js')).startServer(config, store, { log, scheduler, onSurfaceChange: surfaceLines((line) => io.err(`costbridge start: ${line}`)) })
         : undefined;
       if (server) io.err(`costbridge start: serving Slack/Teams on port ${server.port}; GET /healthz for status`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
