@@ -4,6 +4,7 @@ import { parseBillingMonth } from '../src/domain/billing-month.js';
 import { openStore, type Store } from '../src/store/database.js';
 import { migrate } from '../src/store/migrator.js';
 import { ensureCostLinePartition } from '../src/store/cost-line-partitions.js';
+import { rebuildProviderFreshness } from '../src/store/import-provider-freshness.js';
 import { rebuildRollup, rollupSize } from '../src/store/cost-rollup.js';
 import { sessionRunner } from '../src/store/sql-runner.js';
 import { createBenchDatabase, median } from './bench-database.js';
@@ -89,6 +90,7 @@ export async function run(args: string[]): Promise<void> {
       }
       // Lines written by SQL bypass the import, which keeps the daily rollup: build it once here.
       await rebuildRollup(sessionRunner(s));
+      await rebuildProviderFreshness(sessionRunner(s));
       // Analyzing the partitioned table analyzes every partition too.
       await s.exec('ANALYZE cost_line');
       await s.exec('ANALYZE cost_rollup');

@@ -40,6 +40,11 @@ export interface Store {
   serveLocalClients?(): Promise<string>;
   /** Set when this store reaches an embedded database through the process holding it: who that is. */
   readonly servedBy?: string;
+  /**
+   * Only on a connection pool: opens up to `connections` connections now and keeps that many open
+   * while idle, for a long-running server whose first burst of requests should not wait for them.
+   */
+  keepWarm?(connections: number): Promise<void>;
   /** Ends every connection, pool, server and lock the store opened. */
   close(): Promise<void>;
 }
@@ -110,6 +115,13 @@ function pgStore(
     description,
     db,
     ...extra,
+    async keepWarm(connections) {
+      const n = Math.max(0, Math.min(connections, config.max ?? 10));
+      // pg-pool's `min`: idle connections up to it are not closed by the idle timeout (close() still ends them).
+      (pool as unknown as { options: { min: number } }).options.min = n;
+      const clients = await Promise.all(Array.from({ length: n }, () => pool.connect()));
+      for (const c of clients) c.release();
+    },
     async session(fn) {
       const client = await pool.connect();
       try {

@@ -20,21 +20,15 @@ export interface ProviderFreshness {
   readonly usageBased: boolean;
 }
 
-/** Per-provider freshness over every stored line. */
+/** Per-provider freshness over every stored line (from each import file's summary, import-provider-freshness.ts). */
 export async function providerFreshness(db: Kysely<Database>): Promise<ProviderFreshness[]> {
   const r = await sql<{ provider: string | null; last_import: Date; last_charge: Date; usage_based: boolean | null }>`
-    SELECT p.provider, max(b.imported_at) AS last_import, bool_or(p.usage_based) AS usage_based,
-           coalesce(max(p.last_usage), max(p.last_any)) AS last_charge
-      FROM (SELECT c.provider_name AS provider, c.batch_id,
-                   bool_or(c.charge_frequency = 'Usage-Based') AS usage_based,
-                   max(c.charge_period_start) FILTER (WHERE c.charge_category = 'Usage') AS last_usage,
-                   max(c.charge_period_start) AS last_any
-              FROM cost_line c
-             GROUP BY 1, 2) p
-      -- Joined after grouping: once per provider and batch, not once per line.
+    SELECT p.provider_name AS provider, max(b.imported_at) AS last_import, bool_or(p.usage_based) AS usage_based,
+           coalesce(max(p.last_usage), max(p.last_charge)) AS last_charge
+      FROM import_provider_freshness p
       JOIN import_batch b ON b.id = p.batch_id
-     GROUP BY p.provider
-     ORDER BY p.provider`.execute(db);
+     GROUP BY p.provider_name
+     ORDER BY p.provider_name`.execute(db);
   return r.rows.map((x) => ({ provider: x.provider ?? '(no provider)', lastImportAt: new Date(x.last_import), lastChargeDate: new Date(x.last_charge).toISOString().slice(0, 10), usageBased: x.usage_based !== false }));
 }
 

@@ -9,6 +9,7 @@ import { inTransaction, type CopyIn, type RawSession, type Store } from './datab
 import { CostLineCopyEncoder } from './copy-text.js';
 import { ensureCostLinePartition } from './cost-line-partitions.js';
 import { addToRollupSql, dropRollupSlice, rollupChangeColumns, withHashedRollupGrouping } from './cost-rollup.js';
+import { addProviderFreshness, dropProviderFreshnessSlice } from './import-provider-freshness.js';
 import { attributionLockKey } from './reattribution.js';
 import { sessionRunner } from './sql-runner.js';
 
@@ -305,6 +306,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
         [...params, this.#batchId],
       );
       await dropRollupSlice(sessionRunner(this.#s), period, line.billingAccountId);
+      await dropProviderFreshnessSlice(sessionRunner(this.#s), period, line.billingAccountId);
       replacedDeliveryIds = [...new Set(superseded.map((r) => Number(r.delivery_id)).filter((id) => id > 0))].sort((a, b) => a - b);
     } else {
       before = sliceState(
@@ -350,6 +352,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
       (a, b) => a.periodStart.localeCompare(b.periodStart) || a.accountId.localeCompare(b.accountId),
     );
     await this.#addToRollup(entries);
+    await addProviderFreshness(sessionRunner(this.#s), this.#batchIds, entries.map((e) => e.periodStart));
     const after = await this.#afterStates(entries);
     const mode = this.#delivery!.mode;
     const slices: DeliveredSlice[] = entries.map((sl, k) => ({

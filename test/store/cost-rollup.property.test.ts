@@ -34,6 +34,7 @@ const line = fc.record({
   subAccount: fc.constantFrom('s1', 's2', ''),
   service: fc.constantFrom('VM', 'DB'),
   category: fc.constantFrom('Usage', 'Credit', 'Purchase'),
+  frequency: fc.constantFrom('Usage-Based', 'Recurring', ''),
   sku: fc.constantFrom('K1', 'K2', ''),
   unit: fc.constantFrom('Hours', 'GB'),
   description: fc.constantFrom('compute hours', ''),
@@ -80,6 +81,7 @@ function csvOf(lines: readonly Line[]): string {
         ChargePeriodStart: `${l.month}-${l.day}T${l.hour}:00:00Z`,
         ChargePeriodEnd: `${l.month}-${l.day}T${l.hour}:30:00Z`,
         ChargeCategory: l.category,
+        ChargeFrequency: l.frequency,
         ProviderName: l.provider,
         BillingAccountId: l.account,
         SubAccountId: l.subAccount,
@@ -95,7 +97,7 @@ function csvOf(lines: readonly Line[]): string {
         x_Demo: l.demo ? 'synthetic' : '',
       };
     }),
-    { columns: [...Object.keys(baseFocusRow), 'SkuId', 'x_Demo'] },
+    { columns: [...Object.keys(baseFocusRow), 'SkuId', 'ChargeFrequency', 'x_Demo'] },
   );
 }
 
@@ -132,7 +134,7 @@ describe.each(storeKinds)('the daily rollup equals the lines on %s', (kind) => {
   });
 
   const reset = async () => {
-    for (const table of ['cost_line', 'cost_rollup', 'import_slice', 'import_delivery_slice', 'import_batch', 'import_delivery', 'unattributed_item', 'attribution_rule', 'cost_center']) {
+    for (const table of ['cost_line', 'cost_rollup', 'import_provider_freshness', 'import_slice', 'import_delivery_slice', 'import_batch', 'import_delivery', 'unattributed_item', 'attribution_rule', 'cost_center']) {
       await sql`DELETE FROM ${sql.table(table)}`.execute(store.db);
     }
   };
@@ -143,6 +145,19 @@ describe.each(storeKinds)('the daily rollup equals the lines on %s', (kind) => {
       (SELECT 'lines only' AS side, x::text AS row FROM (${sql.raw(fromLines)} EXCEPT ALL SELECT ${sql.raw(grain)}, ${sql.raw(sums)} FROM cost_rollup) x)
       UNION ALL
       (SELECT 'rollup only', x::text FROM (SELECT ${sql.raw(grain)}, ${sql.raw(sums)} FROM cost_rollup EXCEPT ALL ${sql.raw(fromLines)}) x)`.execute(store.db);
+    return r.rows;
+  };
+
+  /** The per-file freshness summary against the same summary computed from the stored lines. */
+  const freshnessDifferences = async () => {
+    const fromLines = `SELECT batch_id, billing_account_id, billing_period_start, provider_name, bool_or(charge_frequency = 'Usage-Based') AS usage_based,
+                              max(charge_period_start) FILTER (WHERE charge_category = 'Usage') AS last_usage, max(charge_period_start) AS last_charge
+                         FROM cost_line GROUP BY 1, 2, 3, 4`;
+    const stored = `SELECT batch_id, billing_account_id, billing_period_start, provider_name, usage_based, last_usage, last_charge FROM import_provider_freshness`;
+    const r = await sql<{ side: string; row: string }>`
+      (SELECT 'lines only' AS side, x::text AS row FROM (${sql.raw(fromLines)} EXCEPT ALL ${sql.raw(stored)}) x)
+      UNION ALL
+      (SELECT 'summary only', x::text FROM (${sql.raw(stored)} EXCEPT ALL ${sql.raw(fromLines)}) x)`.execute(store.db);
     return r.rows;
   };
 
@@ -183,6 +198,7 @@ describe.each(storeKinds)('the daily rollup equals the lines on %s', (kind) => {
             }
           }
           expect(await differences()).toEqual([]);
+          expect(await freshnessDifferences()).toEqual([]);
         }
         const empty = await sql<{ n: string }>`SELECT count(*) AS n FROM cost_rollup WHERE line_count = 0`.execute(store.db);
         expect(Number(empty.rows[0]!.n)).toBe(0);

@@ -1,12 +1,15 @@
 // Freshness per provider (store/digest-facts.ts): the latest import holding any of its lines, the
 // latest usage charge day (any charge's when it has no usage) and whether it bills usage-based,
-// over lines of several imports, months and charge frequencies, on both databases.
+// over lines of several imports, months and charge frequencies, on both databases. The import keeps
+// the per-file summary freshness reads in step with the lines: test/store/cost-rollup.property.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
 import type { Store } from '../../src/store/database.js';
 import { ensureCostLinePartition } from '../../src/store/cost-line-partitions.js';
 import { providerFreshness } from '../../src/store/digest-facts.js';
+import { rebuildProviderFreshness } from '../../src/store/import-provider-freshness.js';
+import { kyselyRunner } from '../../src/store/sql-runner.js';
 
 describe.each(storeKinds)('provider freshness on %s', (kind) => {
   let tdb: TestDatabase;
@@ -47,6 +50,8 @@ describe.each(storeKinds)('provider freshness on %s', (kind) => {
     await line(2, 2, null, 'Usage', '2026-09-03T00:00:00Z', null);
     await line(2, 3, null, 'Tax', '2026-09-09T00:00:00Z', null);
 
+    // Written here without the import (which keeps the per-file summary itself), so rebuilt from the lines.
+    await rebuildProviderFreshness(kyselyRunner(store.db));
     const rows = await providerFreshness(store.db);
     expect(rows.map((r) => ({ ...r, lastImportAt: r.lastImportAt.toISOString() }))).toEqual([
       { provider: 'Ledgerly', lastImportAt: '2026-09-01T02:00:00.000Z', lastChargeDate: '2026-08-15', usageBased: false },

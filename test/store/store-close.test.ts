@@ -53,6 +53,27 @@ describe('closing the store ends every pool, connection, server and lock it open
     expect(r.lingerMs).toBeLessThan(noLinger);
   });
 
+  it('PostgreSQL: a pool kept warm (serve) holds its connections open, and close still ends them at once', async () => {
+    const r = await lingerAfterClose(
+      `const { default: pg } = await import('pg');
+       const store = await openStore({ databaseUrl: process.env.DATABASE_URL });
+       await store.keepWarm(4);
+       const probe = new pg.Client({ connectionString: process.env.DATABASE_URL });
+       await probe.connect();
+       const count = async () => Number((await probe.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'costbridge'")).rows[0].n);
+       const warm = await count();
+       await store.close();
+       await new Promise((r) => setTimeout(r, 200));
+       const after = await count();
+       await probe.end();
+       process.stdout.write(JSON.stringify({ warm, after }) + '\\n');`,
+      { DATABASE_URL: tdb.env.DATABASE_URL! },
+    );
+    expect(r.output).toBe('{"warm":4,"after":0}\nclosed\n');
+    expect(r.code).toBe(0);
+    expect(r.lingerMs).toBeLessThan(noLinger);
+  });
+
   it('PostgreSQL: kysely and sessions both used, close twice: exits right after', async () => {
     const r = await lingerAfterClose(
       `const store = await openStore({ databaseUrl: process.env.DATABASE_URL });

@@ -102,7 +102,7 @@ export class FakeSlackApi {
           // The upload URL takes the raw bytes, without the bot token (as Slack's does).
           const file = this.files.get(upload[1]!);
           const bytes = Buffer.concat(chunks);
-          this.calls.push({ method: 'upload', args: { file: upload[1], length: bytes.length }, status: file ? 200 : 404, ok: file !== undefined, at: Date.now() });
+          this.record({ method: 'upload', args: { file: upload[1], length: bytes.length }, status: file ? 200 : 404, ok: file !== undefined, at: Date.now() });
           if (file) file.bytes = bytes;
           res.writeHead(file ? 200 : 404, { 'content-type': 'text/plain' }).end(file ? `OK - ${bytes.length}` : 'not found');
           return;
@@ -111,7 +111,7 @@ export class FakeSlackApi {
         const args = parseArgs(raw, String(req.headers['content-type'] ?? ''));
         const token = String(req.headers.authorization ?? '').replace(/^Bearer /, '') || String(args.token ?? '');
         const reply = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
-          this.calls.push({ method, args, status, ok: status === 200 && body.ok === true, at: Date.now() });
+          this.record({ method, args, status, ok: status === 200 && body.ok === true, at: Date.now() });
           res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
         };
         const failure = this.methodFailures.get(method)?.shift() ?? this.failures.shift();
@@ -197,6 +197,29 @@ export class FakeSlackApi {
     const list = this.methodFailures.get(method) ?? [];
     for (let i = 0; i < n; i++) list.push(failure);
     this.methodFailures.set(method, list);
+  }
+
+  readonly #waiters = new Set<(call: SlackApiCall) => void>();
+
+  private record(call: SlackApiCall): void {
+    this.calls.push(call);
+    for (const w of [...this.#waiters]) w(call);
+  }
+
+  /** The first call from now on that `predicate` accepts (event-driven: no polling of the call log). */
+  nextCall(predicate: (call: SlackApiCall) => boolean, timeoutMs = 10_000): Promise<SlackApiCall | undefined> {
+    return new Promise((resolve) => {
+      const done = (call: SlackApiCall | undefined) => {
+        clearTimeout(timer);
+        this.#waiters.delete(waiter);
+        resolve(call);
+      };
+      const waiter = (call: SlackApiCall) => {
+        if (predicate(call)) done(call);
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      this.#waiters.add(waiter);
+    });
   }
 
   /** Calls of one method. */

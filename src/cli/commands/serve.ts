@@ -68,6 +68,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const store = await ctx.store();
       if (await needsFirstAdmin(store.db)) io.err(`costbridge serve: nobody is admin yet; make the first admin with: ${firstAdminCommand}`);
       await shareEmbeddedDatabase(store, 'costbridge serve', io.err);
+      // Connections open before the first request: the first burst of clicks after a start would
+      // otherwise each wait for one (part of the cold acks the chat benchmark measured).
+      await store.keepWarm?.(10);
       const now = new Date();
       await ensureDefaultReviewCadence(store, { timezone: config.timezone, now });
       const { startServer } = await import('../../main/start-server.js');
