@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
-import { baseFocusRow, focusCsv } from '../support/focus-csv.js';
+import { baseFocusRow, focusCsv, focusPeriodCells } from '../support/focus-csv.js';
 import type { Store } from '../../src/store/database.js';
 import { importFocusFile } from '../../src/app/import-focus.js';
 import { importCostCenters } from '../../src/app/import-cost-centers.js';
@@ -73,13 +73,9 @@ type Line = typeof line extends fc.Arbitrary<infer T> ? T : never;
 function csvOf(lines: readonly Line[]): string {
   return focusCsv(
     lines.map((l) => {
-      const [y, m] = l.month.split('-').map(Number) as [number, number];
       return {
         ...baseFocusRow,
-        BillingPeriodStart: `${l.month}-01T00:00:00Z`,
-        BillingPeriodEnd: new Date(Date.UTC(y, m, 1)).toISOString(),
-        ChargePeriodStart: `${l.month}-${l.day}T${l.hour}:00:00Z`,
-        ChargePeriodEnd: `${l.month}-${l.day}T${l.hour}:30:00Z`,
+        ...focusPeriodCells(l.month, l.day, l.hour),
         ChargeCategory: l.category,
         ChargeFrequency: l.frequency,
         ProviderName: l.provider,

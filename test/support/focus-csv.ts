@@ -30,6 +30,17 @@ function quote(cell: string): string {
 }
 
 /** CSV text for rows given as column → cell maps (columns from the first row, unless `columns` is given). */
+/** Billing period cells of month `YYYY-MM` and a half-hour charge period starting at `day`, `hour` (UTC). */
+export function focusPeriodCells(month: string, day: string, hour: string): Record<string, string> {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return {
+    BillingPeriodStart: `${month}-01T00:00:00Z`,
+    BillingPeriodEnd: new Date(Date.UTC(y, m, 1)).toISOString(),
+    ChargePeriodStart: `${month}-${day}T${hour}:00:00Z`,
+    ChargePeriodEnd: `${month}-${day}T${hour}:30:00Z`,
+  };
+}
+
 export function focusCsv(rows: readonly Record<string, string>[], options: { columns?: readonly string[]; eol?: string } = {}): string {
   const columns = options.columns ?? Object.keys(rows[0] ?? baseFocusRow);
   const eol = options.eol ?? '\n';
