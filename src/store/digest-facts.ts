@@ -134,6 +134,9 @@ export async function unknownCostCenterValues(db: Kysely<Database>, period: Bill
       FROM cost_line c
      WHERE c.billing_period_start = ${period.start.slice(0, 10)}
        AND c.tag_cost_center IS NOT NULL ${chargedBefore(asOf, 'charge_period_start')}
+       -- Implied by the value being unknown (a known tag value always sets the cost center), and the
+       -- predicate of the partial index cost_line_unknown_cost_center_tag: only such lines are read.
+       AND c.cost_center_source IS DISTINCT FROM 'tag'
        AND EXISTS (SELECT 1 FROM cost_center)
        AND NOT EXISTS (SELECT 1 FROM cost_center x WHERE x.code = c.tag_cost_center)
      GROUP BY 1, 2
