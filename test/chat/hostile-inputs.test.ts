@@ -19,6 +19,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/main/start-server.js';
 import { eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { postTeamsActivity, teamsChannelActivity, teamsUser } from './teams-activity.js';
 import { proposeTestSaving, seedOrganisation } from './interactions-seed.js';
 
 // The hostile review of issue 12, replayed: real signed Slack requests and Teams activities against
@@ -29,18 +30,8 @@ import { proposeTestSaving, seedOrganisation } from './interactions-seed.js';
 const channel = 'CHOSTILE';
 const conversationId = '19:hostile@thread.tacv2';
 
-function teamsActivity(serviceUrl: string, aad: string, fields: Record<string, unknown>, tenant = 'tenant-1'): Record<string, unknown> {
-  return {
-    channelId: 'msteams',
-    serviceUrl,
-    timestamp: new Date().toISOString(),
-    from: { id: `29:${aad}`, name: aad, aadObjectId: aad },
-    recipient: { id: '28:costbridge-bot', name: 'costbridge' },
-    conversation: { id: conversationId, conversationType: 'channel', tenantId: tenant },
-    channelData: { team: { id: '19:team@thread.tacv2' }, tenant: { id: tenant } },
-    ...fields,
-  };
-}
+const teamsActivity = (serviceUrl: string, aad: string, fields: Record<string, unknown>, tenant = 'tenant-1') =>
+  teamsChannelActivity(serviceUrl, conversationId, teamsUser(aad), fields, tenant);
 
 describe.each(storeKinds)('hostile inputs against serve and the CLI on %s', (kind) => {
   let tdb: TestDatabase;
@@ -103,11 +94,7 @@ describe.each(storeKinds)('hostile inputs against serve and the CLI on %s', (kin
     return h.slack.calls.slice(since).find(is)!;
   };
   const answerText = (c: SlackApiCall) => `${String(c.args.text)} ${JSON.stringify(c.args.blocks)}`;
-  const teams = async (body: Record<string, unknown>) => {
-    const res = await fetch(`${h.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as { statusCode: number; type: string; value: unknown }) : undefined };
-  };
+  const teams = (body: Record<string, unknown>) => postTeamsActivity(h.server.url, body);
   const invoke = (aad: string, replyToId: string, verb: string, data: Record<string, unknown>, tenant?: string) =>
     teams(teamsActivity(h.connector.serviceUrl, aad, { type: 'invoke', name: 'adaptiveCard/action', id: `${kind}-inv-${++n}`, replyToId, value: { action: { type: 'Action.Execute', verb, data } } }, tenant));
   /** The CLI with extra environment (COSTBRIDGE_USER), on this test's database. */

@@ -3,28 +3,14 @@ import { sql } from 'kysely';
 import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
 import { actionIds, formIds } from '../../src/messages/views/interaction-ids.js';
 import { eventually, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { postTeamsActivity, teamsChannelActivity, teamsUser } from './teams-activity.js';
 import { proposeTestSaving, seedOrganisation } from './interactions-seed.js';
 
 const conversationId = '19:finops@thread.tacv2';
 
-function activity(serviceUrl: string, aad: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return {
-    channelId: 'msteams',
-    serviceUrl,
-    timestamp: new Date().toISOString(),
-    from: { id: `29:${aad}`, name: aad, aadObjectId: aad },
-    recipient: { id: '28:costbridge-bot', name: 'costbridge' },
-    conversation: { id: conversationId, conversationType: 'channel', tenantId: 'tenant-1' },
-    channelData: { team: { id: '19:team@thread.tacv2' }, tenant: { id: 'tenant-1' } },
-    ...fields,
-  };
-}
+const activity = (serviceUrl: string, aad: string, fields: Record<string, unknown>) => teamsChannelActivity(serviceUrl, conversationId, teamsUser(aad), fields);
 
-async function post(url: string, body: Record<string, unknown>) {
-  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as { statusCode: number; type: string; value: unknown }) : undefined };
-}
+const post = (url: string, body: Record<string, unknown>) => postTeamsActivity(url, body);
 
 describe.each(storeKinds)('Teams interactions end to end on %s', (kind) => {
   let tdb: TestDatabase;

@@ -8,6 +8,7 @@ import { actions, header, image, message } from '../../src/messages/message-bloc
 import { unattributedSpendAlert } from '../../src/messages/views/unattributed-spend-alert.js';
 import { actionIds } from '../../src/messages/views/interaction-ids.js';
 import { eventually, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { postTeamsActivity, teamsChannelActivity } from './teams-activity.js';
 import { openItem } from './render/render-samples.js';
 
 const conversationId = '19:finops-cards@thread.tacv2';
@@ -15,24 +16,10 @@ const conversationId = '19:finops-cards@thread.tacv2';
 const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const publicUrl = 'https://costbridge.example.test';
 
-function activity(serviceUrl: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return {
-    channelId: 'msteams',
-    serviceUrl,
-    timestamp: new Date().toISOString(),
-    from: { id: '29:teams-user-ana', name: 'Ana Ito', aadObjectId: 'aad-ana' },
-    recipient: { id: '28:costbridge-bot', name: 'costbridge' },
-    conversation: { id: conversationId, conversationType: 'channel', tenantId: 'tenant-1' },
-    channelData: { team: { id: '19:team@thread.tacv2' }, tenant: { id: 'tenant-1' } },
-    ...fields,
-  };
-}
+const ana = { id: '29:teams-user-ana', name: 'Ana Ito', aadObjectId: 'aad-ana' };
+const activity = (serviceUrl: string, fields: Record<string, unknown>) => teamsChannelActivity(serviceUrl, conversationId, ana, fields);
 
-async function postActivity(url: string, body: Record<string, unknown>) {
-  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as { statusCode: number; type: string; value: unknown }) : undefined };
-}
+const postActivity = (url: string, body: Record<string, unknown>) => postTeamsActivity(url, body);
 
 /** Every Action.Execute (verb, data) in a value. */
 function executes(x: unknown, out: { verb: string; data: Record<string, string> }[] = []): { verb: string; data: Record<string, string> }[] {

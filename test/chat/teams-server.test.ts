@@ -6,27 +6,15 @@ import { queueChatMessage } from '../../src/app/queue-chat-message.js';
 import { acknowledgeButton } from '../../src/server/actions/acknowledge-action.js';
 import { actions, header, message } from '../../src/messages/message-blocks.js';
 import { eventually, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { postTeamsActivity, teamsChannelActivity } from './teams-activity.js';
 
 const conversationId = '19:finops-channel@thread.tacv2';
 
-function activity(serviceUrl: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return {
-    channelId: 'msteams',
-    serviceUrl,
-    timestamp: new Date().toISOString(),
-    from: { id: '29:teams-user-ana', name: 'Ana Ito', aadObjectId: 'aad-ana' },
-    recipient: { id: '28:costbridge-bot', name: 'costbridge' },
-    conversation: { id: conversationId, conversationType: 'channel', tenantId: 'tenant-1' },
-    channelData: { team: { id: '19:team@thread.tacv2' }, tenant: { id: 'tenant-1' } },
-    ...fields,
-  };
-}
+const ana = { id: '29:teams-user-ana', name: 'Ana Ito', aadObjectId: 'aad-ana' };
+const activity = (serviceUrl: string, fields: Record<string, unknown>) => teamsChannelActivity(serviceUrl, conversationId, ana, fields);
 
-async function postActivity(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
-}
+const postActivity = (url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  postTeamsActivity<Record<string, unknown>>(url, body, headers);
 
 describe.each(storeKinds)('Teams on %s', (kind) => {
   let tdb: TestDatabase;

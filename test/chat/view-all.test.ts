@@ -18,61 +18,37 @@ import { blockActionsBody, postSlack, viewSubmissionBody } from '../support/sign
 import { deliverPending } from '../../src/app/deliver-pending.js';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../support/test-stores.js';
 import { eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { postTeamsActivity, teamsChannelActivity, teamsUser } from './teams-activity.js';
 
 const quiet: SchedulerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const channel = 'CVIEWALL';
 const teamsConversation = '19:viewall@thread.tacv2';
 
 /** A Bot Framework activity from a Teams user in the digest's conversation. */
-function teamsActivity(serviceUrl: string, aad: string, fields: Record<string, unknown>): Record<string, unknown> {
-  return {
-    channelId: 'msteams',
-    serviceUrl,
-    timestamp: new Date().toISOString(),
-    from: { id: `29:${aad}`, name: aad, aadObjectId: aad },
-    recipient: { id: '28:costbridge-bot', name: 'costbridge' },
-    conversation: { id: teamsConversation, conversationType: 'channel', tenantId: 'tenant-1' },
-    channelData: { team: { id: '19:team@thread.tacv2' }, tenant: { id: 'tenant-1' } },
-    ...fields,
-  };
-}
+const teamsActivity = (serviceUrl: string, aad: string, fields: Record<string, unknown>) => teamsChannelActivity(serviceUrl, teamsConversation, teamsUser(aad), fields);
 
-async function postTeams(url: string, body: Record<string, unknown>) {
-  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as { statusCode: number; type: string; value: unknown }) : undefined };
-}
+const postTeams = (url: string, body: Record<string, unknown>) => postTeamsActivity(url, body);
 
 type CardAction = { type: string; verb?: string; title?: string; data?: Record<string, string> };
 type SubmitAction = { type: 'Action.Submit'; title: string; data: { verb: string; payload?: Record<string, string>; msteams?: { type: string } } };
+/** Every object of `card`, at any depth, whose `type` is `type`. */
+function actionsOfType<A>(card: unknown, type: string): A[] {
+  const out: A[] = [];
+  const walk = (x: unknown) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (o.type === type) out.push(o as A);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
 /** The Action.Submit buttons of a card (a dialog's buttons, or one that opens a dialog). */
-function submitActions(card: unknown): SubmitAction[] {
-  const out: SubmitAction[] = [];
-  const walk = (x: unknown) => {
-    if (Array.isArray(x)) x.forEach(walk);
-    else if (x && typeof x === 'object') {
-      const o = x as Record<string, unknown>;
-      if (o.type === 'Action.Submit') out.push(o as SubmitAction);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
+const submitActions = (card: unknown) => actionsOfType<SubmitAction>(card, 'Action.Submit');
 type TaskResponse = { task: { type: 'continue' | 'message'; value: { title: string; width: string; height: string; card: { contentType: string; content: unknown } } | string } };
-function cardActions(card: unknown): CardAction[] {
-  const out: CardAction[] = [];
-  const walk = (x: unknown) => {
-    if (Array.isArray(x)) x.forEach(walk);
-    else if (x && typeof x === 'object') {
-      const o = x as Record<string, unknown>;
-      if (o.type === 'Action.Execute') out.push(o as CardAction);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
+const cardActions = (card: unknown) => actionsOfType<CardAction>(card, 'Action.Execute');
 
 type SlackBlock = { type: string; elements?: { type: string; action_id?: string; value?: string; text?: { text: string } }[] };
 const buttonsOf = (blocks: readonly SlackBlock[]) => blocks.flatMap((b) => (b.type === 'actions' ? b.elements ?? [] : []));
