@@ -3,7 +3,7 @@ import { handoffDate } from '../domain/business-days.js';
 import { dayOf } from '../domain/forecast-calendar.js';
 import type { PlannedSavingEffect } from '../domain/forecast-planned-savings.js';
 import { isMaterial, type MaterialityThreshold } from '../domain/materiality.js';
-import { Money } from '../domain/money.js';
+import { Money, sumAmounts } from '../domain/money.js';
 import { spendDimensions } from '../domain/spend-dimensions.js';
 import type { VarianceComponentName, VarianceComponents } from '../domain/variance-components.js';
 import type { KeyEffect } from '../domain/variance-decomposition.js';
@@ -103,16 +103,10 @@ export interface Handoff {
 }
 
 /** The sum of a handoff's top-level rows in one currency. */
-export interface HandoffTotal {
-  readonly currency: string;
-  readonly monthToDate: string;
-  readonly projected: string;
-  readonly projectedWithPlannedActions: string;
-  readonly budget: string;
-  readonly itfmForecast: string;
-  readonly differenceToBudget: string;
-  readonly differenceToForecast: string;
-}
+export type HandoffTotal = Pick<
+  HandoffRow,
+  'currency' | 'monthToDate' | 'projected' | 'projectedWithPlannedActions' | 'budget' | 'itfmForecast' | 'differenceToBudget' | 'differenceToForecast'
+>;
 
 /**
  * Builds the pre-close handoff: per cost center the run-rate projection (baseline and with planned
@@ -258,7 +252,7 @@ export async function buildHandoff(store: Store, request: HandoffRequest): Promi
     unattributedCarriedBy: hierarchy.carrier,
     totals: currencies.map((currency) => {
       const top = topLevel(ordered.filter((r) => r.currency === currency));
-      const sum = (f: (r: HandoffRow) => string) => top.reduce((s, r) => s.plus(f(r)), new Money(0)).toFixed();
+      const sum = (f: (r: HandoffRow) => string) => sumAmounts(top, f);
       return {
         currency,
         monthToDate: sum((r) => r.monthToDate),

@@ -16,7 +16,7 @@ import {
 } from '../domain/digest.js';
 import { addDays, dayOf, daysBetween } from '../domain/forecast-calendar.js';
 import type { MaterialityThreshold } from '../domain/materiality.js';
-import { Money } from '../domain/money.js';
+import { Money, sumAmounts } from '../domain/money.js';
 import { isAlerted, type AlertThresholds } from '../domain/unattributed-spend.js';
 import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
 import type { Store } from '../store/database.js';
@@ -150,7 +150,7 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
   );
   const budgetTotals = [...new Set(budgets.map((b) => b.currency))].sort().map((currency) => {
     const top = budgets.filter((b) => b.currency === currency && (b.depth ?? 0) === 0);
-    const sum = (f: (b: DigestBudgetRow) => string) => top.reduce((s, b) => s.plus(f(b)), new Money(0)).toFixed();
+    const sum = (f: (b: DigestBudgetRow) => string) => sumAmounts(top, f);
     return {
       currency,
       monthToDate: sum((b) => b.monthToDate),

@@ -2,7 +2,7 @@ import type { BillingMonth } from '../domain/billing-month.js';
 import { addDays, dayOf } from '../domain/forecast-calendar.js';
 import { plannedSavingEffect, plannedSavingStatuses, potentialSavingStatuses, type PlannedSavingEffect } from '../domain/forecast-planned-savings.js';
 import { oneOffCategories, projectRunRate, projectionDecimalPlaces, type DailyCost, type RunRateProjection } from '../domain/forecast-run-rate.js';
-import { Money } from '../domain/money.js';
+import { Money, sumAmounts } from '../domain/money.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
 import type { Store } from '../store/database.js';
 import { loadDailyCosts } from '../store/forecast-daily-costs.js';
@@ -149,7 +149,7 @@ export async function forecastPeriod(store: Store, request: ForecastRequest): Pr
     rows,
     totals: [...new Set(rows.map((r) => r.currency))].sort().map((currency) => {
       const mine = rows.filter((r) => r.currency === currency);
-      const sum = (f: (r: ForecastRow) => string) => mine.reduce((s, r) => s.plus(f(r)), new Money(0)).toFixed();
+      const sum = (f: (r: ForecastRow) => string) => sumAmounts(mine, f);
       return { currency, monthToDate: sum((r) => r.monthToDate), baseline: sum((r) => r.baseline), plannedReduction: sum((r) => r.plannedReduction), withPlannedActions: sum((r) => r.withPlannedActions) };
     }),
   };

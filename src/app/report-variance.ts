@@ -2,7 +2,7 @@ import { billingMonth, type BillingMonth } from '../domain/billing-month.js';
 import { CostbridgeError } from '../domain/costbridge-error.js';
 import { addDays, dayOf, daysBetween } from '../domain/forecast-calendar.js';
 import { componentsNeedingExplanation, isMaterial, type MaterialityThreshold } from '../domain/materiality.js';
-import { Money } from '../domain/money.js';
+import { Money, sumAmounts } from '../domain/money.js';
 import type { CostBasis, SpendDimension } from '../domain/spend-dimensions.js';
 import type { VarianceComponentName, VarianceComponents } from '../domain/variance-components.js';
 import { againstPlan, decomposeVariance, type Decomposition, type KeyEffect, type PriceKeyTotal } from '../domain/variance-decomposition.js';
@@ -309,7 +309,7 @@ export async function reportVariance(store: Store, request: VarianceRequest): Pr
     unattributedCarriedBy: request.against === 'previous' ? null : hierarchy.carrier,
     totals: [...new Set(top.map((r) => r.currency))].sort().map((currency) => {
       const mine = top.filter((r) => r.currency === currency);
-      const sum = (f: (r: VarianceRow) => string) => mine.reduce((s, r) => s.plus(f(r)), new Money(0)).toFixed();
+      const sum = (f: (r: VarianceRow) => string) => sumAmounts(mine, f);
       return { currency, actual: sum((r) => r.actual), comparison: sum((r) => r.comparison), variance: sum((r) => r.variance) };
     }),
   };

@@ -13,6 +13,11 @@ export function normalizeDecimal(text: string): string {
   return new Money(text).toFixed();
 }
 
+/** The exact sum of one amount of each item, as a decimal string (`"0"` for none). */
+export function sumAmounts<T>(items: readonly T[], amount: (item: T) => string): string {
+  return items.reduce((s, item) => s.plus(amount(item)), new Money(0)).toFixed();
+}
+
 /**
  * `USD 1,234.57`: currency code, thousands separators, two decimals (half away from zero), for
  * display only. Amounts below one cent but not zero show as `< 0.01` so nothing looks free that isn't.

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { buildHandoff, type Handoff } from '../../app/build-handoff.js';
+import { buildHandoff, type Handoff, type HandoffTotal } from '../../app/build-handoff.js';
 import { parseBillingMonth } from '../../domain/billing-month.js';
 import { parseIsoDay } from '../../domain/forecast-calendar.js';
 import { formatMoney } from '../../domain/money.js';
@@ -47,6 +47,11 @@ export function handoffJson(h: Handoff) {
 function handoffText(h: Handoff): string {
   const postClose = h.rows.some((r) => r.postCloseAdjustment !== null && r.postCloseAdjustment !== '0');
   const bridged = h.rows.some((r) => r.includesUnattributed !== null || r.carriedBy !== null);
+  // The money columns of a row or a total; `compared` only when some row is bridged.
+  const amounts = (x: HandoffTotal, compared: string) =>
+    [x.monthToDate, x.projected, x.projectedWithPlannedActions, ...(bridged ? [compared] : []), x.budget, x.itfmForecast, x.differenceToBudget, x.differenceToForecast].map(
+      (v) => formatMoney(v, x.currency),
+    );
   const label = (r: { costCenter: string; depth: number; children: number }) => {
     const incl = rollupLabel(r.children);
     return `${'  '.repeat(r.depth)}${r.costCenter}${incl ? ` (${incl})` : ''}`;
@@ -61,27 +66,13 @@ function handoffText(h: Handoff): string {
       [
         ...h.rows.map((r) => [
           label(r),
-          formatMoney(r.monthToDate, r.currency),
-          formatMoney(r.projected, r.currency),
-          formatMoney(r.projectedWithPlannedActions, r.currency),
-          ...(bridged ? [formatMoney(r.comparedProjection, r.currency)] : []),
-          formatMoney(r.budget, r.currency),
-          formatMoney(r.itfmForecast, r.currency),
-          formatMoney(r.differenceToBudget, r.currency),
-          formatMoney(r.differenceToForecast, r.currency),
+          ...amounts(r, r.comparedProjection),
           r.carriedBy !== null ? `in ${r.carriedBy}` : r.material ? 'yes' : '',
           ...(postClose ? [formatMoney(r.postCloseAdjustment ?? '0', r.currency)] : []),
         ]),
         ...h.totals.map((t) => [
           h.totals.length > 1 ? `total ${t.currency}` : 'total',
-          formatMoney(t.monthToDate, t.currency),
-          formatMoney(t.projected, t.currency),
-          formatMoney(t.projectedWithPlannedActions, t.currency),
-          ...(bridged ? [formatMoney(t.projectedWithPlannedActions, t.currency)] : []),
-          formatMoney(t.budget, t.currency),
-          formatMoney(t.itfmForecast, t.currency),
-          formatMoney(t.differenceToBudget, t.currency),
-          formatMoney(t.differenceToForecast, t.currency),
+          ...amounts(t, t.projectedWithPlannedActions),
           '',
           ...(postClose ? [''] : []),
         ]),

@@ -1,5 +1,5 @@
 import type { DigestBudgetRow } from '../../domain/digest.js';
-import { formatMoney, Money } from '../../domain/money.js';
+import { formatMoney, Money, sumAmounts } from '../../domain/money.js';
 import { table } from '../message-blocks.js';
 import type { TableBlock } from '../message-model.js';
 import { rollupLabel } from '../../domain/cost-center-rollup.js';
@@ -50,7 +50,7 @@ export function projectionTotals(rows: readonly Omit<DigestBudgetRow, 'name'>[])
   const currencies = [...new Set(rows.map((r) => r.currency))].sort();
   return currencies.map((currency) => {
     const top = rows.filter((r) => r.currency === currency && (r.depth ?? 0) === 0);
-    const sum = (f: (r: Omit<DigestBudgetRow, 'name'>) => string) => top.reduce((s, r) => s.plus(f(r)), new Money(0)).toFixed();
+    const sum = (f: (r: Omit<DigestBudgetRow, 'name'>) => string) => sumAmounts(top, f);
     return { currency, monthToDate: sum((r) => r.monthToDate), projected: sum((r) => r.projected), budget: sum((r) => r.budget), differenceToBudget: sum((r) => r.differenceToBudget) };
   });
 }

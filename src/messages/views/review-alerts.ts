@@ -1,5 +1,5 @@
 import type { DigestBudgetRow, DigestUnattributedItem } from '../../domain/digest.js';
-import { formatMoney, Money } from '../../domain/money.js';
+import { formatMoney, Money, sumAmounts } from '../../domain/money.js';
 import { billedLabel, effectiveLabel } from '../cost-bases.js';
 import { actions, button, context, header, list, message, table, text } from '../message-blocks.js';
 import type { ContentBlock, Message, MessageBlock } from '../message-model.js';
@@ -171,7 +171,7 @@ export function monthlyShowbackMessage(view: ShowbackMessageView): Message {
       ),
     );
     const currencies = [...new Set(rows.map((r) => r.currency))].sort();
-    const total = (currency: string, f: (r: ShowbackMessageRow) => string) => formatMoney(rows.filter((r) => r.currency === currency).reduce((s, r) => s.plus(f(r)), new Money(0)).toFixed(), currency);
+    const total = (currency: string, f: (r: ShowbackMessageRow) => string) => formatMoney(sumAmounts(rows.filter((r) => r.currency === currency), f), currency);
     blocks.push(context(`Total: ${currencies.map((c) => `${total(c, (r) => r.totalEffective)} effective, ${total(c, (r) => r.totalBilled)} billed`).join('; ')}${view.unattributed !== null ? ' (every cost of the month)' : ''}.`));
   }
   if (bridge.length > 0) blocks.push(context(`${unattributedScope}: spend no known cost center accounts for; claim it: `, code(`npx costbridge unattributed --period ${view.period}`)));

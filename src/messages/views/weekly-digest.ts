@@ -1,5 +1,5 @@
 import type { DigestBudgetRow, WeeklyDigest } from '../../domain/digest.js';
-import { formatMoney, Money } from '../../domain/money.js';
+import { formatMoney, Money, sumAmounts } from '../../domain/money.js';
 import { countOf } from '../count-words.js';
 import { billedLabel, effectiveLabel, formatInstant } from '../cost-bases.js';
 import { actions, button, context, divider, field, fields, header, image, list, message, table, text } from '../message-blocks.js';
@@ -150,7 +150,7 @@ function mark(r: DigestBudgetRow): string {
 }
 
 function sum(rows: readonly DigestBudgetRow[], pick: (r: DigestBudgetRow) => string): string {
-  return rows.reduce((s, r) => s.plus(pick(r)), new Money(0)).toFixed();
+  return sumAmounts(rows, pick);
 }
 
 /** Total rows per currency: the headline's figures, from the same cut (top-level rows: a parent already holds its children). */
