@@ -188,8 +188,10 @@ async function takeOver(path: string, staleText: string, mineText: string, chain
   try {
     const now = readLock(path);
     if (!now || now.text !== staleText) return false;
-    unlinkSync(path);
-    return createExclusive(path, mineText);
+    // Replaced in one step: were it removed and then created, a racer's plain create could land in
+    // between and open without anyone saying the stale lock was taken over.
+    replaceFile(path, mineText);
+    return true;
   } finally {
     removeIfMine(guard, mineText);
   }
@@ -223,6 +225,13 @@ function createExclusive(path: string, text: string): boolean {
   }
 }
 
+/** Replaces `path` with `text` in one step (a rename), so a reader sees the old content or the new, never no file. */
+function replaceFile(path: string, text: string): void {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temp, text, { flag: 'wx', mode: 0o644 });
+  renameSync(temp, path);
+}
+
 function removeIfMine(path: string, text: string): void {
   try {
     if (readFileSync(path, 'utf8') === text) unlinkSync(path);
@@ -252,10 +261,7 @@ function heldLock(path: string, record: LockHolder): EmbeddedLock {
       const { serves: _previous, ...rest } = record;
       record = address ? { ...rest, serves: address } : rest;
       const next = serialize(record);
-      // Replaced in one step, so a reader sees the old record or the new one.
-      const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      writeFileSync(temp, next, { flag: 'wx', mode: 0o644 });
-      renameSync(temp, path);
+      replaceFile(path, next);
       current = next;
     },
     release() {
