@@ -5,7 +5,7 @@
 
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { frozenFacts, liveFacts, liveGrainExpression, type FactRange, type FrozenMonth } from './cost-facts.js';
-import type { SqlRunner } from './sql-runner.js';
+import { withLocalSettings, type SqlRunner } from './sql-runner.js';
 import type { Database } from './tables.js';
 
 /** The rollup's grain columns, in table order. */
@@ -92,17 +92,7 @@ ON CONFLICT ON CONSTRAINT cost_rollup_grain DO UPDATE
  * `work`; on a failure the caller's transaction rolls back and takes them with it.
  */
 export async function withHashedRollupGrouping<T>(runner: SqlRunner, work: () => Promise<T>): Promise<T> {
-  const [before] = await runner.rows<{ work_mem: string; enable_sort: string; jit: string }>(
-    `SELECT current_setting('work_mem') AS work_mem, current_setting('enable_sort') AS enable_sort, current_setting('jit') AS jit,
-            set_config('work_mem', '64MB', true), set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`,
-  );
-  const result = await work();
-  await runner.rows(`SELECT set_config('work_mem', $1, true), set_config('enable_sort', $2, true), set_config('jit', $3, true)`, [
-    before!.work_mem,
-    before!.enable_sort,
-    before!.jit,
-  ]);
-  return result;
+  return withLocalSettings(runner, { work_mem: '64MB', enable_sort: 'off', jit: 'off' }, work);
 }
 
 /** Removes rollup rows no line contributes to any more (after a re-attribution moved their lines). */

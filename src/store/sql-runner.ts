@@ -31,3 +31,22 @@ export function sessionRunner(s: RawSession): SqlRunner {
     },
   };
 }
+
+/**
+ * Runs `work` with planner or executor settings changed for the caller's transaction, then puts
+ * back the values they had (nested calls compose). On a failure the caller's transaction rolls
+ * back and takes them with it.
+ */
+export async function withLocalSettings<T>(runner: SqlRunner, settings: Readonly<Record<string, string>>, work: () => Promise<T>): Promise<T> {
+  const names = Object.keys(settings);
+  const [before] = await runner.rows<Record<string, string>>(
+    `SELECT ${names.map((n, i) => `current_setting($${i + 1}) AS s${i}, set_config($${i + 1}, $${names.length + i + 1}, true)`).join(', ')}`,
+    [...names, ...names.map((n) => settings[n]!)],
+  );
+  const result = await work();
+  await runner.rows(`SELECT ${names.map((n, i) => `set_config($${i + 1}, $${names.length + i + 1}, true)`).join(', ')}`, [
+    ...names,
+    ...names.map((_, i) => before![`s${i}`]!),
+  ]);
+  return result;
+}
