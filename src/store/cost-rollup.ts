@@ -44,12 +44,11 @@ function lineAmount(c: string, col: (typeof rollupAmountColumns)[number], sign: 
 
 /**
  * SQL select list over a cost_line alias `c`: the line as a rollup change (grain and amounts, named
- * as the table's columns), added (sign 1) or taken away (sign -1). `grainFrom` overrides where a
- * grain column comes from (a re-attribution's values before the update).
+ * as the table's columns), added (sign 1) or taken away (sign -1).
  */
-export function rollupChangeColumns(c: string, sign: 1 | -1, grainFrom: Partial<Record<GrainColumn, string>> = {}): string {
+export function rollupChangeColumns(c: string, sign: 1 | -1): string {
   return [
-    ...rollupGrainColumns.map((col) => `${grainFrom[col] ?? lineGrain(c, col)} AS ${col}`),
+    ...rollupGrainColumns.map((col) => `${lineGrain(c, col)} AS ${col}`),
     ...rollupAmountColumns.map((col) => `${lineAmount(c, col, sign)} AS ${col}`),
   ].join(', ');
 }

@@ -4,9 +4,11 @@
 
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { sharedFields } from '../domain/shared-fields.js';
-import { addToRollupSql, removeEmptyRollupRows, rollupChangeColumns, withHashedRollupGrouping } from './cost-rollup.js';
+import { addToRollupSql, removeEmptyRollupRows, rollupAmountColumns, rollupChangeColumns, rollupGrainColumns, withHashedRollupGrouping } from './cost-rollup.js';
 import { kyselyRunner, withLocalSettings, type SqlRunner } from './sql-runner.js';
 import type { Database } from './tables.js';
+
+const isSharedField = (col: string): boolean => (sharedFields as readonly string[]).includes(col);
 
 /** The same key the FOCUS import locks, so a re-attribution and an import never interleave. */
 export const attributionLockKey = 7_265_302;
@@ -247,10 +249,11 @@ const decisionInput = [
  * One statement: group the lines in scope by their decision input (with stack-level tags, the
  * benchmark's 564k lines in scope make 19k groups), decide each group once, update the lines of
  * the groups whose decision differs, and move their amounts from their old rollup row to their new
- * one (the group's old values ride along to RETURNING). Deciding per line took half of the time.
+ * one (the group's old values ride along to RETURNING; the lines are summed once per new and old
+ * row pair, `v`, then taken from the old row and added to the new). Deciding per line took half of the time.
  */
 function reattributionSql(scope: ReattributionScope): string {
-  const old = Object.fromEntries(sharedFields.map((f) => [f, `u.old_${f}`]));
+  const oldFields = sharedFields.map((f) => `old_${f}`);
   const moved = `(${sharedFields.map((f) => `u.old_${f}`).join(', ')}) IS DISTINCT FROM (${sharedFields.map((f) => `u.${f}`).join(', ')})`;
   const returned = [
     'billing_period_start', 'charge_period_start', 'billing_currency', 'provider_name', 'billing_account_id', 'sub_account_id',
@@ -278,8 +281,12 @@ u AS (
    WHERE c.billing_period_start = l.billing_period_start AND c.id = l.id
   RETURNING ${returned.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `d.old_${f}`).join(', ')}
 ),
-r AS (${addToRollupSql(`SELECT ${rollupChangeColumns('u', -1, old)} FROM u WHERE ${moved}
-                         UNION ALL SELECT ${rollupChangeColumns('u', 1)} FROM u WHERE ${moved}`)})
+v AS (SELECT ${[...rollupGrainColumns, ...oldFields].join(', ')}, ${rollupAmountColumns.map((a) => `sum(${a}) AS ${a}`).join(', ')}
+        FROM (SELECT ${rollupChangeColumns('u', 1)}, ${oldFields.map((f) => `u.${f}`).join(', ')} FROM u WHERE ${moved}) x
+       GROUP BY ${[...rollupGrainColumns, ...oldFields].join(', ')}),
+r AS (${addToRollupSql(`SELECT ${rollupGrainColumns.map((col) => (isSharedField(col) ? `old_${col} AS ${col}` : col)).join(', ')},
+                                ${rollupAmountColumns.map((a) => `-${a} AS ${a}`).join(', ')} FROM v
+                         UNION ALL SELECT ${[...rollupGrainColumns, ...rollupAmountColumns].join(', ')} FROM v`)})
 SELECT count(*)::int AS n FROM u`;
 }
 
