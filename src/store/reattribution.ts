@@ -220,26 +220,30 @@ const written = [...sharedFields.flatMap((f) => [f, `${f}_source`]), 'contract_i
  * along from `t` through `d`; RETURNING gives the new ones).
  */
 function reattributionSql(scope: ReattributionScope): string {
-  const old = Object.fromEntries(sharedFields.map((f) => [f, `u.old_${f}`]));
-  const moved = `(${sharedFields.map((f) => `u.old_${f}`).join(', ')}) IS DISTINCT FROM (${sharedFields.map((f) => `u.${f}`).join(', ')})`;
+  // Besides the six fields, whether a contract covers the line is a rollup grain column (the digest's
+  // uncontracted spend reads it), so a line that gains or loses its contract moves too.
+  const old = { ...Object.fromEntries(sharedFields.map((f) => [f, `u.old_${f}`])), contracted: '(u.old_contract_id IS NOT NULL)' };
+  const moved = `(${[...sharedFields.map((f) => `u.old_${f}`), 'u.old_contract_id IS NOT NULL'].join(', ')})
+    IS DISTINCT FROM (${[...sharedFields.map((f) => `u.${f}`), 'u.contract_id IS NOT NULL'].join(', ')})`;
   const returned = [
     'billing_period_start', 'charge_period_start', 'billing_currency', 'provider_name', 'billing_account_id', 'sub_account_id',
     'region_id', 'service_category', 'service_name', 'sku_id', 'sku_price_id', 'charge_description', 'pricing_unit', 'charge_category',
-    ...sharedFields, 'extra',
+    'publisher_name', 'invoice_issuer_name', 'contract_id', ...sharedFields, 'extra',
     'billed_cost', 'effective_cost', 'list_cost', 'contracted_cost', 'pricing_quantity', 'consumed_quantity',
   ];
   return `
 WITH ${masterDataCte},
-t AS (SELECT ${lineColumns.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `c.${f} AS old_${f}`).join(', ')}
+t AS (SELECT ${lineColumns.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `c.${f} AS old_${f}`).join(', ')},
+             c.contract_id AS old_contract_id
         FROM cost_line c WHERE ${scope.where}),
-${attributionDecisionCte(sharedFields.map((f) => `old_${f}`))},
+${attributionDecisionCte([...sharedFields.map((f) => `old_${f}`), 'old_contract_id'])},
 u AS (
   UPDATE cost_line c
      SET ${written.map((col) => `${col} = d.${col}`).join(', ')}
     FROM d
    WHERE c.billing_period_start = d.billing_period_start AND c.id = d.id
      AND (${written.map((col) => `c.${col}`).join(', ')}) IS DISTINCT FROM (${written.map((col) => `d.${col}`).join(', ')})
-  RETURNING ${returned.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `d.old_${f}`).join(', ')}
+  RETURNING ${returned.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `d.old_${f}`).join(', ')}, d.old_contract_id
 ),
 r AS (${addToRollupSql(`SELECT ${rollupChangeColumns('u', -1, old)} FROM u WHERE ${moved}
                          UNION ALL SELECT ${rollupChangeColumns('u', 1)} FROM u WHERE ${moved}`)})
