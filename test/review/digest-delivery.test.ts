@@ -263,6 +263,49 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     for (const d of deliveries) expect(d.messageId).toBeTruthy();
   });
 
+  it('a scheduled alert is a reply in the thread of the digest its channel got that week; without one it stands on its own', async () => {
+    const [digestRun] = await store.db.selectFrom('review_run').select('id').where('cadence_name', '=', 'e2e').where('period_key', '=', '2026-09-21T09:00').execute();
+    const digest = await runDeliveries(store.db, [Number(digestRun!.id)]);
+    const digestId = (channel: string) => digest.find((d) => d.channel === channel)!.messageId;
+    const alertPosts = (from: number, channel: string) =>
+      h.slack.callsOf('chat.postMessage').slice(from).filter((c) => c.ok && c.args.channel === channel && String(c.args.text).includes('unattributed'));
+
+    await addCadence(store, { name: 'e2e-unatt', kind: 'unattributed-alert', cron: '0 7 * * *', timezone: 'UTC', channels: ['slack:CE2E1', 'slack:CSOLO', `teams:${teamsConversation}`], costCenters: [], ...who, now: new Date('2026-09-01T00:00:00Z') });
+    const before = { posts: h.slack.callsOf('chat.postMessage').length, activities: h.connector.activityCalls().length };
+    const r = await reviewRun('e2e-unatt', '--at', '2026-09-22T07:30:00Z', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { outcome: string; run: { id: number } };
+    expect(out.outcome).toBe('posted');
+    // In the digest's thread where the channel got one on the 21st; on its own where it got none.
+    const inThread = alertPosts(before.posts, 'CE2E1');
+    expect(inThread).toHaveLength(1);
+    expect(inThread[0]!.args.thread_ts).toBe(digestId('slack:CE2E1'));
+    const alone = alertPosts(before.posts, 'CSOLO');
+    expect(alone).toHaveLength(1);
+    expect(alone[0]!.args.thread_ts ?? undefined).toBeUndefined();
+    const teams = h.connector.activityCalls().slice(before.activities).filter((c) => c.conversationId === teamsConversation);
+    expect(teams.length).toBeGreaterThanOrEqual(1);
+    for (const a of teams) expect(a.activityId).toBe(digestId(`teams:${teamsConversation}`));
+    // The alert's run records its own delivery (its message id is the reply's), and is done.
+    const alert = await runDeliveries(store.db, [out.run.id]);
+    expect(alert.map((d) => [d.channel, d.status])).toEqual([
+      ['slack:CE2E1', 'sent'],
+      ['slack:CSOLO', 'sent'],
+      [`teams:${teamsConversation}`, 'sent'],
+    ]);
+    expect(alert.find((d) => d.channel === 'slack:CE2E1')!.messageId).toMatch(/^1700000000\.\d{6}$/);
+    expect(alert.find((d) => d.channel === 'slack:CE2E1')!.messageId).not.toBe(digestId('slack:CE2E1'));
+
+    // Nine days on, the last digest there is older than 7 days: the alert is a message of its own.
+    await addCadence(store, { name: 'e2e-unatt-late', kind: 'unattributed-alert', cron: '0 7 * * *', timezone: 'UTC', channels: ['slack:CE2E1'], costCenters: [], ...who, now: new Date('2026-09-01T00:00:00Z') });
+    const later = h.slack.callsOf('chat.postMessage').length;
+    const late = await reviewRun('e2e-unatt-late', '--at', '2026-09-30T07:30:00Z', '--json');
+    expect(late.code, late.stderr).toBe(0);
+    const lonely = alertPosts(later, 'CE2E1');
+    expect(lonely).toHaveLength(1);
+    expect(lonely[0]!.args.thread_ts ?? undefined).toBeUndefined();
+  });
+
   it('a retried delivery reuses its uploaded chart instead of uploading it again', async () => {
     const attachments = await digestChartAttachments(sample);
     const { id } = await queueChatMessage(store, { platform: 'slack', operation: 'post', purpose: 'retry-chart', target: 'CRETRY', payload: { ...chartReply(sample), attachments } as never });
