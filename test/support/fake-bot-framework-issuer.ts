@@ -52,6 +52,15 @@ export function newSigningKey(): SigningKey {
 }
 
 const processKey = newSigningKey();
+const untrustingAgent = https.globalAgent;
+const trustedCerts = new Set<string>();
+
+/** The bot's HTTPS clients (botframework-connector's key fetch, MSAL) use the global agent: it trusts the running issuers' certificates. */
+function trust(cert: string, on: boolean): void {
+  if (on) trustedCerts.add(cert);
+  else trustedCerts.delete(cert);
+  https.globalAgent = trustedCerts.size === 0 ? untrustingAgent : new https.Agent({ ca: [...rootCertificates, ...trustedCerts] });
+}
 
 /**
  * A local fake of the Bot Framework's token services on 127.0.0.1 over HTTPS (a certificate made
@@ -65,7 +74,7 @@ export class FakeBotFrameworkIssuer {
   readonly key = processKey;
   readonly tokenRequests: TokenRequest[] = [];
   private server: Server | undefined;
-  private previousAgent: https.Agent | undefined;
+  private cert = '';
   url = '';
 
   constructor(
@@ -155,14 +164,13 @@ export class FakeBotFrameworkIssuer {
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    // The bot's HTTPS clients (botframework-connector's key fetch, MSAL) use the global agent.
-    this.previousAgent = https.globalAgent;
-    https.globalAgent = new https.Agent({ ca: [...rootCertificates, tls.cert] });
+    this.cert = tls.cert;
+    trust(this.cert, true);
     return this;
   }
 
   async stop(): Promise<void> {
-    if (this.previousAgent) https.globalAgent = this.previousAgent;
+    if (this.cert) trust(this.cert, false);
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
