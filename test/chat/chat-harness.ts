@@ -40,6 +40,8 @@ export class CapturedLog {
 /** A running server wired to local fakes of Slack and the Bot Connector, on a test database. */
 export interface ChatHarness {
   readonly config: Config;
+  /** The environment the server's configuration was loaded from (fakes' URLs and credentials included). */
+  readonly env: Readonly<Record<string, string>>;
   readonly server: RunningServer;
   readonly slack: FakeSlackApi;
   readonly connector: FakeBotConnector;
@@ -63,7 +65,7 @@ export async function startChatHarness(
   const issuer = env.MICROSOFT_APP_ID ? await new FakeBotFrameworkIssuer(env.MICROSOFT_APP_ID, env.MICROSOFT_APP_PASSWORD ?? '').start() : undefined;
   const connector = await new FakeBotConnector(issuer && ((auth) => issuer.acceptsAccessToken(auth))).start();
   prepare?.({ slack, connector });
-  const config = loadConfig({
+  const fullEnv: Record<string, string> = {
     ...tdb.env,
     LOG_LEVEL: 'debug',
     PORT: '0',
@@ -72,7 +74,8 @@ export async function startChatHarness(
     SLACK_API_URL: slack.apiUrl,
     ...(issuer ? { BOTFRAMEWORK_OPENID_METADATA_URL: issuer.openIdMetadataUrl, BOTFRAMEWORK_LOGIN_URL: issuer.loginUrl } : {}),
     ...env,
-  });
+  };
+  const config = loadConfig(fullEnv);
   const store = await tdb.shared();
   const log = new CapturedLog();
   const logger = createLogger(config, { destination: log.stream as never });
@@ -82,6 +85,7 @@ export async function startChatHarness(
   if (slackStatus) await eventually(() => slackStatus.state !== 'connecting');
   return {
     config,
+    env: fullEnv,
     server,
     slack,
     connector,
