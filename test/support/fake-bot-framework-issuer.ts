@@ -87,6 +87,11 @@ export class FakeBotFrameworkIssuer {
     return `${this.url}/v1/.well-known/openidconfiguration`;
   }
 
+  /** The PEM certificate it serves HTTPS with: a `serve` process started beside it trusts it through NODE_EXTRA_CA_CERTS. */
+  get certificate(): string {
+    return this.cert;
+  }
+
   /** The bot's BOTFRAMEWORK_LOGIN_URL. */
   get loginUrl(): string {
     return this.url;
