@@ -105,11 +105,13 @@ const schema = z.object({
     .string()
     .trim()
     .default('https://login.botframework.com/v1/.well-known/openidconfiguration')
+    .transform((v) => v || 'https://login.botframework.com/v1/.well-known/openidconfiguration')
     .refine((v) => /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), 'must be an https:// URL such as https://login.botframework.com/v1/.well-known/openidconfiguration'),
   BOTFRAMEWORK_LOGIN_URL: z
     .string()
     .trim()
     .default('https://login.microsoftonline.com')
+    .transform((v) => v || 'https://login.microsoftonline.com')
     .refine((v) => /^https:\/\/[^\s/?#]+\/?$/.test(v), 'must be the https:// address of a Microsoft Entra login host such as https://login.microsoftonline.com')
     .transform((v) => v.replace(/\/+$/, '')),
   TEAMS_ALLOW_UNAUTHENTICATED: z

@@ -72,6 +72,8 @@ describe('chat configuration', () => {
     const teams = { MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'p', TEAMS_ALLOWED_TENANT_IDS: 't' };
     const custom = loadConfig({ ...teams, BOTFRAMEWORK_OPENID_METADATA_URL: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration', BOTFRAMEWORK_LOGIN_URL: 'https://login.microsoftonline.us/' }).chat.teams;
     expect(custom).toMatchObject({ openIdMetadataUrl: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration', loginUrl: 'https://login.microsoftonline.us' });
+    // Blank, as in an env file, is the default.
+    expect(loadConfig({ ...teams, BOTFRAMEWORK_OPENID_METADATA_URL: '', BOTFRAMEWORK_LOGIN_URL: ' ' }).chat.teams).toMatchObject({ openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration', loginUrl: 'https://login.microsoftonline.com' });
     expect(fail({ ...teams, BOTFRAMEWORK_OPENID_METADATA_URL: 'http://login.botframework.com/v1/.well-known/openidconfiguration' })).toContain('BOTFRAMEWORK_OPENID_METADATA_URL: must be an https:// URL');
     expect(fail({ ...teams, BOTFRAMEWORK_LOGIN_URL: 'https://login.microsoftonline.com/botframework.com' })).toContain('BOTFRAMEWORK_LOGIN_URL: must be the https:// address of a Microsoft Entra login host');
     expect(fail({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_TENANT_ID: 't', MICROSOFT_APP_TYPE: 'UserAssignedMSI', BOTFRAMEWORK_LOGIN_URL: 'https://login.example' })).toContain('BOTFRAMEWORK_LOGIN_URL: not used with MICROSOFT_APP_TYPE=UserAssignedMSI');

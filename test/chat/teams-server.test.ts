@@ -54,19 +54,22 @@ describe.each(storeKinds)('Teams on %s', (kind) => {
       expect(h.log.text).not.toMatch(/FetchError|login\.botframework\.com|login\.microsoftonline\.com/);
     });
 
-    const forgeries: [string, (issuer: FakeBotFrameworkIssuer, serviceUrl: string) => string][] = [
-      ['signed with a key the issuer does not publish (same key id)', (i, url) => i.channelToken(url, { key: forgerKey.privateKey })],
-      ['signed with a key id the issuer does not publish', (i, url) => i.channelToken(url, { key: forgerKey.privateKey, kid: forgerKey.kid })],
-      ['for another bot (audience)', (i, url) => i.channelToken(url, { claims: { aud: '00000000-0000-0000-0000-00000000beef' } })],
-      ['from another issuer', (i, url) => i.channelToken(url, { claims: { iss: 'https://api.botframework.example' } })],
-      ['expired an hour ago', (i, url) => i.channelToken(url, { claims: { iat: nowS() - 7200, nbf: nowS() - 7200, exp: nowS() - 3600 } })],
-      ['not valid for another hour', (i, url) => i.channelToken(url, { claims: { nbf: nowS() + 3600 } })],
-      ['for another serviceUrl', (i) => i.channelToken('https://smba.trafficmanager.net/emea/')],
-      ['without a serviceUrl claim', (i, url) => i.channelToken(url, { claims: { serviceurl: undefined } })],
+    // Each with the reason botframework-connector gives, so a token refused for some other reason fails the case.
+    const forgeries: [string, (issuer: FakeBotFrameworkIssuer, serviceUrl: string) => string, string][] = [
+      ['signed with a key the issuer does not publish (same key id)', (i, url) => i.channelToken(url, { key: forgerKey.privateKey }), 'invalid signature'],
+      ['signed with a key id the issuer does not publish', (i, url) => i.channelToken(url, { key: forgerKey.privateKey, kid: forgerKey.kid }), 'Signing Key could not be retrieved'],
+      ['signed with a published key endorsed only for another channel', (i, url) => i.channelToken(url, { key: i.webChatKey.privateKey, kid: i.webChatKey.kid }), 'Could not validate endorsement'],
+      ['for another bot (audience)', (i, url) => i.channelToken(url, { claims: { aud: '00000000-0000-0000-0000-00000000beef' } }), 'Invalid AppId passed on token'],
+      ['from another issuer', (i, url) => i.channelToken(url, { claims: { iss: 'https://api.botframework.example' } }), 'No valid identity'],
+      ['expired an hour ago', (i, url) => i.channelToken(url, { claims: { iat: nowS() - 7200, nbf: nowS() - 7200, exp: nowS() - 3600 } }), 'The token has expired'],
+      ['not valid for another hour', (i, url) => i.channelToken(url, { claims: { nbf: nowS() + 3600 } }), 'jwt not active'],
+      ['for another serviceUrl', (i) => i.channelToken('https://smba.trafficmanager.net/emea/'), 'ServiceUrl claim do not match'],
+      ['without a serviceUrl claim', (i, url) => i.channelToken(url, { claims: { serviceurl: undefined } }), 'ServiceUrl claim do not match'],
     ];
-    for (const [what, forge] of forgeries) {
+    for (const [what, forge, reason] of forgeries) {
       it(`rejects a token ${what} with 401 and stores nothing`, async () => {
         const token = forge(h.issuer!, h.connector.serviceUrl);
+        const logged = h.log.lines.length;
         const message = await postActivity(h, activity(h.connector.serviceUrl, { type: 'message', id: `m-forged-${what}`, text: 'help' }), { authorization: `Bearer ${token}` });
         const invoke = await postActivity(h, activity(h.connector.serviceUrl, { type: 'invoke', name: 'adaptiveCard/action', id: `inv-forged-${what}`, replyToId: 'a1', value: { action: { type: 'Action.Execute', verb: 'acknowledge', data: {} } } }), { authorization: `Bearer ${token}` });
         expect([message.status, invoke.status]).toEqual([401, 401]);
@@ -74,7 +77,9 @@ describe.each(storeKinds)('Teams on %s', (kind) => {
         expect(await count(h, 'chat_outbox')).toBe(0);
         expect(await count(h, 'audit_log', sql`surface = 'teams'`)).toBe(0);
         expect(h.connector.calls).toEqual([]);
-        expect(h.log.text).toContain('teams activity rejected: not authenticated');
+        const rejections = h.log.lines.slice(logged).map((l) => JSON.parse(l) as { msg: string; reason?: string }).filter((l) => l.msg === 'teams activity rejected: not authenticated');
+        expect(rejections).toHaveLength(2);
+        for (const r of rejections) expect(r.reason).toContain(reason);
       });
     }
 
@@ -172,6 +177,24 @@ describe.each(storeKinds)('Teams on %s', (kind) => {
       expect(h.issuer!.tokenRequests.length).toBeGreaterThan(0);
       expect(h.issuer!.tokenRequests.every((t) => t.granted && t.tenant === 'botframework.com' && t.clientId === h.config.chat.teams!.appId)).toBe(true);
       expect(h.log.text).not.toMatch(/login\.microsoftonline\.com|login\.botframework\.com/);
+    });
+  });
+
+  describe('with the public Bot Framework endpoints (the defaults)', () => {
+    let h: ChatHarness;
+    beforeAll(async () => {
+      h = await startChatHarness(tdb, { ...signedTeams(), BOTFRAMEWORK_OPENID_METADATA_URL: '', BOTFRAMEWORK_LOGIN_URL: '' });
+    });
+    afterAll(async () => h?.close());
+
+    it('is configured with them, and refuses an activity without a token with 401 before fetching any key', async () => {
+      expect(h.config.chat.teams).toMatchObject({ openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration', loginUrl: 'https://login.microsoftonline.com' });
+      const stored = await count(h, 'teams_conversation');
+      const r = await postActivity(h, activity(h.connector.serviceUrl, { type: 'message', id: 'm-public-unauth', text: 'help' }), { authorization: '' });
+      expect(r.status).toBe(401);
+      expect(await count(h, 'teams_conversation')).toBe(stored);
+      expect(h.connector.calls).toEqual([]);
+      expect(h.log.text).not.toMatch(/FetchError|ENOTFOUND|ECONNREFUSED/);
     });
   });
 

@@ -52,6 +52,7 @@ export function newSigningKey(): SigningKey {
 }
 
 const processKey = newSigningKey();
+const processWebChatKey = newSigningKey();
 const untrustingAgent = https.globalAgent;
 const trustedCerts = new Set<string>();
 
@@ -72,6 +73,8 @@ function trust(cert: string, on: boolean): void {
 export class FakeBotFrameworkIssuer {
   /** One key per test process, like the Bot Framework's long-lived keys: botframework-connector caches the bot's access tokens process-wide. */
   readonly key = processKey;
+  /** A published key endorsed only for Web Chat: tokens it signs are no good for a Teams activity. */
+  readonly webChatKey = processWebChatKey;
   readonly tokenRequests: TokenRequest[] = [];
   private server: Server | undefined;
   private cert = '';
@@ -139,8 +142,11 @@ export class FakeBotFrameworkIssuer {
           });
         }
         if (req.method === 'GET' && path === '/v1/.well-known/keys') {
-          const jwk = this.key.publicKey.export({ format: 'jwk' });
-          return json(200, { keys: [{ kty: 'RSA', use: 'sig', kid: this.key.kid, n: jwk.n, e: jwk.e, endorsements: ['msteams'] }] });
+          const entry = (key: SigningKey, endorsements: string[]) => {
+            const jwk = key.publicKey.export({ format: 'jwk' });
+            return { kty: 'RSA', use: 'sig', kid: key.kid, n: jwk.n, e: jwk.e, endorsements };
+          };
+          return json(200, { keys: [entry(this.key, ['msteams']), entry(this.webChatKey, ['webchat'])] });
         }
         const tenantPath = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/.exec(path);
         if (!tenantPath) return json(404, { error: 'not_found', error_description: path });
