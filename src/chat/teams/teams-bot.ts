@@ -84,7 +84,7 @@ export function createTeamsBot(config: TeamsConfig, deps: TeamsDeps): TeamsBot {
 }
 
 /** The public cloud's Microsoft Entra login host, where botbuilder's own credentials know their way. */
-export const publicLoginUrl = 'https://login.microsoftonline.com';
+const publicLoginUrl = 'https://login.microsoftonline.com';
 
 /**
  * Bot Framework authentication with every endpoint given, so that the configured OpenID metadata
