@@ -10,8 +10,8 @@ import { rootCertificates } from 'node:tls';
 /** The issuer of the tokens the Bot Framework channel sends bots, and the audience of the bot's own tokens. */
 export const botFrameworkIssuer = 'https://api.botframework.com';
 
-/** One signing key: its id, the pair, and the endorsements (channels) its JWKS entry lists. */
-interface SigningKey {
+/** One signing key: its id and the pair. */
+export interface SigningKey {
   readonly kid: string;
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
@@ -121,7 +121,11 @@ export class FakeBotFrameworkIssuer {
     const dir = mkdtempSync(join(tmpdir(), 'costbridge-issuer-'));
     let tls: { key: string; cert: string };
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      try {
+        execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      } catch (e) {
+        throw new Error(`fake Bot Framework issuer: the openssl command (1.1.1 or later) makes its test certificate: ${(e as Error).message}`);
+      }
       tls = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
     } finally {
       rmSync(dir, { recursive: true, force: true });
