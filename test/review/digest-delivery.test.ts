@@ -26,7 +26,7 @@ import type { Store } from '../../src/store/database.js';
 import { runDeliveries } from '../../src/store/review-runs.js';
 import { saveTeamsConversation } from '../../src/store/teams-conversations.js';
 import { startReviewScheduler, type SchedulerLog } from '../../src/scheduler/review-scheduler.js';
-import { startChatHarness, type ChatHarness } from '../chat/chat-harness.js';
+import { signedTeams, startChatHarness, type ChatHarness } from '../chat/chat-harness.js';
 import { reportFailedReviewDeliveries } from '../../src/app/review-delivery-failures.js';
 import { deliverReviewRuns } from '../../src/app/review-deliver.js';
 import { cli } from '../support/run-cli.js';
@@ -137,7 +137,7 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     // Master-data channels would add routes of their own; this test posts to the cadence's channels.
     await store.db.updateTable('cost_center').set({ chat_channel: null }).execute();
     settings = reviewSettings(loadConfig({ LOG_LEVEL: 'silent' }));
-    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, { outbox: false });
+    h = await startChatHarness(tdb, signedTeams(), { outbox: false });
     await saveTeamsConversation(store.db, {
       conversationId: teamsConversation,
       conversationType: 'channel',
@@ -154,11 +154,14 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     await rm(demoDir, { recursive: true, force: true });
   });
 
+  /** The harness's Teams settings (credentials, the fake issuer's endpoints), for the CLI run beside it. */
+  const teamsSettings = (env: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(env).filter(([k]) => /^(MICROSOFT_APP_|TEAMS_|BOTFRAMEWORK_)/.test(k)));
+
   /** `costbridge review run` in-process with the chat settings pointing at the fakes. */
   async function reviewRun(...args: string[]) {
     let stdout = '';
     let stderr = '';
-    const env = { ...tdb.env, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: h.slack.token, SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: h.slack.apiUrl, TEAMS_ALLOW_UNAUTHENTICATED: 'true' };
+    const env = { ...tdb.env, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: h.slack.token, SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: h.slack.apiUrl, ...teamsSettings(h.env) };
     const code = await runCli(['node', 'costbridge', 'review', 'run', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) }, env, kind === 'pglite' ? store : undefined);
     return { code, stdout, stderr };
   }
