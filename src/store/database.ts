@@ -16,13 +16,26 @@ export interface CopyIn {
   end(): Promise<void>;
 }
 
+/** How a COPY loads its rows. */
+export interface CopyOptions {
+  readonly freeze?: boolean;
+}
+
+/** `COPY ... FROM source` with the options' clause. */
+function copySql(table: string, columns: readonly string[], source: string, options: CopyOptions | undefined): string {
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source}${options?.freeze ? ' WITH (FREEZE)' : ''}`;
+}
+
 /** One exclusive database connection, for work kysely cannot express (COPY, DDL scripts, locks). */
 export interface RawSession {
   /** Runs a script of one or more statements without parameters. */
   exec(sql: string): Promise<void>;
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
-  /** Starts `COPY table (columns) FROM STDIN` in PostgreSQL text format. */
-  copyIn(table: string, columns: readonly string[]): CopyIn;
+  /**
+   * Starts `COPY table (columns) FROM STDIN` in PostgreSQL text format; `freeze` writes the rows
+   * frozen (COPY FREEZE: only for a table created in this transaction, nothing else sees it yet).
+   */
+  copyIn(table: string, columns: readonly string[], options?: CopyOptions): CopyIn;
 }
 
 /** The database costbridge keeps its records in: real Postgres, or embedded PGlite. */
@@ -164,8 +177,8 @@ function pgSession(client: PoolClient): RawSession {
       const result = await client.query(sql, params ? [...params] : undefined);
       return result.rows;
     },
-    copyIn(table, columns) {
-      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+    copyIn(table, columns, options) {
+      const stream = client.query(copyFrom(copySql(table, columns, 'STDIN', options)));
       let failure: Error | undefined;
       stream.on('error', (e: Error) => (failure ??= e));
       const copy = {
@@ -278,10 +291,10 @@ async function openPglite(
       const result = await pglite.query(sql, params ? [...params] : undefined);
       return result.rows as never[];
     },
-    copyIn(table, columns) {
+    copyIn(table, columns, options) {
       // PGlite has no COPY FROM STDIN; it reads a Blob through the virtual /dev/blob file, so rows
       // are sent in bounded chunks, each its own COPY statement.
-      const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
+      const sql = copySql(table, columns, `'/dev/blob'`, options);
       let parts: (string | Uint8Array)[] = [];
       let size = 0;
       const flush = async () => {
@@ -349,7 +362,8 @@ async function openEmbeddedClient(dataDir: string, holder: LockHolder, address: 
     { ...where, user: 'postgres', database: 'postgres', max: 1 },
     (client) => ({
       ...pgSession(client),
-      // COPY data cannot be streamed through the serving process: the same rows go in as INSERTs.
+      // COPY data cannot be streamed through the serving process: the same rows go in as INSERTs
+      // (unfrozen: freezing is only an optimization).
       copyIn: (table, columns) => copyAsInsert(async (sql, params) => (await client.query(sql, params ? [...params] : undefined)).rows, table, columns),
     }),
     { servedBy },
