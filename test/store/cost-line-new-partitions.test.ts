@@ -3,14 +3,16 @@
 // (store/focus-load.ts). A period whose partition exists takes its lines through cost_line, so the
 // lines other files stored there stay. Both paths must end with the same stored state, all or nothing.
 import { describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { storeKinds } from '../support/test-stores.js';
 import { useTestWorkspace } from '../support/test-workspace.js';
 import { focusCsv, focusPeriodCells, focusRows } from '../support/focus-csv.js';
 import { importFocus, importFocusFile } from '../../src/app/import-focus.js';
 import { rebuildRollup } from '../../src/store/cost-rollup.js';
+import { rebuildProviderFreshness } from '../../src/store/import-provider-freshness.js';
 import { kyselyRunner } from '../../src/store/sql-runner.js';
 import type { Store } from '../../src/store/database.js';
+import type { Database } from '../../src/store/tables.js';
 
 const who = { actor: 'test', surface: 'cli' } as const;
 
@@ -144,5 +146,43 @@ describe.each(storeKinds)('cost_line partitions a delivery creates, on %s', (kin
     ]);
     const rollup = await rollupAgainstRebuild(ws.store);
     expect(rollup.stored).toEqual(rollup.rebuilt);
+  });
+
+  it('records each file\'s freshness as the lines say, with charge starts below the millisecond and in other zones', async () => {
+    const starts = [
+      ['2025-03-05T10:00:00.1234564Z', 'Usage', 'Usage-Based'],
+      ['2025-03-05T10:00:00.1234566Z', 'Purchase', ''],
+      ['2025-03-05T12:00:00.123+02:00', 'Usage', ''],
+      ['2025-03-05T10:00:00.1239Z', 'Usage', 'Recurring'],
+      ['2025-03-04T23:59:59.9999999Z', 'Tax', ''],
+    ] as const;
+    const rows = focusRows(starts.length * 2, (i) => ({
+      ...focusPeriodCells('2025-03', '01', '00'),
+      BillingAccountId: 'F1',
+      ProviderName: i % 2 ? 'Nimbus' : '',
+      ChargePeriodStart: starts[i >> 1]![0],
+      ChargePeriodEnd: '2025-03-06T00:00:00Z',
+      ChargeCategory: starts[i >> 1]![1],
+      ChargeFrequency: starts[i >> 1]![2],
+    }));
+    await importFocusFile(ws.store, { ...who, path: await ws.file('freshness.csv', focusCsv(rows)) });
+    const read = (db: Kysely<Database>) =>
+      sql<Record<string, unknown>>`SELECT batch_id, billing_account_id, billing_period_start, provider_name, usage_based,
+                                          last_usage::text AS last_usage, last_charge::text AS last_charge
+                                     FROM import_provider_freshness ORDER BY 1, 2, 3, 4`.execute(db);
+    const stored = (await read(ws.store.db)).rows;
+    expect(stored.filter((r) => r.billing_account_id === 'F1').length).toBe(2);
+    let rebuilt: unknown[] = [];
+    await ws.store.db
+      .transaction()
+      .execute(async (tx) => {
+        await rebuildProviderFreshness(kyselyRunner(tx));
+        rebuilt = (await read(tx)).rows;
+        throw new Error('roll back');
+      })
+      .catch((e: Error) => {
+        if (e.message !== 'roll back') throw e;
+      });
+    expect(stored).toEqual(rebuilt);
   });
 });
