@@ -47,8 +47,7 @@ function cell(value: string | null, check: boolean): string {
 /**
  * Encodes cost lines for `COPY cost_line (batch_id, source_line, <the given catalog columns>, extra,
  * <shared fields>, tag_<shared fields>, tag_keys, <shared field>_source, contract_id,
- * contract_component, gl_account)`: the order of `copyColumns` in focus-load.ts. `start` and `end`
- * pick a run of the lines (all by default).
+ * contract_component, gl_account)`: the order of `copyColumns` in focus-load.ts.
  */
 export class CostLineCopyEncoder {
   readonly #out = new CopyBuffer();
@@ -58,11 +57,9 @@ export class CostLineCopyEncoder {
     catalogIndexes: readonly number[],
     lines: readonly FocusLine[],
     attributions: readonly LineAttribution[],
-    start = 0,
-    end = lines.length,
   ): Buffer {
     const prefix = String(batchId);
-    for (let n = start; n < end; n++) {
+    for (let n = 0; n < lines.length; n++) {
       const line = lines[n]!;
       const a = attributions[n]!;
       let row = prefix + cell(String(line.sourceLine), false);

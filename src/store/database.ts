@@ -16,26 +16,13 @@ export interface CopyIn {
   end(): Promise<void>;
 }
 
-/** How a COPY loads its rows. */
-export interface CopyOptions {
-  readonly freeze?: boolean;
-}
-
-/** `COPY ... FROM source` with the options' clause. */
-function copySql(table: string, columns: readonly string[], source: string, options: CopyOptions | undefined): string {
-  return `COPY ${table} (${columns.join(', ')}) FROM ${source}${options?.freeze ? ' WITH (FREEZE)' : ''}`;
-}
-
 /** One exclusive database connection, for work kysely cannot express (COPY, DDL scripts, locks). */
 export interface RawSession {
   /** Runs a script of one or more statements without parameters. */
   exec(sql: string): Promise<void>;
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
-  /**
-   * Starts `COPY table (columns) FROM STDIN` in PostgreSQL text format; `freeze` writes the rows
-   * frozen (COPY FREEZE: only for a table created in this transaction, nothing else sees it yet).
-   */
-  copyIn(table: string, columns: readonly string[], options?: CopyOptions): CopyIn;
+  /** Starts `COPY table (columns) FROM STDIN` in PostgreSQL text format. */
+  copyIn(table: string, columns: readonly string[]): CopyIn;
 }
 
 /** The database costbridge keeps its records in: real Postgres, or embedded PGlite. */
@@ -177,8 +164,8 @@ function pgSession(client: PoolClient): RawSession {
       const result = await client.query(sql, params ? [...params] : undefined);
       return result.rows;
     },
-    copyIn(table, columns, options) {
-      const stream = client.query(copyFrom(copySql(table, columns, 'STDIN', options)));
+    copyIn(table, columns) {
+      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
       let failure: Error | undefined;
       stream.on('error', (e: Error) => (failure ??= e));
       const copy = {
@@ -291,10 +278,10 @@ async function openPglite(
       const result = await pglite.query(sql, params ? [...params] : undefined);
       return result.rows as never[];
     },
-    copyIn(table, columns, options) {
+    copyIn(table, columns) {
       // PGlite has no COPY FROM STDIN; it reads a Blob through the virtual /dev/blob file, so rows
       // are sent in bounded chunks, each its own COPY statement.
-      const sql = copySql(table, columns, `'/dev/blob'`, options);
+      const sql = `COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`;
       let parts: (string | Uint8Array)[] = [];
       let size = 0;
       const flush = async () => {
@@ -362,8 +349,7 @@ async function openEmbeddedClient(dataDir: string, holder: LockHolder, address: 
     { ...where, user: 'postgres', database: 'postgres', max: 1 },
     (client) => ({
       ...pgSession(client),
-      // COPY data cannot be streamed through the serving process: the same rows go in as INSERTs
-      // (unfrozen: freezing is only an optimization).
+      // COPY data cannot be streamed through the serving process: the same rows go in as INSERTs.
       copyIn: (table, columns) => copyAsInsert(async (sql, params) => (await client.query(sql, params ? [...params] : undefined)).rows, table, columns),
     }),
     { servedBy },

@@ -7,7 +7,7 @@ import { loadAttributionSetup } from './attribution-setup.js';
 import { auditInsertSql, type Surface } from './audit-log.js';
 import { inTransaction, type CopyIn, type RawSession, type Store } from './database.js';
 import { CostLineCopyEncoder } from './copy-text.js';
-import { attachCostLinePartition, costLinePartitionName, createUnattachedCostLinePartition } from './cost-line-partitions.js';
+import { ensureCostLinePartition } from './cost-line-partitions.js';
 import { addToRollupSql, dropRollupSlice, rollupChangeColumns, withHashedRollupGrouping } from './cost-rollup.js';
 import { dropProviderFreshnessSlice, ProviderFreshnessTally, type SliceFreshness } from './import-provider-freshness.js';
 import { attributionLockKey } from './reattribution.js';
@@ -17,10 +17,6 @@ import { sessionRunner } from './sql-runner.js';
 // time (two deliveries of the same slice would otherwise both survive), and so attribution changes
 // (rules, contracts, claims) wait for a running import instead of missing its lines.
 const focusImportLockKey = attributionLockKey;
-
-// A file whose billing periods alternate often would restart the COPY at every change of table:
-// past this many changes, the new partitions are attached and all lines go through cost_line.
-const maxTableSwitches = 64;
 
 /** How a delivery treats the slices it touches: replaced by its rows, or its rows added to them. */
 export type DeliveryMode = 'replace' | 'append';
@@ -156,19 +152,10 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
   #batch: NewFocusBatch | undefined;
   readonly #batchIds: number[] = [];
   #copy: CopyIn | undefined;
-  /** The table the last COPY wrote to, and how often lines switched tables. */
-  #copyTable = '';
-  #tableSwitches = 0;
   readonly #slices = new Map<string, SliceEntry>();
   /** Rows of the current file per slice key. */
   #fileSlices = new Map<string, number>();
-  /**
-   * Where each billing period's lines go: cost_line, or a partition new in this delivery that is
-   * loaded unattached and attached when the lines are in (see createUnattachedCostLinePartition).
-   */
-  readonly #periodTables = new Map<string, string>();
-  /** New partitions not attached yet, with their period's start. */
-  readonly #unattached = new Map<string, Date>();
+  readonly #partitions = new Set<string>();
   readonly #encoder = new CostLineCopyEncoder();
   readonly #freshness = new ProviderFreshnessTally();
 
@@ -259,16 +246,13 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
     let account: string | undefined;
     let period = NaN;
     let freshness: SliceFreshness | undefined;
-    // Runs of lines going to one table: [end index, table].
-    const runs: [number, string][] = [];
     const flush = () => {
       if (count === 0) return;
       this.#slices.get(key)!.rows += count;
       this.#fileSlices.set(key, (this.#fileSlices.get(key) ?? 0) + count);
       count = 0;
     };
-    for (let n = 0; n < lines.length; n++) {
-      const line = lines[n]!;
+    for (const line of lines) {
       if (count > 0 && line.billingAccountId === account && line.billingPeriodStartMs === period) {
         count++;
         freshness!.add(line);
@@ -280,48 +264,14 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
       const slice = this.#slices.get(key)!;
       freshness = this.#freshness.slice(this.#batchId, slice.accountId, slice.periodStart);
       freshness.add(line);
-      const table = this.#periodTables.get(line.billingPeriodStart)!;
-      if (runs.length === 0 || runs[runs.length - 1]![1] !== table) {
-        if (runs.length > 0) runs[runs.length - 1]![0] = n;
-        runs.push([lines.length, table]);
-      }
       account = line.billingAccountId;
       period = line.billingPeriodStartMs;
       count = 1;
     }
     flush();
     const catalogIndexes = this.#batch!.catalogIndexes;
-    let start = 0;
-    for (const [end, table] of runs) {
-      const copy = await this.#copyInto(table);
-      await copy.write(this.#encoder.encode(this.#batchId, catalogIndexes, lines, attributions, start, end));
-      start = end;
-    }
-  }
-
-  /** A COPY writing to `table`, or to cost_line once that table is attached; opened when needed. */
-  async #copyInto(table: string): Promise<CopyIn> {
-    if (!this.#unattached.has(table)) table = 'cost_line';
-    if (table !== this.#copyTable) {
-      await this.#endCopy();
-      if (this.#copyTable !== '' && ++this.#tableSwitches > maxTableSwitches && this.#unattached.size > 0) {
-        await this.#attachNewPartitions();
-        table = 'cost_line';
-      }
-      this.#copyTable = table;
-    }
-    this.#copy ??= this.#s.copyIn(table, copyColumns(this.#batch!.catalogIndexes), { freeze: table !== 'cost_line' });
-    return this.#copy;
-  }
-
-  /** Attaches the partitions this delivery created; from now on their lines go through cost_line. */
-  async #attachNewPartitions(): Promise<void> {
-    await this.#endCopy();
-    for (const [table, start] of this.#unattached) {
-      await attachCostLinePartition(this.#s, start);
-      for (const [period, t] of this.#periodTables) if (t === table) this.#periodTables.set(period, 'cost_line');
-    }
-    this.#unattached.clear();
+    this.#copy ??= this.#s.copyIn('cost_line', copyColumns(catalogIndexes));
+    await this.#copy.write(this.#encoder.encode(this.#batchId, catalogIndexes, lines, attributions));
   }
 
   async #endCopy(): Promise<void> {
@@ -336,13 +286,9 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
     // DDL and DELETE cannot run while a COPY is streaming on this connection: close it first.
     await this.#endCopy();
     const period = line.billingPeriodStart;
-    if (!this.#periodTables.has(period)) {
-      const start = new Date(line.billingPeriodStartMs);
-      // An existing partition may hold lines that stay: its lines go through cost_line and its indexes.
-      const name = costLinePartitionName(start);
-      const table = this.#unattached.has(name) ? name : await createUnattachedCostLinePartition(this.#s, start);
-      if (table) this.#unattached.set(table, start);
-      this.#periodTables.set(period, table ?? 'cost_line');
+    if (!this.#partitions.has(period)) {
+      await ensureCostLinePartition(this.#s, new Date(line.billingPeriodStartMs));
+      this.#partitions.add(period);
     }
     const params = [period, line.billingAccountId];
     let before: SliceState;
@@ -407,7 +353,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
   }
 
   async complete(summary: { rows: number; rejected: number; files: readonly unknown[] }) {
-    await this.#attachNewPartitions();
+    await this.#endCopy();
     const entries = [...this.#slices.values()].sort(
       (a, b) => a.periodStart.localeCompare(b.periodStart) || a.accountId.localeCompare(b.accountId),
     );

@@ -1,7 +1,7 @@
-// A FOCUS delivery loads a billing period that has no cost_line partition yet into a new table,
-// unattached and unindexed, and attaches it (building cost_line's indexes) once its lines are in
-// (store/focus-load.ts). A period whose partition exists takes its lines through cost_line, so the
-// lines other files stored there stay. Both paths must end with the same stored state, all or nothing.
+// A FOCUS delivery creates the cost_line partition of each billing period it is first to bring,
+// with cost_line's indexes, and restates a slice of an existing partition while other accounts'
+// lines there stay; all or nothing. The rollup and the per-file provider freshness it writes as it
+// loads must equal those rebuilt from the stored lines.
 import { describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { storeKinds } from '../support/test-stores.js';
@@ -24,7 +24,7 @@ async function linesBySlice(store: Store): Promise<Record<string, number>> {
   return Object.fromEntries(r.rows.map((x) => [x.k, x.n]));
 }
 
-/** Each cost_line partition with its indexes attached to cost_line's, and its own CHECK constraints. */
+/** Each cost_line partition with its indexes attached to cost_line's, and its own CHECK constraints (none). */
 async function partitions(store: Store): Promise<{ name: string; attachedIndexes: number; checks: number }[]> {
   const r = await sql<{ name: string; attached_indexes: number; checks: number }>`
     SELECT p.inhrelid::regclass::text AS name,
@@ -70,7 +70,7 @@ const line = (month: string, account: string, i: number) => ({
 describe.each(storeKinds)('cost_line partitions a delivery creates, on %s', (kind) => {
   const ws = useTestWorkspace(kind);
 
-  it('attaches new periods with all of cost_line\'s indexes, over two files of one delivery, and keeps the rollup exact', async () => {
+  it('creates new periods\' partitions with all of cost_line\'s indexes, over two files of one delivery, and keeps the rollup exact', async () => {
     // Runs of August and September lines, the second file adding to both periods.
     const first = focusRows(300, (i) => line(i % 100 < 50 ? '2024-08' : '2024-09', 'A1', i));
     const second = focusRows(40, (i) => line(i < 20 ? '2024-09' : '2024-08', 'A2', i));
@@ -94,7 +94,7 @@ describe.each(storeKinds)('cost_line partitions a delivery creates, on %s', (kin
     expect(rollup.stored).toEqual(rollup.rebuilt);
   });
 
-  it('restates a slice of an existing partition through cost_line, keeping the other account, while a new period is attached', async () => {
+  it('restates a slice of an existing partition, keeping the other account, while a new period gets its partition', async () => {
     const restated = focusRows(30, (i) => line(i < 10 ? '2024-09' : '2024-10', 'A1', i + 1000));
     const result = await importFocusFile(ws.store, { ...who, path: await ws.file('restated.csv', focusCsv(restated)) });
     expect(result.slices.map((s) => [s.billingPeriodStart.slice(0, 7), s.before.rows, s.after.rows])).toEqual([
@@ -115,8 +115,7 @@ describe.each(storeKinds)('cost_line partitions a delivery creates, on %s', (kin
   });
 
   it('leaves no partition and no line behind when a file fails after lines of new periods were loaded', async () => {
-    // Long enough that COPY is streaming when the bad row comes: in runs (the new tables still
-    // unattached), and alternating (attached early, mid-file).
+    // Long enough that COPY is streaming when the bad row comes, with the periods in runs and alternating.
     const padded = (month: string, i: number) => ({ ...line(month, 'A9', i), ChargeDescription: `usage row ${i} `.padEnd(120, '.') });
     const inRuns = focusRows(6000, (i) => padded(i < 3000 ? '2024-11' : '2024-12', i));
     const alternating = focusRows(6000, (i) => padded(i % 2 ? '2024-11' : '2024-12', i));
@@ -132,7 +131,7 @@ describe.each(storeKinds)('cost_line partitions a delivery creates, on %s', (kin
     }
   });
 
-  it('stores lines whose new periods alternate at every line (the partitions are attached early)', async () => {
+  it('stores lines whose new periods alternate at every line', async () => {
     const rows = focusRows(400, (i) => line(i % 2 ? '2025-01' : '2025-02', 'B1', i));
     const result = await importFocusFile(ws.store, { ...who, path: await ws.file('alternating.csv', focusCsv(rows)) });
     expect(result.rows).toBe(400);
