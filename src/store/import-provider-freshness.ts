@@ -1,6 +1,6 @@
 // Per import file, slice and provider: what the digest's freshness needs of the stored lines
-// (migration 20261205T0402). Kept in step with cost_line by the FOCUS import's transaction: added
-// for a delivery's lines, dropped with a restated slice's lines.
+// (migration 20261205T0402). Kept in step with cost_line by the FOCUS import's transaction: tallied
+// from a delivery's lines as they load, dropped with a restated slice's lines.
 
 import { focusIndexOf } from '../domain/focus-columns.js';
 import type { FocusLine } from '../domain/focus-row.js';
@@ -58,9 +58,9 @@ function later(a: Instant, b: Instant): boolean {
 }
 
 /**
- * Tallies the freshness of lines as they are loaded, as `addProviderFreshness` would read it back
- * from them (per file, slice and provider: bool_or of Usage-Based, the latest usage charge start and
- * the latest charge start), so the import need not scan its lines again.
+ * Tallies the freshness of lines as they are loaded, as `rebuildProviderFreshness` reads it from
+ * stored lines (per file, slice and provider: bool_or of Usage-Based, the latest usage charge start
+ * and the latest charge start), so the import need not scan its lines again.
  */
 export class ProviderFreshnessTally {
   readonly #slices = new Map<string, SliceFreshness>();
