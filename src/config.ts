@@ -101,6 +101,19 @@ const schema = z.object({
   MICROSOFT_APP_PASSWORD: optionalSecret,
   MICROSOFT_APP_TENANT_ID: optionalSecret,
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  BOTFRAMEWORK_OPENID_METADATA_URL: z
+    .string()
+    .trim()
+    .default('https://login.botframework.com/v1/.well-known/openidconfiguration')
+    .transform((v) => v || 'https://login.botframework.com/v1/.well-known/openidconfiguration')
+    .refine((v) => /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), 'must be an https:// URL such as https://login.botframework.com/v1/.well-known/openidconfiguration'),
+  BOTFRAMEWORK_LOGIN_URL: z
+    .string()
+    .trim()
+    .default('https://login.microsoftonline.com')
+    .transform((v) => v || 'https://login.microsoftonline.com')
+    .refine((v) => /^https:\/\/[^\s/?#]+\/?$/.test(v), 'must be the https:// address of a Microsoft Entra login host such as https://login.microsoftonline.com')
+    .transform((v) => v.replace(/\/+$/, '')),
   TEAMS_ALLOW_UNAUTHENTICATED: z
     .enum(['true', 'false', '1', '0', ''])
     .default('false')
@@ -212,6 +225,13 @@ export interface TeamsConfig {
    * (local emulators): any tenant.
    */
   readonly allowedTenantIds: readonly string[] | undefined;
+  /**
+   * Where the Bot Framework's signing keys are published (`BOTFRAMEWORK_OPENID_METADATA_URL`): incoming
+   * activities' tokens are checked against them.
+   */
+  readonly openIdMetadataUrl: string;
+  /** The Microsoft Entra login host the bot gets its own tokens from (`BOTFRAMEWORK_LOGIN_URL`, no trailing slash). */
+  readonly loginUrl: string;
 }
 
 
@@ -284,7 +304,7 @@ function chatConfig(e: z.infer<typeof schema>): ChatConfig {
       );
     }
     const tenants = e.TEAMS_ALLOWED_TENANT_IDS && e.TEAMS_ALLOWED_TENANT_IDS.length > 0 ? Object.freeze(e.TEAMS_ALLOWED_TENANT_IDS) : undefined;
-    teams = Object.freeze({ appId: undefined, appPassword: undefined, tenantId: undefined, appType: e.MICROSOFT_APP_TYPE, allowUnauthenticated: true, allowedTenantIds: tenants });
+    teams = Object.freeze({ appId: undefined, appPassword: undefined, tenantId: undefined, appType: e.MICROSOFT_APP_TYPE, allowUnauthenticated: true, allowedTenantIds: tenants, openIdMetadataUrl: e.BOTFRAMEWORK_OPENID_METADATA_URL, loginUrl: e.BOTFRAMEWORK_LOGIN_URL });
   } else if (anyTeamsCredential) {
     if (!e.MICROSOFT_APP_ID) problems.push('MICROSOFT_APP_ID: required with the other MICROSOFT_APP_* settings');
     if (e.MICROSOFT_APP_TYPE !== 'UserAssignedMSI' && !e.MICROSOFT_APP_PASSWORD) {
@@ -292,6 +312,9 @@ function chatConfig(e: z.infer<typeof schema>): ChatConfig {
     }
     if (e.MICROSOFT_APP_TYPE !== 'MultiTenant' && !e.MICROSOFT_APP_TENANT_ID) {
       problems.push(`MICROSOFT_APP_TENANT_ID: required for MICROSOFT_APP_TYPE=${e.MICROSOFT_APP_TYPE}`);
+    }
+    if (e.MICROSOFT_APP_TYPE === 'UserAssignedMSI' && e.BOTFRAMEWORK_LOGIN_URL !== 'https://login.microsoftonline.com') {
+      problems.push('BOTFRAMEWORK_LOGIN_URL: not used with MICROSOFT_APP_TYPE=UserAssignedMSI (the managed identity gets the tokens); unset it');
     }
     const listed = e.TEAMS_ALLOWED_TENANT_IDS && e.TEAMS_ALLOWED_TENANT_IDS.length > 0 ? e.TEAMS_ALLOWED_TENANT_IDS : undefined;
     const ownTenant = e.MICROSOFT_APP_TENANT_ID?.toLowerCase();
@@ -305,6 +328,8 @@ function chatConfig(e: z.infer<typeof schema>): ChatConfig {
       appType: e.MICROSOFT_APP_TYPE,
       allowUnauthenticated: false,
       allowedTenantIds: Object.freeze(listed ?? (ownTenant ? [ownTenant] : [])),
+      openIdMetadataUrl: e.BOTFRAMEWORK_OPENID_METADATA_URL,
+      loginUrl: e.BOTFRAMEWORK_LOGIN_URL,
     });
   }
   const loopback = (h: string) => h === '127.0.0.1' || h === '::1' || h === 'localhost';

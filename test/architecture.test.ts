@@ -52,9 +52,10 @@ describe('architecture boundaries', () => {
     expect(violations((i) => !inside(i.file, 'store') && db.some((d) => i.spec === d || i.spec.startsWith(`${d}/`)))).toEqual([]);
   });
 
-  it('lets only chat/slack import @slack and only chat/teams import botbuilder', () => {
+  it('lets only chat/slack import @slack and only chat/teams import botbuilder (and its connector and MSAL)', () => {
     expect(violations((i) => i.spec.startsWith('@slack/') && !inside(i.file, 'chat/slack'))).toEqual([]);
-    expect(violations((i) => i.spec.startsWith('botbuilder') && !inside(i.file, 'chat/teams'))).toEqual([]);
+    const bot = (spec: string) => spec.startsWith('botbuilder') || spec.startsWith('botframework-') || spec.startsWith('@azure/msal');
+    expect(violations((i) => bot(i.spec) && !inside(i.file, 'chat/teams'))).toEqual([]);
   });
 
   it('keeps messages/ platform-neutral and free of I/O', () => {

@@ -8,6 +8,8 @@ import { claimForcedRun, claimRun, failRun, recordRunMessages, type ReviewRun } 
 import { previousReview, produceRun, runnableKinds, type ProducedMessage } from './review-produce.js';
 import type { ReviewSettings } from './review-settings.js';
 
+const alertKinds: readonly StoredCadence['kind'][] = ['variance-alert', 'unattributed-alert'];
+
 /** Run a cadence's review for the occurrence at or before `at`. */
 export interface RunReviewRequest {
   readonly cadence: string;
@@ -133,6 +135,9 @@ export async function completeRun(store: Store, settings: ReviewSettings, cadenc
       quiet: produced.quiet,
       quietReason: produced.quietReason,
       now,
+      // An alert is a reply in the thread of the week's digest its channel got, so the channel keeps
+      // one conversation per week; with no digest there in the last 7 days it stands on its own.
+      threadUnder: alertKinds.includes(cadence.kind) ? { kind: 'weekly-digest', since: new Date(run.scheduledFor.getTime() - 7 * 86_400_000) } : undefined,
     });
     if (!stored) return { ok: false, code: 'FAILED', message: `run ${run.id} was taken over by another process before its messages were queued`, run };
     return { ok: true, outcome: 'claimed', ...base, run, ...produced };

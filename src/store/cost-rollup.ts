@@ -13,6 +13,7 @@ export const rollupGrainColumns = [
   'billing_period_start', 'charge_day', 'billing_currency', 'provider_name', 'billing_account_id', 'sub_account_id',
   'region_id', 'service_category', 'service_name', 'sku_id', 'price_key', 'pricing_unit', 'quantified', 'charge_category',
   'cost_center', 'application', 'legal_entity', 'environment', 'project', 'owner', 'synthetic',
+  'publisher_name', 'invoice_issuer_name', 'contracted',
 ] as const;
 
 type GrainColumn = (typeof rollupGrainColumns)[number];
@@ -27,6 +28,8 @@ function lineGrain(c: string, col: GrainColumn): string {
       return `(date_trunc('day', ${c}.charge_period_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`;
     case 'synthetic':
       return `coalesce(${c}.extra->>'x_Demo' = 'synthetic', false)`;
+    case 'contracted':
+      return `(${c}.contract_id IS NOT NULL)`;
     case 'price_key':
     case 'quantified':
       // The same expressions as a live fact's (cost-facts.ts), so variance keys prices alike.

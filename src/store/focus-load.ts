@@ -9,7 +9,7 @@ import { inTransaction, type CopyIn, type RawSession, type Store } from './datab
 import { CostLineCopyEncoder } from './copy-text.js';
 import { ensureCostLinePartition } from './cost-line-partitions.js';
 import { addToRollupSql, dropRollupSlice, rollupChangeColumns, withHashedRollupGrouping } from './cost-rollup.js';
-import { addProviderFreshness, dropProviderFreshnessSlice } from './import-provider-freshness.js';
+import { dropProviderFreshnessSlice, ProviderFreshnessTally, type SliceFreshness } from './import-provider-freshness.js';
 import { attributionLockKey } from './reattribution.js';
 import { sessionRunner } from './sql-runner.js';
 
@@ -157,6 +157,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
   #fileSlices = new Map<string, number>();
   readonly #partitions = new Set<string>();
   readonly #encoder = new CostLineCopyEncoder();
+  readonly #freshness = new ProviderFreshnessTally();
 
   constructor(s: RawSession) {
     this.#s = s;
@@ -244,6 +245,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
     let count = 0;
     let account: string | undefined;
     let period = NaN;
+    let freshness: SliceFreshness | undefined;
     const flush = () => {
       if (count === 0) return;
       this.#slices.get(key)!.rows += count;
@@ -253,11 +255,15 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
     for (const line of lines) {
       if (count > 0 && line.billingAccountId === account && line.billingPeriodStartMs === period) {
         count++;
+        freshness!.add(line);
         continue;
       }
       flush();
       key = `${line.billingAccountId}\u0001${line.billingPeriodStart}`;
       if (!this.#slices.has(key)) await this.#openSlice(key, line);
+      const slice = this.#slices.get(key)!;
+      freshness = this.#freshness.slice(this.#batchId, slice.accountId, slice.periodStart);
+      freshness.add(line);
       account = line.billingAccountId;
       period = line.billingPeriodStartMs;
       count = 1;
@@ -352,7 +358,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
       (a, b) => a.periodStart.localeCompare(b.periodStart) || a.accountId.localeCompare(b.accountId),
     );
     await this.#addToRollup(entries);
-    await addProviderFreshness(sessionRunner(this.#s), this.#batchIds, entries.map((e) => e.periodStart));
+    await this.#freshness.store(sessionRunner(this.#s));
     const after = await this.#afterStates(entries);
     const mode = this.#delivery!.mode;
     const slices: DeliveredSlice[] = entries.map((sl, k) => ({
@@ -429,7 +435,25 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
   /** Each slice's rows and totals now, and the part of them this delivery's files loaded. */
   async #afterStates(entries: readonly SliceEntry[]): Promise<{ state: SliceState; loaded: LoadedTotals[] }[]> {
     const out = entries.map(() => ({ rows: [] as TotalsRow[], loaded: [] as LoadedTotals[] }));
-    if (entries.length > 0) {
+    if (entries.length > 0 && this.#delivery!.mode === 'replace') {
+      // A replaced slice holds this delivery's lines only, and the rollup (just added to) holds
+      // their exact sums in far fewer rows than the lines: a sum of sums keeps the largest scale,
+      // as the sum of the lines would.
+      const rows = await this.#s.query<TotalsRow & { k: number }>(
+        `SELECT s.k::int AS k, r.billing_currency AS currency, sum(r.line_count)::int AS n,
+                sum(r.billed_cost)::text AS billed, sum(r.effective_cost)::text AS effective
+           FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS s(account, period, k)
+           JOIN cost_rollup r ON r.billing_account_id = s.account AND r.billing_period_start = s.period
+          GROUP BY s.k, r.billing_currency
+          ORDER BY s.k, r.billing_currency`,
+        [entries.map((e) => e.accountId), entries.map((e) => e.periodStart)],
+      );
+      for (const r of rows) {
+        const o = out[r.k - 1]!;
+        o.rows.push(r);
+        o.loaded.push({ currency: r.currency, billedCost: r.billed, effectiveCost: r.effective });
+      }
+    } else if (entries.length > 0) {
       const rows = await this.#s.query<TotalsRow & { k: number; loaded_billed: string; loaded_effective: string; loaded_n: number }>(
         `SELECT s.k::int AS k, c.billing_currency AS currency, count(*)::int AS n,
                 sum(c.billed_cost)::text AS billed, sum(c.effective_cost)::text AS effective,

@@ -19,25 +19,25 @@ export interface PersonKey {
 }
 
 async function peopleWhere(db: Db, where: (qb: ReturnType<typeof base>) => ReturnType<typeof base>): Promise<Person[]> {
-  const rows = await where(base(db)).orderBy('p.id').execute();
-  if (rows.length === 0) return [];
-  const grants = await db
-    .selectFrom('person_role')
-    .select(['person_id', 'role', 'cost_center_code'])
-    .where('person_id', 'in', rows.map((r) => r.id))
-    .orderBy('role')
-    .orderBy('cost_center_code')
+  // One round trip: each chat request resolves its person (and `authorize` again), so a second
+  // query for the roles was a sizeable share of a click's database work.
+  const rows = await where(base(db))
+    .leftJoin('person_role as r', 'r.person_id', 'p.id')
+    .select(['r.role', 'r.cost_center_code'])
+    .orderBy('p.id')
+    .orderBy('r.role')
+    .orderBy('r.cost_center_code')
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    email: r.email,
-    slackUserId: r.slack_user_id,
-    teamsAadId: r.teams_aad_id,
-    roles: grants
-      .filter((g) => g.person_id === r.id)
-      .map((g): RoleGrant => ({ role: g.role as PersonRole, costCenter: g.cost_center_code === '' ? null : g.cost_center_code })),
-  }));
+  const people: Person[] = [];
+  let roles: RoleGrant[] = [];
+  for (const r of rows) {
+    if (people.at(-1)?.id !== r.id) {
+      roles = [];
+      people.push({ id: r.id, name: r.name, email: r.email, slackUserId: r.slack_user_id, teamsAadId: r.teams_aad_id, roles });
+    }
+    if (r.role !== null) roles.push({ role: r.role as PersonRole, costCenter: r.cost_center_code ? r.cost_center_code : null });
+  }
+  return people;
 }
 
 function base(db: Db) {

@@ -253,12 +253,16 @@ const decisionInput = [
  * row pair, `v`, then taken from the old row and added to the new). Deciding per line took half of the time.
  */
 function reattributionSql(scope: ReattributionScope): string {
-  const oldFields = sharedFields.map((f) => `old_${f}`);
-  const moved = `(${sharedFields.map((f) => `u.old_${f}`).join(', ')}) IS DISTINCT FROM (${sharedFields.map((f) => `u.${f}`).join(', ')})`;
+  // Besides the six fields, whether a contract covers the line is a rollup grain column (the digest's
+  // uncontracted spend reads it), so a line that gains or loses its contract moves too.
+  const oldFields = [...sharedFields.map((f) => `old_${f}`), 'old_contracted'];
+  const oldValues = [...sharedFields.map((f) => `u.old_${f}`), '(u.old_contract_id IS NOT NULL) AS old_contracted'];
+  const moved = `(${[...sharedFields.map((f) => `u.old_${f}`), 'u.old_contract_id IS NOT NULL'].join(', ')})
+    IS DISTINCT FROM (${[...sharedFields.map((f) => `u.${f}`), 'u.contract_id IS NOT NULL'].join(', ')})`;
   const returned = [
     'billing_period_start', 'charge_period_start', 'billing_currency', 'provider_name', 'billing_account_id', 'sub_account_id',
     'region_id', 'service_category', 'service_name', 'sku_id', 'sku_price_id', 'charge_description', 'pricing_unit', 'charge_category',
-    ...sharedFields, 'extra',
+    'publisher_name', 'invoice_issuer_name', 'contract_id', ...sharedFields, 'extra',
     'billed_cost', 'effective_cost', 'list_cost', 'contracted_cost', 'pricing_quantity', 'consumed_quantity',
   ];
   const grouped = lineColumns.filter((col) => col !== 'id' && col !== 'charge_period_start');
@@ -279,12 +283,12 @@ u AS (
      SET ${written.map((col) => `${col} = d.${col}`).join(', ')}
     FROM l JOIN d ON d.decision = l.decision
    WHERE c.billing_period_start = l.billing_period_start AND c.id = l.id
-  RETURNING ${returned.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `d.old_${f}`).join(', ')}
+  RETURNING ${returned.map((col) => `c.${col}`).join(', ')}, ${sharedFields.map((f) => `d.old_${f}`).join(', ')}, d.old_contract_id
 ),
 v AS (SELECT ${[...rollupGrainColumns, ...oldFields].join(', ')}, ${rollupAmountColumns.map((a) => `sum(${a}) AS ${a}`).join(', ')}
-        FROM (SELECT ${rollupChangeColumns('u', 1)}, ${oldFields.map((f) => `u.${f}`).join(', ')} FROM u WHERE ${moved}) x
+        FROM (SELECT ${rollupChangeColumns('u', 1)}, ${oldValues.join(', ')} FROM u WHERE ${moved}) x
        GROUP BY ${[...rollupGrainColumns, ...oldFields].join(', ')}),
-r AS (${addToRollupSql(`SELECT ${rollupGrainColumns.map((col) => (isSharedField(col) ? `old_${col} AS ${col}` : col)).join(', ')},
+r AS (${addToRollupSql(`SELECT ${rollupGrainColumns.map((col) => (isSharedField(col) || col === 'contracted' ? `old_${col} AS ${col}` : col)).join(', ')},
                                 ${rollupAmountColumns.map((a) => `-${a} AS ${a}`).join(', ')} FROM v
                          UNION ALL SELECT ${[...rollupGrainColumns, ...rollupAmountColumns].join(', ')} FROM v`)})
 SELECT count(*)::int AS n FROM u`;

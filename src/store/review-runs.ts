@@ -195,7 +195,11 @@ export interface RunMessage {
  */
 export async function recordRunMessages(
   db: Kysely<Database>,
-  request: { runId: number; runner: string; messages: readonly RunMessage[]; agenda: unknown; summary: unknown; quiet: boolean; quietReason?: string | undefined; now: Date },
+  request: {
+    runId: number; runner: string; messages: readonly RunMessage[]; agenda: unknown; summary: unknown; quiet: boolean; quietReason?: string | undefined; now: Date;
+    /** Post each message as a reply in the thread of the latest review of this kind its channel got since then, when there is one. */
+    threadUnder?: { readonly kind: string; readonly since: Date } | undefined;
+  },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const run = await trx.selectFrom('review_run').select(['status', 'runner']).where('id', '=', request.runId).forUpdate().executeTakeFirst();
@@ -203,7 +207,13 @@ export async function recordRunMessages(
     for (const m of request.messages) {
       let outboxId: number | null = null;
       if (m.message !== null) {
-        outboxId = (await enqueueOutboxMessage(trx, { platform: m.platform, operation: 'post', purpose: `review-run:${request.runId}`, target: m.target, payload: m.message })).id;
+        const parent = request.threadUnder ? await latestReviewMessage(trx, m.channel, request.threadUnder) : undefined;
+        outboxId = (
+          await enqueueOutboxMessage(trx, {
+            platform: m.platform, operation: 'post', purpose: `review-run:${request.runId}`, target: m.target, payload: m.message,
+            ...(parent !== undefined ? { replyOf: parent } : {}),
+          })
+        ).id;
         // The details go into the message's thread, in order, once it is delivered.
         for (const [i, reply] of (m.thread ?? []).entries()) {
           await enqueueOutboxMessage(trx, { platform: m.platform, operation: 'post', purpose: `review-run:${request.runId}:thread:${i + 1}`, target: m.target, replyOf: outboxId, payload: reply });
@@ -229,6 +239,27 @@ export async function recordRunMessages(
       .execute();
     return true;
   });
+}
+
+/**
+ * The outbox id of the latest message a review of `kind` posted (or is posting) to `channel` for an
+ * occurrence since `since`; a failed one does not count (a reply to it could never be sent).
+ */
+async function latestReviewMessage(db: Kysely<Database>, channel: string, of: { readonly kind: string; readonly since: Date }): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('review_delivery as d')
+    .innerJoin('review_run as r', 'r.id', 'd.run_id')
+    .innerJoin('chat_outbox as o', 'o.id', 'd.outbox_id')
+    .select('o.id')
+    .where('d.channel', '=', channel)
+    .where('r.kind', '=', of.kind)
+    .where('r.scheduled_for', '>=', of.since)
+    .where('o.status', 'in', ['pending', 'sending', 'sent'])
+    .orderBy('r.scheduled_for', 'desc')
+    .orderBy('o.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? Number(row.id) : undefined;
 }
 
 /** Marks a run failed (building it threw) so that it is not retried forever; the error is kept. */
@@ -320,6 +351,8 @@ export async function waitingThreadReplies(db: Kysely<Database>, runIds: readonl
     .innerJoin('review_delivery as d', 'd.outbox_id', 'o.reply_of')
     .select(['o.platform', (eb) => eb.fn.countAll<string>().as('n')])
     .where('d.run_id', 'in', [...runIds])
+    // Its own details only: a later alert posted in the same thread belongs to the alert's run.
+    .where('o.purpose', 'like', 'review-run:%:thread:%')
     .where('o.status', 'in', ['pending', 'sending'])
     .groupBy('o.platform')
     .execute();

@@ -13,6 +13,9 @@ import { unattributedGroups } from '../../src/store/digest-facts.js';
 import { parseBillingMonth } from '../../src/domain/billing-month.js';
 import { listUnattributedSpend, unattributedItemSpend } from '../../src/app/list-unattributed-spend.js';
 import { findUnattributedItem } from '../../src/store/unattributed-item-lookup.js';
+import { unattributedAlertView } from '../../src/server/view-inputs/unattributed-alert-view.js';
+import { unattributedSpendAlert } from '../../src/messages/views/unattributed-spend-alert.js';
+import { renderSlackMessage } from '../../src/chat/slack/render.js';
 
 const oct = { BillingPeriodStart: '2024-10-01T00:00:00Z', BillingPeriodEnd: '2024-11-01T00:00:00Z', ChargePeriodStart: '2024-10-02T00:00:00Z', ChargePeriodEnd: '2024-10-03T00:00:00Z' };
 const row = (o: Record<string, string>) => ({ ...baseFocusRow, Tags: '', ...oct, ...o });
@@ -83,6 +86,18 @@ describe.each(storeKinds)('unattributed credits on %s', (kind) => {
     ]);
     const text = (await cli(tdb, 'unattributed', '--period', '2024-10')).stdout;
     expect(text).toMatch(/Unattributed credits \(1, USD -131\.00; net cost ≤ 0 on both bases: not spend to claim, never alerted\): item \d+ Nimbus · Support USD -131\.00/);
+  });
+
+  it('the chat command\'s message lists the same credits apart, with no button, as the CLI does', async () => {
+    const spend = await listUnattributedSpend(store, { period: parseBillingMonth('2024-10'), basis: 'effective', requiredFields: ['cost_center'], thresholds: { minAmount: '0', minShare: '0' } });
+    const view = unattributedAlertView(spend);
+    expect(view.items.map((i) => i.service)).toEqual(['VM', 'DB']);
+    expect(view.credits).toEqual([expect.objectContaining({ service: 'Support', effectiveCost: '-131', billedCost: '-131', currency: 'USD' })]);
+    const rendered = JSON.stringify(renderSlackMessage(unattributedSpendAlert(view)));
+    expect(rendered).toContain('Unattributed credits (1, USD -131.00 effective)');
+    expect(rendered).toContain('Nimbus · Support USD -131.00');
+    // Claim / Not mine for the two spend items only.
+    expect(rendered.match(/"text":"Claim"/g)).toHaveLength(2);
   });
 
   it('one item read alone (what a Claim click shows) agrees with the month list on both bases: spend, commitment-covered, credit', async () => {

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
 import { blockSuggestionBody, eventCallbackBody, homeBlockActionsBody, postSlack, slashCommandBody, blockActionsBody, viewSubmissionBody } from '../support/signed-slack-request.js';
 import { actionIds, formIds } from '../../src/messages/views/interaction-ids.js';
-import { eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { eventually, signedTeams, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { postTeamsActivity } from './teams-activity.js';
 import { proposeTestSaving, seedOrganisation } from './interactions-seed.js';
 import { cli } from '../support/run-cli.js';
 
@@ -60,11 +61,7 @@ describe.each(storeKinds)('Your open decisions (App Home, Teams personal chat) o
     channelData: { tenant: { id: 'tenant-1' } },
     ...fields,
   });
-  const teamsPost = async (body: Record<string, unknown>) => {
-    const res = await fetch(`${h.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as { statusCode: number; type: string; value: unknown }) : undefined };
-  };
+  const teamsPost = (body: Record<string, unknown>) => postTeamsActivity(h, body);
 
   let savingId = '';
   beforeAll(async () => {
@@ -72,7 +69,7 @@ describe.each(storeKinds)('Your open decisions (App Home, Teams personal chat) o
     const store = await tdb.shared();
     await seedOrganisation(tdb, store);
     savingId = await proposeTestSaving(store, 'Rightsize the VM fleet');
-    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+    h = await startChatHarness(tdb, signedTeams());
   });
   afterAll(async () => {
     await h?.close();

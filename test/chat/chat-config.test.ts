@@ -62,8 +62,21 @@ describe('chat configuration', () => {
       appType: 'SingleTenant',
       allowUnauthenticated: false,
       allowedTenantIds: ['t'],
+      openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      loginUrl: 'https://login.microsoftonline.com',
     });
     expect(loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }).chat.teams?.allowUnauthenticated).toBe(true);
+  });
+
+  it('points Bot Framework authentication at other endpoints (another cloud, a test issuer): https only, no login host with a managed identity', () => {
+    const teams = { MICROSOFT_APP_ID: 'id', MICROSOFT_APP_PASSWORD: 'p', TEAMS_ALLOWED_TENANT_IDS: 't' };
+    const custom = loadConfig({ ...teams, BOTFRAMEWORK_OPENID_METADATA_URL: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration', BOTFRAMEWORK_LOGIN_URL: 'https://login.microsoftonline.us/' }).chat.teams;
+    expect(custom).toMatchObject({ openIdMetadataUrl: 'https://login.botframework.azure.us/v1/.well-known/openidconfiguration', loginUrl: 'https://login.microsoftonline.us' });
+    // Blank, as in an env file, is the default.
+    expect(loadConfig({ ...teams, BOTFRAMEWORK_OPENID_METADATA_URL: '', BOTFRAMEWORK_LOGIN_URL: ' ' }).chat.teams).toMatchObject({ openIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration', loginUrl: 'https://login.microsoftonline.com' });
+    expect(fail({ ...teams, BOTFRAMEWORK_OPENID_METADATA_URL: 'http://login.botframework.com/v1/.well-known/openidconfiguration' })).toContain('BOTFRAMEWORK_OPENID_METADATA_URL: must be an https:// URL');
+    expect(fail({ ...teams, BOTFRAMEWORK_LOGIN_URL: 'https://login.microsoftonline.com/botframework.com' })).toContain('BOTFRAMEWORK_LOGIN_URL: must be the https:// address of a Microsoft Entra login host');
+    expect(fail({ MICROSOFT_APP_ID: 'id', MICROSOFT_APP_TENANT_ID: 't', MICROSOFT_APP_TYPE: 'UserAssignedMSI', BOTFRAMEWORK_LOGIN_URL: 'https://login.example' })).toContain('BOTFRAMEWORK_LOGIN_URL: not used with MICROSOFT_APP_TYPE=UserAssignedMSI');
   });
 
   it('binds identity to workspaces and tenants: SLACK_ALLOWED_TEAM_IDS, TEAMS_ALLOWED_TENANT_IDS (required for MultiTenant)', () => {

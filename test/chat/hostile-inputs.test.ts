@@ -18,7 +18,7 @@ import { grantRole, revokeRole } from '../../src/store/people.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/main/start-server.js';
-import { eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { eventually, signedTeams, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
 import { postTeamsActivity, teamsChannelActivity, teamsUser } from './teams-activity.js';
 import { proposeTestSaving, seedOrganisation } from './interactions-seed.js';
 
@@ -94,7 +94,7 @@ describe.each(storeKinds)('hostile inputs against serve and the CLI on %s', (kin
     return h.slack.calls.slice(since).find(is)!;
   };
   const answerText = (c: SlackApiCall) => `${String(c.args.text)} ${JSON.stringify(c.args.blocks)}`;
-  const teams = (body: Record<string, unknown>) => postTeamsActivity(h.server.url, body);
+  const teams = (body: Record<string, unknown>) => postTeamsActivity(h, body);
   const invoke = (aad: string, replyToId: string, verb: string, data: Record<string, unknown>, tenant?: string) =>
     teams(teamsActivity(h.connector.serviceUrl, aad, { type: 'invoke', name: 'adaptiveCard/action', id: `${kind}-inv-${++n}`, replyToId, value: { action: { type: 'Action.Execute', verb, data } } }, tenant));
   /** The CLI with extra environment (COSTBRIDGE_USER), on this test's database. */
@@ -126,7 +126,7 @@ describe.each(storeKinds)('hostile inputs against serve and the CLI on %s', (kin
     await grantRole(store.db, { id: 'root', details: { name: 'Root Admin' }, role: 'admin', costCenter: null }, by);
     await grantRole(store.db, { id: 'iva', details: { name: 'Iva Itfm', slackUserId: 'UIVA', teamsAadId: 'aad-iva' }, role: 'itfm', costCenter: null }, by);
     await grantRole(store.db, { id: 'ivy', details: { name: 'Ivy Approver', email: 'ivy@acme.example' }, role: 'itfm', costCenter: null }, by);
-    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true', TEAMS_ALLOWED_TENANT_IDS: 'tenant-1' });
+    h = await startChatHarness(tdb, signedTeams());
 
     [alertTs] = (await command('unattributed')) as [string];
     savingId = await proposeTestSaving(h.store, 'Rightsize the hostile fleet');

@@ -2,15 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
 import { actionIds, formIds } from '../../src/messages/views/interaction-ids.js';
-import { eventually, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { eventually, signedTeams, startChatHarness, type ChatHarness } from './chat-harness.js';
 import { postTeamsActivity, teamsChannelActivity, teamsUser } from './teams-activity.js';
 import { proposeTestSaving, seedOrganisation } from './interactions-seed.js';
 
 const conversationId = '19:finops@thread.tacv2';
 
 const activity = (serviceUrl: string, aad: string, fields: Record<string, unknown>) => teamsChannelActivity(serviceUrl, conversationId, teamsUser(aad), fields);
-
-const post = (url: string, body: Record<string, unknown>) => postTeamsActivity(url, body);
 
 describe.each(storeKinds)('Teams interactions end to end on %s', (kind) => {
   let tdb: TestDatabase;
@@ -21,7 +19,7 @@ describe.each(storeKinds)('Teams interactions end to end on %s', (kind) => {
   beforeAll(async () => {
     tdb = await createTestDatabase(kind);
     await seedOrganisation(tdb, await tdb.shared());
-    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+    h = await startChatHarness(tdb, signedTeams());
   });
   afterAll(async () => {
     await h?.close();
@@ -29,14 +27,14 @@ describe.each(storeKinds)('Teams interactions end to end on %s', (kind) => {
   });
 
   it('unattributed -> the owner claims (form card) -> submit -> claim recorded -> the card is updated (PUT); a second claimer is answered privately with the winner', async () => {
-    expect((await post(h.server.url, activity(h.connector.serviceUrl, 'aad-ana', { type: 'message', id: `${kind}-cmd`, text: 'unattributed 2024-10' }))).status).toBe(200);
+    expect((await postTeamsActivity(h, activity(h.connector.serviceUrl, 'aad-ana', { type: 'message', id: `${kind}-cmd`, text: 'unattributed 2024-10' }))).status).toBe(200);
     await eventually(async () => (await count('chat_outbox', sql`purpose = ${`command-post:${kind}-cmd:0`} AND status = 'sent'`)) === 1);
     const alertId = (await h.store.db.selectFrom('chat_outbox').select('delivered_id').where('purpose', '=', `command-post:${kind}-cmd:0`).executeTakeFirstOrThrow()).delivered_id!;
     const item = await h.store.db.selectFrom('unattributed_item').select('id').where('service_name', '=', 'DB').executeTakeFirstOrThrow();
     const itemId = String(item.id);
 
     const invoke = (aad: string, id: string, verb: string, data: Record<string, unknown>) =>
-      post(h.server.url, activity(h.connector.serviceUrl, aad, { type: 'invoke', name: 'adaptiveCard/action', id, replyToId: alertId, value: { action: { type: 'Action.Execute', verb, data } } }));
+      postTeamsActivity(h, activity(h.connector.serviceUrl, aad, { type: 'invoke', name: 'adaptiveCard/action', id, replyToId: alertId, value: { action: { type: 'Action.Execute', verb, data } } }));
     const metadataOf = (card: unknown) => JSON.stringify(card).match(/"metadata":"(fs_[A-Za-z0-9_-]+)"/)![1]!;
     const opened = await invoke('aad-bo', `${kind}-inv-1`, actionIds.claimItem, { itemId });
     expect(opened.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
@@ -75,10 +73,10 @@ describe.each(storeKinds)('Teams interactions end to end on %s', (kind) => {
 
   it('Approve by a non-itfm person is refused in the invoke answer, saying why and who may', async () => {
     const id = await proposeTestSaving(h.store, 'Rightsize from Teams');
-    expect((await post(h.server.url, activity(h.connector.serviceUrl, 'aad-ana', { type: 'message', id: `${kind}-cmd-s`, text: 'savings proposed' }))).status).toBe(200);
+    expect((await postTeamsActivity(h, activity(h.connector.serviceUrl, 'aad-ana', { type: 'message', id: `${kind}-cmd-s`, text: 'savings proposed' }))).status).toBe(200);
     await eventually(async () => (await count('chat_outbox', sql`purpose LIKE ${`command-post:${kind}-cmd-s:%`} AND status = 'sent' AND payload::text LIKE ${`%${id}%`}`)) === 1);
     const requestId = (await h.store.db.selectFrom('chat_outbox').select('delivered_id').where('purpose', 'like', `command-post:${kind}-cmd-s:%`).where(sql`payload::text`, 'like', `%${id}%`).executeTakeFirstOrThrow()).delivered_id!;
-    const r = await post(h.server.url, activity(h.connector.serviceUrl, 'aad-bo', { type: 'invoke', name: 'adaptiveCard/action', id: `${kind}-inv-9`, replyToId: requestId, value: { action: { type: 'Action.Execute', verb: actionIds.approveSaving, data: { savingId: id } } } }));
+    const r = await postTeamsActivity(h, activity(h.connector.serviceUrl, 'aad-bo', { type: 'invoke', name: 'adaptiveCard/action', id: `${kind}-inv-9`, replyToId: requestId, value: { action: { type: 'Action.Execute', verb: actionIds.approveSaving, data: { savingId: id } } } }));
     expect(r.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.activity.message' });
     expect(String(r.body!.value)).toContain('bo may not sign off a saving of CC-100: it needs itfm');
     expect(String(r.body!.value)).toContain('held by ana (itfm), fin (itfm)');

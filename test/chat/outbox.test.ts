@@ -7,7 +7,7 @@ import { claimDueDeliveries, outboxRow } from '../../src/store/chat-outbox.js';
 import { saveTeamsConversation } from '../../src/store/teams-conversations.js';
 import { header, message, text } from '../../src/messages/message-blocks.js';
 import type { Store } from '../../src/store/database.js';
-import { startChatHarness, type ChatHarness } from './chat-harness.js';
+import { signedTeams, startChatHarness, type ChatHarness } from './chat-harness.js';
 
 const note = (t: string) => message(t, [header('Note'), text(t)]);
 const at = (t0: Date, seconds: number) => new Date(t0.getTime() + seconds * 1000);
@@ -29,7 +29,7 @@ describe.each(storeKinds)('outbox delivery on %s', (kind) => {
 
   beforeAll(async () => {
     tdb = await createTestDatabase(kind);
-    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, { outbox: false });
+    h = await startChatHarness(tdb, signedTeams(), { outbox: false });
     store = h.store;
   });
   afterAll(async () => {

@@ -1,12 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
 import { FakeSlackApi } from '../support/fake-slack-api.js';
 import { FakeBotConnector } from '../support/fake-bot-connector.js';
+import { FakeBotFrameworkIssuer } from '../support/fake-bot-framework-issuer.js';
 import { postSlack, slashCommandBody } from '../support/signed-slack-request.js';
-import { botToken, eventually, signingSecret } from './chat-harness.js';
+import { botToken, eventually, signedTeams, signingSecret } from './chat-harness.js';
+import { postTeamsActivity } from './teams-activity.js';
 
 const bin = fileURLToPath(new URL('../../bin/costbridge.js', import.meta.url));
 
@@ -40,8 +45,8 @@ const json = async (url: string) => {
   return { status: r.status, body: (await r.json()) as Record<string, any> };
 };
 
-/** A Teams message to the bot, through the unauthenticated local endpoint. */
-async function teamsHelp(url: string, connector: FakeBotConnector, id: string) {
+/** A Teams message to the bot, signed for the channel by the fake issuer. */
+async function teamsHelp(url: string, issuer: FakeBotFrameworkIssuer, connector: FakeBotConnector, id: string) {
   const body = {
     type: 'message',
     id,
@@ -53,7 +58,7 @@ async function teamsHelp(url: string, connector: FakeBotConnector, id: string) {
     recipient: { id: '28:costbridge-bot', name: 'costbridge' },
     conversation: { id: '19:finops@thread.tacv2', conversationType: 'channel', tenantId: 'tenant-1' },
   };
-  const r = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await postTeamsActivity({ server: { url }, issuer }, body);
   expect(r.status).toBe(200);
   await connector.waitFor((calls) => calls.some((c) => c.method === 'POST' && c.status === 200 && c.activityId === id), 15_000);
 }
@@ -61,12 +66,21 @@ async function teamsHelp(url: string, connector: FakeBotConnector, id: string) {
 describe.each(storeKinds)('costbridge serve when Slack is not there on %s', (kind) => {
   let tdb: TestDatabase;
   let connector: FakeBotConnector;
+  let issuer: FakeBotFrameworkIssuer;
+  let teamsEnv: Record<string, string>;
+  let certDir: string;
   let slack: FakeSlackApi | undefined;
   let running: ReturnType<typeof serve> | undefined;
 
   beforeAll(async () => {
     tdb = await createTestDatabase(kind);
-    connector = await new FakeBotConnector().start();
+    const teams = signedTeams();
+    issuer = await new FakeBotFrameworkIssuer(teams.MICROSOFT_APP_ID!, teams.MICROSOFT_APP_PASSWORD!).start();
+    connector = await new FakeBotConnector((auth) => issuer.acceptsAccessToken(auth)).start();
+    certDir = await mkdtemp(join(tmpdir(), 'costbridge-issuer-ca-'));
+    await writeFile(join(certDir, 'issuer.pem'), issuer.certificate);
+    // serve runs in its own process: it trusts the issuer's certificate as an operator's private CA would be.
+    teamsEnv = { ...teams, BOTFRAMEWORK_OPENID_METADATA_URL: issuer.openIdMetadataUrl, BOTFRAMEWORK_LOGIN_URL: issuer.loginUrl, NODE_EXTRA_CA_CERTS: join(certDir, 'issuer.pem') };
   });
   afterEach(async () => {
     if (running && running.child.exitCode === null) {
@@ -79,12 +93,14 @@ describe.each(storeKinds)('costbridge serve when Slack is not there on %s', (kin
   });
   afterAll(async () => {
     await connector?.stop();
+    await issuer?.stop();
+    if (certDir) await rm(certDir, { recursive: true, force: true });
     await tdb?.drop();
   });
 
   it('stays up with the Slack API unreachable: Teams answers, the scheduler ticks, /healthz says slack connecting; Slack works once it comes up, without a restart', async () => {
     const slackPort = await freePort();
-    running = serve({ ...tdb.env, LOG_LEVEL: 'info', PORT: '0', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`, TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+    running = serve({ ...tdb.env, LOG_LEVEL: 'info', PORT: '0', SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: `http://127.0.0.1:${slackPort}/api/`, ...teamsEnv });
     const url = `http://127.0.0.1:${await running.port}`;
 
     await eventually(async () => (await json(`${url}/healthz`)).body.scheduler?.lastTickAt !== null, 15_000);
@@ -94,7 +110,7 @@ describe.each(storeKinds)('costbridge serve when Slack is not there on %s', (kin
       status: 'degraded',
       database: 'ok',
       slack: { state: 'connecting', mode: 'http', reason: expect.stringContaining('cannot reach Slack') },
-      teams: { state: 'ok', mode: 'unauthenticated' },
+      teams: { state: 'ok', mode: 'bot-framework' },
       outbox: { pending: expect.any(Number), parked: 0 },
       scheduler: { lastTickOk: true },
     });
@@ -105,7 +121,8 @@ describe.each(storeKinds)('costbridge serve when Slack is not there on %s', (kin
     const early = await postSlack(url, slashCommandBody({ text: 'help', userId: 'U1', channelId: 'C1', triggerId: `${kind}-early` }), { secret: signingSecret });
     expect(early.status).toBe(503);
 
-    await teamsHelp(url, connector, `${kind}-teams-while-slack-down`);
+    await teamsHelp(url, issuer, connector, `${kind}-teams-while-slack-down`);
+    expect(issuer.tokenRequests.filter((t) => t.granted).length).toBeGreaterThan(0);
     expect((await json(`${url}/healthz`)).body.slack.state).toBe('connecting');
     expect(running.stderr()).toContain('costbridge serve: Slack not reachable yet');
     expect(running.stderr()).not.toMatch(/\n\s+at /);

@@ -7,7 +7,7 @@ import { header, message, text } from '../../src/messages/message-blocks.js';
 import { surfaceLines } from '../../src/cli/commands/serve.js';
 import { saveTeamsConversation } from '../../src/store/teams-conversations.js';
 import type { SurfaceHealth } from '../../src/server/surface-status.js';
-import { eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { eventually, signedTeams, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
 
 const note = (t: string) => message(t, [header('Note'), text(t)]);
 const fast = { slackConnect: { initialDelayMs: 40, maxDelayMs: 200 } };
@@ -29,7 +29,7 @@ describe.each(storeKinds)('Slack connection and installation on %s', (kind) => {
     const print = surfaceLines((l) => printed.push(l));
     let h: ChatHarness | undefined;
     try {
-      h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, { ...fast, onSurfaceChange: print }, ({ slack }) => {
+      h = await startChatHarness(tdb, signedTeams(), { ...fast, onSurfaceChange: print }, ({ slack }) => {
         slack.failNextOf('auth.test', 3, { status: 500 });
       });
       expect(h.server.surfaces.slack!.state).toBe('ok');
@@ -51,7 +51,7 @@ describe.each(storeKinds)('Slack connection and installation on %s', (kind) => {
     const printed: string[] = [];
     let h: ChatHarness | undefined;
     try {
-      h = await startChatHarness(tdb, { SLACK_BOT_TOKEN: 'xoxb-revoked-or-mistyped', TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, { ...fast, onSurfaceChange: surfaceLines((l) => printed.push(l)) });
+      h = await startChatHarness(tdb, { ...signedTeams(), SLACK_BOT_TOKEN: 'xoxb-revoked-or-mistyped' }, { ...fast, onSurfaceChange: surfaceLines((l) => printed.push(l)) });
       expect(h.server.surfaces.slack!.health()).toMatchObject({ state: 'degraded', reason: 'Slack rejected SLACK_BOT_TOKEN: invalid_auth' });
       expect(printed).toEqual(['Slack rejected SLACK_BOT_TOKEN: invalid_auth; Slack stays off until that is fixed, everything else keeps running']);
       const errors = h.log.lines.filter((l) => l.includes('Slack rejected SLACK_BOT_TOKEN: invalid_auth'));

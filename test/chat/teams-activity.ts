@@ -1,4 +1,5 @@
 // Bot Framework activities as Teams sends them to the bot's endpoint, for the chat tests.
+import type { FakeBotFrameworkIssuer } from '../support/fake-bot-framework-issuer.js';
 
 /** Who sends a test activity: a Teams user's Bot Framework id, display name and Entra object id. */
 export interface TeamsSender {
@@ -39,9 +40,20 @@ export interface InvokeAnswer {
   readonly value: unknown;
 }
 
-/** POSTs an activity to the bot's /api/messages; the answer's status and parsed body, if any. */
-export async function postTeamsActivity<B = InvokeAnswer>(url: string, body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+/** Where a test activity goes: the bot's base URL and, when authentication is on, the issuer that signs for the channel. */
+export interface TeamsEndpoint {
+  readonly server: { readonly url: string };
+  readonly issuer: FakeBotFrameworkIssuer | undefined;
+}
+
+/**
+ * POSTs an activity to the bot's /api/messages as the channel does: with a token for its serviceUrl
+ * from the harness's issuer, unless `headers` has its own `authorization` or authentication is off.
+ * The answer's status and parsed body, if any.
+ */
+export async function postTeamsActivity<B = InvokeAnswer>(to: TeamsEndpoint, body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const signed: Record<string, string> = to.issuer && !('authorization' in headers) ? { authorization: `Bearer ${to.issuer.channelToken(String(body.serviceUrl))}` } : {};
+  const res = await fetch(`${to.server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...signed, ...headers }, body: JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as B) : undefined };
 }

@@ -7,7 +7,7 @@ import { signedChartUrl } from '../../src/server/chart-url.js';
 import { actions, header, image, message } from '../../src/messages/message-blocks.js';
 import { unattributedSpendAlert } from '../../src/messages/views/unattributed-spend-alert.js';
 import { actionIds } from '../../src/messages/views/interaction-ids.js';
-import { eventually, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { eventually, signedTeams, startChatHarness, type ChatHarness } from './chat-harness.js';
 import { postTeamsActivity, teamsChannelActivity } from './teams-activity.js';
 import { openItem } from './render/render-samples.js';
 
@@ -19,7 +19,6 @@ const publicUrl = 'https://costbridge.example.test';
 const ana = { id: '29:teams-user-ana', name: 'Ana Ito', aadObjectId: 'aad-ana' };
 const activity = (serviceUrl: string, fields: Record<string, unknown>) => teamsChannelActivity(serviceUrl, conversationId, ana, fields);
 
-const postActivity = (url: string, body: Record<string, unknown>) => postTeamsActivity(url, body);
 
 /** Every Action.Execute (verb, data) in a value. */
 function executes(x: unknown, out: { verb: string; data: Record<string, string> }[] = []): { verb: string; data: Record<string, string> }[] {
@@ -41,9 +40,9 @@ describe.each(storeKinds)('Teams parity on %s: long messages as several cards, c
     tdb = await createTestDatabase(kind);
     const store = await tdb.shared();
     await grantRole(store.db, { id: 'ana', details: { name: 'Ana Ito', teamsAadId: 'aad-ana' }, role: 'finops', costCenter: null }, { actor: 'test', surface: 'cli' });
-    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true', PUBLIC_URL: publicUrl });
+    h = await startChatHarness(tdb, { ...signedTeams(), PUBLIC_URL: publicUrl });
     // The bot learns the conversation (its reference) from any activity in it.
-    expect((await postActivity(h.server.url, activity(h.connector.serviceUrl, { type: 'message', id: `${kind}-hello`, text: 'whoami' }))).status).toBe(200);
+    expect((await postTeamsActivity(h, activity(h.connector.serviceUrl, { type: 'message', id: `${kind}-hello`, text: 'whoami' }))).status).toBe(200);
     await h.connector.waitFor((calls) => calls.some((c) => c.method === 'POST' && c.conversationId === conversationId));
   });
   afterAll(async () => {
@@ -69,7 +68,7 @@ describe.each(storeKinds)('Teams parity on %s: long messages as several cards, c
     // Claim on an item of the third card: the button is found on the message costbridge posted
     // (it is not refused as foreign), and the action itself answers (the item is not a real one).
     const invoke = (invokeId: string, replyToId: string, verb: string, data: Record<string, string>) =>
-      postActivity(h.server.url, activity(h.connector.serviceUrl, { type: 'invoke', name: 'adaptiveCard/action', id: invokeId, replyToId, value: { action: { type: 'Action.Execute', verb, data } } }));
+      postTeamsActivity(h, activity(h.connector.serviceUrl, { type: 'invoke', name: 'adaptiveCard/action', id: invokeId, replyToId, value: { action: { type: 'Action.Execute', verb, data } } }));
     const third = executes(cards[2]!.body.attachments).find((a) => a.verb === actionIds.claimItem)!;
     const claimed = await invoke(`${kind}-claim-3`, activityIds[2]!, actionIds.claimItem, third.data);
     expect(String(claimed.body?.value)).toContain(`There is no unattributed item ${third.data.itemId}`);

@@ -17,7 +17,7 @@ import type { SchedulerLog } from '../../src/scheduler/review-scheduler.js';
 import { blockActionsBody, postSlack, viewSubmissionBody } from '../support/signed-slack-request.js';
 import { deliverPending } from '../../src/app/deliver-pending.js';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../support/test-stores.js';
-import { eventually, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
+import { eventually, signedTeams, signingSecret, startChatHarness, type ChatHarness } from './chat-harness.js';
 import { postTeamsActivity, teamsChannelActivity, teamsUser } from './teams-activity.js';
 
 const quiet: SchedulerLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -27,7 +27,6 @@ const teamsConversation = '19:viewall@thread.tacv2';
 /** A Bot Framework activity from a Teams user in the digest's conversation. */
 const teamsActivity = (serviceUrl: string, aad: string, fields: Record<string, unknown>) => teamsChannelActivity(serviceUrl, teamsConversation, teamsUser(aad), fields);
 
-const postTeams = (url: string, body: Record<string, unknown>) => postTeamsActivity(url, body);
 
 type CardAction = { type: string; verb?: string; title?: string; data?: Record<string, string> };
 type SubmitAction = { type: 'Action.Submit'; title: string; data: { verb: string; payload?: Record<string, string>; msteams?: { type: string } } };
@@ -88,7 +87,7 @@ describe.each(storeKinds)('View all on a digest, Slack and Teams (%s)', (kind) =
     const by = { actor: 'test', surface: 'cli' as const };
     await grantRole(store.db, { id: 'ana', details: { name: 'Ana Ito', slackUserId: 'UANA' }, role: 'finops', costCenter: null }, by);
     await grantRole(store.db, { id: 'bo', details: { name: 'Bo Chen', slackUserId: 'UBO' }, role: 'finops', costCenter: null }, by);
-    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, { outbox: false });
+    h = await startChatHarness(tdb, signedTeams(), { outbox: false });
     await saveTeamsConversation(store.db, {
       conversationId: teamsConversation,
       conversationType: 'channel',
@@ -200,7 +199,7 @@ describe.each(storeKinds)('View all on a digest, Slack and Teams (%s)', (kind) =
     expect(button.data.msteams).toEqual({ type: 'task/fetch' });
     expect(button.data.payload).toMatchObject({ period: '2026-11', asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
     const invoke = async (name: 'task/fetch' | 'task/submit', id: string, aad: string, data: Record<string, unknown>) => {
-      const r = await postTeams(h.server.url, teamsActivity(h.connector.serviceUrl, aad, { type: 'invoke', name, id, replyToId: teamsParent, value: { data, context: { theme: 'default' } } }));
+      const r = await postTeamsActivity(h, teamsActivity(h.connector.serviceUrl, aad, { type: 'invoke', name, id, replyToId: teamsParent, value: { data, context: { theme: 'default' } } }));
       expect(r.status).toBe(200);
       return (r.body as unknown as TaskResponse).task;
     };
@@ -249,7 +248,7 @@ describe.each(storeKinds)('View all on a digest, Slack and Teams (%s)', (kind) =
     const post = h.connector.activityCalls().find((c) => c.conversationId === teamsConversation && c.activityId === undefined)!;
     const button = submitActions(post.body).find((a) => a.data.verb === 'digest.view-all.unattributed')!;
     const invoke = async (name: 'task/fetch' | 'task/submit', id: string, aad: string, data: Record<string, unknown>) => {
-      const r = await postTeams(h.server.url, teamsActivity(h.connector.serviceUrl, aad, { type: 'invoke', name, id, replyToId: teamsParent, value: { data, context: { theme: 'default' } } }));
+      const r = await postTeamsActivity(h, teamsActivity(h.connector.serviceUrl, aad, { type: 'invoke', name, id, replyToId: teamsParent, value: { data, context: { theme: 'default' } } }));
       expect(r.status).toBe(200);
       return (r.body as unknown as TaskResponse).task;
     };
@@ -279,7 +278,7 @@ describe.each(storeKinds)('View all on a digest, Slack and Teams (%s)', (kind) =
     const post = h.connector.activityCalls().find((c) => c.conversationId === teamsConversation && c.activityId === undefined)!;
     const button = submitActions(post.body).find((a) => a.data.verb === 'digest.view-all.unattributed')!;
     const invoke = (id: string, verb: string, data: Record<string, string>) =>
-      postTeams(h.server.url, teamsActivity(h.connector.serviceUrl, 'aad-ana', { type: 'invoke', name: 'adaptiveCard/action', id, replyToId: teamsParent, value: { action: { type: 'Action.Execute', verb, data } } }));
+      postTeamsActivity(h, teamsActivity(h.connector.serviceUrl, 'aad-ana', { type: 'invoke', name: 'adaptiveCard/action', id, replyToId: teamsParent, value: { action: { type: 'Action.Execute', verb, data } } }));
     const opened = await invoke(`${kind}-va-t1`, button.data.verb, button.data.payload!);
     expect(opened.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     const actions = cardActions(opened.body!.value);

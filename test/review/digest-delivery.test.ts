@@ -26,7 +26,7 @@ import type { Store } from '../../src/store/database.js';
 import { runDeliveries } from '../../src/store/review-runs.js';
 import { saveTeamsConversation } from '../../src/store/teams-conversations.js';
 import { startReviewScheduler, type SchedulerLog } from '../../src/scheduler/review-scheduler.js';
-import { startChatHarness, type ChatHarness } from '../chat/chat-harness.js';
+import { signedTeams, startChatHarness, type ChatHarness } from '../chat/chat-harness.js';
 import { reportFailedReviewDeliveries } from '../../src/app/review-delivery-failures.js';
 import { deliverReviewRuns } from '../../src/app/review-deliver.js';
 import { cli } from '../support/run-cli.js';
@@ -137,7 +137,7 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     // Master-data channels would add routes of their own; this test posts to the cadence's channels.
     await store.db.updateTable('cost_center').set({ chat_channel: null }).execute();
     settings = reviewSettings(loadConfig({ LOG_LEVEL: 'silent' }));
-    h = await startChatHarness(tdb, { TEAMS_ALLOW_UNAUTHENTICATED: 'true' }, { outbox: false });
+    h = await startChatHarness(tdb, signedTeams(), { outbox: false });
     await saveTeamsConversation(store.db, {
       conversationId: teamsConversation,
       conversationType: 'channel',
@@ -154,11 +154,14 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     await rm(demoDir, { recursive: true, force: true });
   });
 
+  /** The harness's Teams settings (credentials, the fake issuer's endpoints), for the CLI run beside it. */
+  const teamsSettings = (env: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(env).filter(([k]) => /^(MICROSOFT_APP_|TEAMS_|BOTFRAMEWORK_)/.test(k)));
+
   /** `costbridge review run` in-process with the chat settings pointing at the fakes. */
   async function reviewRun(...args: string[]) {
     let stdout = '';
     let stderr = '';
-    const env = { ...tdb.env, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: h.slack.token, SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: h.slack.apiUrl, TEAMS_ALLOW_UNAUTHENTICATED: 'true' };
+    const env = { ...tdb.env, LOG_LEVEL: 'silent', SLACK_BOT_TOKEN: h.slack.token, SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: h.slack.apiUrl, ...teamsSettings(h.env) };
     const code = await runCli(['node', 'costbridge', 'review', 'run', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) }, env, kind === 'pglite' ? store : undefined);
     return { code, stdout, stderr };
   }
@@ -261,6 +264,49 @@ describe.each(storeKinds)('the weekly digest end to end through the fake Slack W
     expect(h.connector.activityCalls().length - before.activities).toBeGreaterThanOrEqual(4);
     expect(h.slack.callsOf('upload').length - before.uploads).toBe(2);
     for (const d of deliveries) expect(d.messageId).toBeTruthy();
+  });
+
+  it('a scheduled alert is a reply in the thread of the digest its channel got that week; without one it stands on its own', async () => {
+    const [digestRun] = await store.db.selectFrom('review_run').select('id').where('cadence_name', '=', 'e2e').where('period_key', '=', '2026-09-21T09:00').execute();
+    const digest = await runDeliveries(store.db, [Number(digestRun!.id)]);
+    const digestId = (channel: string) => digest.find((d) => d.channel === channel)!.messageId;
+    const alertPosts = (from: number, channel: string) =>
+      h.slack.callsOf('chat.postMessage').slice(from).filter((c) => c.ok && c.args.channel === channel && String(c.args.text).includes('unattributed'));
+
+    await addCadence(store, { name: 'e2e-unatt', kind: 'unattributed-alert', cron: '0 7 * * *', timezone: 'UTC', channels: ['slack:CE2E1', 'slack:CSOLO', `teams:${teamsConversation}`], costCenters: [], ...who, now: new Date('2026-09-01T00:00:00Z') });
+    const before = { posts: h.slack.callsOf('chat.postMessage').length, activities: h.connector.activityCalls().length };
+    const r = await reviewRun('e2e-unatt', '--at', '2026-09-22T07:30:00Z', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { outcome: string; run: { id: number } };
+    expect(out.outcome).toBe('posted');
+    // In the digest's thread where the channel got one on the 21st; on its own where it got none.
+    const inThread = alertPosts(before.posts, 'CE2E1');
+    expect(inThread).toHaveLength(1);
+    expect(inThread[0]!.args.thread_ts).toBe(digestId('slack:CE2E1'));
+    const alone = alertPosts(before.posts, 'CSOLO');
+    expect(alone).toHaveLength(1);
+    expect(alone[0]!.args.thread_ts ?? undefined).toBeUndefined();
+    const teams = h.connector.activityCalls().slice(before.activities).filter((c) => c.conversationId === teamsConversation);
+    expect(teams.length).toBeGreaterThanOrEqual(1);
+    for (const a of teams) expect(a.activityId).toBe(digestId(`teams:${teamsConversation}`));
+    // The alert's run records its own delivery (its message id is the reply's), and is done.
+    const alert = await runDeliveries(store.db, [out.run.id]);
+    expect(alert.map((d) => [d.channel, d.status])).toEqual([
+      ['slack:CE2E1', 'sent'],
+      ['slack:CSOLO', 'sent'],
+      [`teams:${teamsConversation}`, 'sent'],
+    ]);
+    expect(alert.find((d) => d.channel === 'slack:CE2E1')!.messageId).toMatch(/^1700000000\.\d{6}$/);
+    expect(alert.find((d) => d.channel === 'slack:CE2E1')!.messageId).not.toBe(digestId('slack:CE2E1'));
+
+    // Nine days on, the last digest there is older than 7 days: the alert is a message of its own.
+    await addCadence(store, { name: 'e2e-unatt-late', kind: 'unattributed-alert', cron: '0 7 * * *', timezone: 'UTC', channels: ['slack:CE2E1'], costCenters: [], ...who, now: new Date('2026-09-01T00:00:00Z') });
+    const later = h.slack.callsOf('chat.postMessage').length;
+    const late = await reviewRun('e2e-unatt-late', '--at', '2026-09-30T07:30:00Z', '--json');
+    expect(late.code, late.stderr).toBe(0);
+    const lonely = alertPosts(later, 'CE2E1');
+    expect(lonely).toHaveLength(1);
+    expect(lonely[0]!.args.thread_ts ?? undefined).toBeUndefined();
   });
 
   it('a retried delivery reuses its uploaded chart instead of uploading it again', async () => {

@@ -28,6 +28,9 @@ export class FakeBotConnector {
   private counter = 0;
   url = '';
 
+  /** @param acceptsToken when given, a call whose `Authorization` it refuses gets 401 (the real connector wants the bot's access token). */
+  constructor(private readonly acceptsToken?: (authorization: string | undefined) => boolean) {}
+
   /** The serviceUrl activities must carry for replies to reach this fake. */
   get serviceUrl(): string {
     return `${this.url}/`;
@@ -49,6 +52,7 @@ export class FakeBotConnector {
           res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(json));
         };
         if (!m) return reply(404, { error: { code: 'NotFound', message: path } });
+        if (this.acceptsToken && !this.acceptsToken(req.headers.authorization)) return reply(401, { message: 'Authorization has been denied for this request.' });
         if (m[2] === 'members') {
           const member = sub ? this.members.get(sub) : undefined;
           return member ? reply(200, member) : reply(404, { error: { code: 'MemberNotFound', message: 'no such member' } });

@@ -263,6 +263,10 @@ describe.each(storeKinds)('variance on the demo data, %s', (kind) => {
     await insertSaving(store, { id: 'SAV-VAR-5', costCenter: 'CC-1310', effectiveDate: '2026-11-21', monthly: '60', type: 'reduction' });
     // In effect since Nov 5: the whole 7-day window (Nov 9-15) already runs without it, so nothing more is deducted.
     await insertSaving(store, { id: 'SAV-VAR-6', costCenter: 'CC-2000', effectiveDate: '2026-11-05', monthly: '90', type: 'reduction', status: 'validated' });
+    // In effect since October, ending Nov 18: the window holds it, but 12 of the 15 remaining days will not.
+    await insertSaving(store, { id: 'SAV-VAR-7', costCenter: 'CC-2000', effectiveDate: '2026-10-01', endDate: '2026-11-18', monthly: '90', type: 'reduction', status: 'validated' });
+    // Ended before the window (Nov 9-15): not this forecast's business.
+    await insertSaving(store, { id: 'SAV-VAR-8', costCenter: 'CC-2000', effectiveDate: '2026-10-01', endDate: '2026-11-08', monthly: '90', type: 'reduction', status: 'validated' });
     const out = await json('forecast', '--period', '2026-11', '--as-of', asOf);
     expect(out.assumptions).toMatchObject({ asOf, daysInPeriod: 30, elapsedDays: 15, remainingDays: 15, windowDays: 7, windowStart: '2026-11-09', windowEnd: asOf });
     const row = out.rows.find((r: { scope: string }) => r.scope === 'CC-1310');
@@ -281,13 +285,19 @@ describe.each(storeKinds)('variance on the demo data, %s', (kind) => {
     const known = out.rows.find((r: { scope: string }) => r.scope === 'CC-2000');
     expect(known).toMatchObject({ dailyRunRate: '0', knownItems: known.monthToDate });
     // Already inside the trailing window: listed with what it deducted (nothing), never deducted again.
-    expect(known.plannedSavings).toMatchObject([{ saving: { id: 'SAV-VAR-6' }, days: 15, inWindowDays: 7, reduction: '0' }]);
-    expect(known.withPlannedActions).toBe(known.baseline);
+    // Ending on the 18th: 3 a day x (3 days in effect - 15 the run rate holds it for) = -36, added back.
+    expect(known.plannedSavings).toMatchObject([
+      { saving: { id: 'SAV-VAR-7', endDate: '2026-11-18' }, days: 3, inWindowDays: 7, reduction: '-36' },
+      { saving: { id: 'SAV-VAR-6' }, days: 15, inWindowDays: 7, reduction: '0' },
+    ]);
+    expect(known.plannedReduction).toBe('-36');
+    expect(known.withPlannedActions).toBe(new Decimal(known.baseline).plus(36).toFixed());
     const withProposed = await json('forecast', '--period', '2026-11', '--as-of', asOf, '--include-proposed');
     expect(withProposed.rows.find((r: { scope: string }) => r.scope === 'CC-1310').withPlannedActions).toBe(mtd.plus(remaining).minus(120).toFixed());
     const text = await run('forecast', '--period', '2026-11', '--as-of', asOf);
-    expect(text).toContain('CC-2000: SAV-VAR-6 test saving SAV-VAR-6 (validated, from 2026-11-05): -USD 0.00 over 15 day(s); already in the run rate for 7 of 7 window day(s), so nothing more is deducted');
-    expect(text).toContain('Potential savings (proposed, not deducted):\n  CC-1310: SAV-VAR-5 test saving SAV-VAR-5 (proposed, from 2026-11-21): -USD 20.00 over 10 day(s)');
+    expect(text).toContain('CC-2000: SAV-VAR-6 test saving SAV-VAR-6 (validated, from 2026-11-05): -USD 0.00 over 15 day(s) in effect; already in the run rate for 7 of 7 window day(s), so nothing more is deducted');
+    expect(text).toContain('Potential savings (proposed, not deducted):\n  CC-1310: SAV-VAR-5 test saving SAV-VAR-5 (proposed, from 2026-11-21): -USD 20.00 over 10 day(s) in effect');
+    expect(text).toContain('CC-2000: SAV-VAR-7 test saving SAV-VAR-7 (validated, from 2026-10-01): +USD 36.00 added back (the run rate holds it for days after it ends, ends 2026-11-18) over 3 day(s) in effect; already in the run rate for 7 of 7 window day(s)\n');
   });
 
   it('backtests the method over a closed month and refuses an open one', async () => {
@@ -354,13 +364,13 @@ async function rawExec(store: Store, sqlText: string, params: unknown[] = []): P
 }
 
 /** A saving record straight into the savings ledger's table (its use cases are tested in test/savings). */
-async function insertSaving(store: Store, s: { id: string; costCenter: string; effectiveDate: string; monthly: string; type: 'reduction' | 'avoidance'; status?: 'proposed' | 'validated' }): Promise<void> {
+async function insertSaving(store: Store, s: { id: string; costCenter: string; effectiveDate: string; endDate?: string; monthly: string; type: 'reduction' | 'avoidance'; status?: 'proposed' | 'validated' }): Promise<void> {
   await rawExec(store, `INSERT INTO person (id, name) VALUES ('finops@acme.example', 'FinOps') ON CONFLICT (id) DO NOTHING`);
   await rawExec(
     store,
-    `INSERT INTO saving (id, title, lever, lever_kind, type, cost_center_code, effective_date, estimate_monthly, currency, proposer, status, recognized_monthly, approver)
-     VALUES ($1, $2, 'rightsizing', 'usage', $3, $4, $5::date, $6::numeric, 'USD', 'finops@acme.example', $7,
+    `INSERT INTO saving (id, title, lever, lever_kind, type, cost_center_code, effective_date, end_date, estimate_monthly, currency, proposer, status, recognized_monthly, approver)
+     VALUES ($1, $2, 'rightsizing', 'usage', $3, $4, $5::date, $8::date, $6::numeric, 'USD', 'finops@acme.example', $7,
              CASE WHEN $7 = 'validated' THEN $6::numeric END, CASE WHEN $7 = 'validated' THEN 'finops@acme.example' END)`,
-    [s.id, `test saving ${s.id}`, s.type, s.costCenter, s.effectiveDate, s.monthly, s.status ?? 'proposed'],
+    [s.id, `test saving ${s.id}`, s.type, s.costCenter, s.effectiveDate, s.monthly, s.status ?? 'proposed', s.endDate ?? null],
   );
 }

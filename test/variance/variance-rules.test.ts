@@ -4,7 +4,7 @@ import { componentsNeedingExplanation, isMaterial } from '../../src/domain/mater
 import { handoffDate, isBusinessDay } from '../../src/domain/business-days.js';
 import { addDays, daysBetween, parseIsoDay } from '../../src/domain/forecast-calendar.js';
 import { backtestRunRate, projectRunRate, type DailyCost } from '../../src/domain/forecast-run-rate.js';
-import { plannedSavingEffect, type PlannedSaving } from '../../src/domain/forecast-planned-savings.js';
+import { plannedSavingEffect, plannedSavingEffectText, type PlannedSaving } from '../../src/domain/forecast-planned-savings.js';
 import { ledgerTiming } from '../../src/domain/variance-ledger.js';
 import { checkExplanation } from '../../src/domain/variance-explanation.js';
 import { parseVarianceComponent, varianceComponentNames, type VarianceComponents } from '../../src/domain/variance-components.js';
@@ -123,7 +123,7 @@ describe('run-rate projection', () => {
     expect(Number(b2.mape)).toBeGreaterThan(0);
   });
   it('lowers the days after a planned reduction takes effect, pro rata, only where the run rate does not hold it yet (hand-computed)', () => {
-    const s: PlannedSaving = { id: 'SAV-1', title: 'rightsize', status: 'validated', type: 'reduction', costCenter: 'CC', effectiveDate: '2026-11-21', monthly: '300', currency: 'USD' };
+    const s: PlannedSaving = { id: 'SAV-1', title: 'rightsize', status: 'validated', type: 'reduction', costCenter: 'CC', effectiveDate: '2026-11-21', endDate: null, monthly: '300', currency: 'USD' };
     // November: 30 days; 300 a month = 10 a day; a 7-day run-rate window before as-of.
     const frame = (asOf: string) => ({ periodStart: '2026-11-01', periodEnd: '2026-12-01', asOf, windowStart: addDays(asOf, -7), windowDays: 7 });
     // As of the 5th the window (Oct 29 - Nov 4) predates the saving: 10 days from the 21st x 10 = 100.
@@ -143,6 +143,29 @@ describe('run-rate projection', () => {
     expect(plannedSavingEffect({ ...s, effectiveDate: '2026-10-31' }, frame('2026-11-03'))).toMatchObject({ days: 28, inWindowDays: 3, reduction: '160' });
     // Before the window and the period: not this forecast's business.
     expect(plannedSavingEffect({ ...s, effectiveDate: '2026-10-15' }, frame('2026-11-03'))).toBeUndefined();
+  });
+  it('stops a planned reduction at its end date and adds back the days the run rate holds it for after it ends (hand-computed)', () => {
+    const s: PlannedSaving = { id: 'SAV-2', title: 'reserved', status: 'recognized', type: 'reduction', costCenter: 'CC', effectiveDate: '2026-11-21', endDate: '2026-11-25', monthly: '300', currency: 'USD' };
+    const frame = (asOf: string) => ({ periodStart: '2026-11-01', periodEnd: '2026-12-01', asOf, windowStart: addDays(asOf, -7), windowDays: 7 });
+    // In effect Nov 21-25 only: 5 days x 10 = 50, not the 10 days to the period end (100).
+    expect(plannedSavingEffect(s, frame('2026-11-05'))).toMatchObject({ days: 5, inWindowDays: 0, reduction: '50' });
+    // In effect since October, ends Nov 22, as of the 20th: the window (Nov 13-19) runs at the lower rate
+    // and projects it onto all 11 remaining days, but only 3 (20-22) keep it: 10 x (3 - 11) = -80, added back.
+    const ending = { ...s, effectiveDate: '2026-10-01', endDate: '2026-11-22' };
+    expect(plannedSavingEffect(ending, frame('2026-11-20'))).toMatchObject({ days: 3, inWindowDays: 7, reduction: '-80' });
+    expect(plannedSavingEffectText(plannedSavingEffect(ending, frame('2026-11-20'))!, 'USD')).toBe(
+      '+USD 80.00 added back (the run rate holds it for days after it ends, ends 2026-11-22)',
+    );
+    // Ended on the 15th, inside the window (3 of its 7 days): 10 x (0 - 11 x 3/7) = -47.142… -> -47.14.
+    expect(plannedSavingEffect({ ...ending, endDate: '2026-11-15' }, frame('2026-11-20'))).toMatchObject({ days: 0, inWindowDays: 3, reduction: '-47.14' });
+    // Ended before the window and after the period start, or before both: nothing to do with this projection.
+    expect(plannedSavingEffect({ ...ending, endDate: '2026-11-10' }, frame('2026-11-20'))).toBeUndefined();
+    expect(plannedSavingEffect({ ...ending, endDate: '2026-10-20' }, frame('2026-11-20'))).toBeUndefined();
+    // Ending on the period's last day is the same as never ending.
+    const figures = (e: ReturnType<typeof plannedSavingEffect>) => e && { days: e.days, inWindowDays: e.inWindowDays, reduction: e.reduction };
+    expect(figures(plannedSavingEffect({ ...s, endDate: '2026-11-30' }, frame('2026-11-25')))).toEqual({ days: 6, inWindowDays: 4, reduction: '25.71' });
+    expect(figures(plannedSavingEffect({ ...s, endDate: null }, frame('2026-11-25')))).toEqual({ days: 6, inWindowDays: 4, reduction: '25.71' });
+    expect(plannedSavingEffectText(plannedSavingEffect(s, frame('2026-11-05'))!, 'USD')).toBe('-USD 50.00 (ends 2026-11-25)');
   });
 });
 

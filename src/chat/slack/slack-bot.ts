@@ -7,6 +7,7 @@ import { recordWorkspaceAuthorized } from '../../app/chat-workspace-authorized.j
 import { context, header, message } from '../../messages/message-blocks.js';
 import { uninstalledWorkspaces } from '../../store/chat-workspaces.js';
 import { SurfaceStatus, type SlackWorkspaceIdentity } from '../../server/surface-status.js';
+import { AcksFirst } from './acks-first.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/index.js';
 import { slackRequestKey } from './listeners/middleware/once-per-request.js';
@@ -100,6 +101,7 @@ export function createSlackBot(config: SlackConfig, deps: SlackDeps, options: Sl
   const status = new SurfaceStatus('slack', socket ? 'socket' : 'http');
   const gate = new SlackWorkspaceGate(config.allowedTeamIds, deps.log);
   const timeout = 10_000;
+  const acks = new AcksFirst();
   // The outbox retries deliveries and this loop retries connecting: the SDK itself never retries.
   const clientOptions = { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, timeout };
   const authClient = new WebClient(config.botToken, { ...clientOptions, logger });
@@ -141,7 +143,7 @@ export function createSlackBot(config: SlackConfig, deps: SlackDeps, options: Sl
       extendedErrorHandler: true,
     });
     registerWorkspaceGate(built, gate, deps.log);
-    registerListeners(built, { ...deps, slackStatus: status });
+    registerListeners(built, { ...deps, slackStatus: status, acksFirst: () => acks.turn() });
     const onError = async ({ error, body, context: ctx }: { error: Error; body: unknown; context?: { retryNum?: number } }) => {
       const b = (body ?? {}) as Record<string, unknown>;
       const key = slackRequestKey(b)?.key ?? `unkeyed:${Date.now()}`;
@@ -240,6 +242,9 @@ export function createSlackBot(config: SlackConfig, deps: SlackDeps, options: Sl
             res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'request timestamp outside the 5-minute window' }));
             return;
           }
+          const answered = acks.received();
+          res.once('finish', answered);
+          res.once('close', answered);
           receiver.requestListener(req, res);
         },
     async deliverable() {

@@ -11,6 +11,8 @@ export interface SlackDeps extends ChatAdapterDeps {
   readonly track: <T>(work: () => Promise<T>) => Promise<T>;
   /** Slack's connection state and the workspace `auth.test` named (set by the bot when it registers the listeners). */
   readonly slackStatus?: SurfaceStatus;
+  /** Resolves when the requests still waiting for their acknowledgement have been answered (work after an ack waits on it). */
+  readonly acksFirst?: () => Promise<void>;
 }
 
 /** The neutral request for a Slack user's interaction, with the costbridge person they map to. */

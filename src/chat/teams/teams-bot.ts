@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
-import { AuthenticationError } from 'botframework-connector';
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { ActivityTypes, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
+import { AuthenticationConstants, AuthenticationError, MsalServiceClientCredentialsFactory } from 'botframework-connector';
 import { z } from 'zod';
 import type { TeamsConfig } from '../../config.js';
 import { queueChatMessage } from '../../app/queue-chat-message.js';
@@ -9,6 +10,8 @@ import { invokeError, teamsTurnHandler } from './teams-turn.js';
 import type { TeamsDeps } from './teams-deps.js';
 
 const maxBodyBytes = 1 << 20;
+/** The names of jsonwebtoken's verification errors. */
+const jwtErrors = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
 const activityShape = z.object({ type: z.string().min(1) }).passthrough();
 
 /** botbuilder's CloudAdapter, with direct access to activity processing so we own the HTTP and the logs. */
@@ -29,16 +32,7 @@ export interface TeamsBot {
 
 /** Builds the CloudAdapter with Bot Framework authentication from the configuration, and the one turn error handler. */
 export function createTeamsBot(config: TeamsConfig, deps: TeamsDeps): TeamsBot {
-  const auth = new ConfigurationBotFrameworkAuthentication(
-    config.allowUnauthenticated
-      ? {}
-      : {
-          MicrosoftAppId: config.appId,
-          MicrosoftAppPassword: config.appPassword,
-          MicrosoftAppTenantId: config.tenantId,
-          MicrosoftAppType: config.appType,
-        },
-  );
+  const auth = botFrameworkAuthentication(config);
   const adapter = new CostbridgeCloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
     const a = context.activity;
@@ -77,7 +71,8 @@ export function createTeamsBot(config: TeamsConfig, deps: TeamsDeps): TeamsBot {
         send(res, invokeResponse?.status ?? 200, invokeResponse?.body);
       } catch (e) {
         const err = e as Error & { statusCode?: number };
-        if (e instanceof AuthenticationError || err.statusCode === 401) {
+        // botframework-connector rethrows jsonwebtoken's own errors (a bad signature, a token not valid yet) as they are.
+        if (e instanceof AuthenticationError || err.statusCode === 401 || jwtErrors.has(err.name)) {
           deps.log.warn({ reason: err.message, activityType: activity.type }, 'teams activity rejected: not authenticated');
           return send(res, 401, { error: 'unauthorized' });
         }
@@ -86,6 +81,42 @@ export function createTeamsBot(config: TeamsConfig, deps: TeamsDeps): TeamsBot {
       }
     },
   };
+}
+
+/** The public cloud's Microsoft Entra login host, where botbuilder's own credentials know their way. */
+const publicLoginUrl = 'https://login.microsoftonline.com';
+
+/**
+ * Bot Framework authentication with every endpoint given, so that the configured OpenID metadata
+ * (incoming tokens) and login host (the bot's own tokens) replace botbuilder's public-cloud defaults.
+ */
+function botFrameworkAuthentication(config: TeamsConfig): ConfigurationBotFrameworkAuthentication {
+  if (config.allowUnauthenticated) return new ConfigurationBotFrameworkAuthentication({});
+  const tenant = config.appType === 'MultiTenant' ? AuthenticationConstants.DefaultChannelAuthTenant : config.tenantId!;
+  const authority = `${config.loginUrl}/${tenant}`;
+  const options = {
+    MicrosoftAppId: config.appId,
+    MicrosoftAppPassword: config.appPassword,
+    MicrosoftAppTenantId: config.tenantId,
+    MicrosoftAppType: config.appType,
+    ToBotFromChannelOpenIdMetadataUrl: config.openIdMetadataUrl,
+    ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    ToChannelFromBotLoginUrl: authority,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+    ValidateAuthority: true,
+  };
+  if (config.loginUrl === publicLoginUrl || config.appType === 'UserAssignedMSI') return new ConfigurationBotFrameworkAuthentication(options);
+  // botbuilder's password credentials hand MSAL another login host as a bare authority, and MSAL then
+  // asks login.microsoftonline.com whether that host is trusted; naming it a known authority skips that.
+  const client = new ConfidentialClientApplication({
+    auth: { clientId: config.appId!, clientSecret: config.appPassword!, authority, knownAuthorities: [new URL(authority).host] },
+  });
+  // The same msal-node release as botframework-connector's, loaded as ESM: its types differ only by build.
+  const msalClient = client as unknown as ConstructorParameters<typeof MsalServiceClientCredentialsFactory>[1];
+  return new ConfigurationBotFrameworkAuthentication(options, new MsalServiceClientCredentialsFactory(config.appId!, msalClient));
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -4,6 +4,7 @@ import { backtestForecast, type BacktestReport } from '../../app/backtest-foreca
 import { forecastPeriod, type ForecastReport } from '../../app/forecast-period.js';
 import { parseBillingMonth } from '../../domain/billing-month.js';
 import { parseIsoDay } from '../../domain/forecast-calendar.js';
+import { plannedSavingEffectText } from '../../domain/forecast-planned-savings.js';
 import { formatMoney, Money } from '../../domain/money.js';
 import { parseCostBasis } from '../../domain/spend-dimensions.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
@@ -88,7 +89,7 @@ function forecastText(r: ForecastReport): string {
     [1, 2, 3, 4, 5, 6],
   );
   const line = (x: ForecastReport['rows'][number], s: ForecastReport['rows'][number]['plannedSavings'][number]) =>
-    `  ${x.scope}: ${s.saving.id} ${s.saving.title} (${s.saving.status}, from ${s.saving.effectiveDate}): -${formatMoney(s.reduction, x.currency)} over ${s.days} day(s)` +
+    `  ${x.scope}: ${s.saving.id} ${s.saving.title} (${s.saving.status}, from ${s.saving.effectiveDate}): ${plannedSavingEffectText(s, x.currency)} over ${s.days} day(s) in effect` +
     (s.inWindowDays > 0 ? `; already in the run rate for ${s.inWindowDays} of ${a.windowDays} window day(s)${new Money(s.reduction).isZero() ? ', so nothing more is deducted' : ''}` : '');
   const applied = r.rows.flatMap((x) => x.plannedSavings.map((s) => line(x, s)));
   const potential = r.rows.flatMap((x) => x.potentialSavings.map((s) => line(x, s)));

@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { buildHandoff, type Handoff, type HandoffTotal } from '../../app/build-handoff.js';
 import { parseBillingMonth } from '../../domain/billing-month.js';
 import { parseIsoDay } from '../../domain/forecast-calendar.js';
+import { plannedSavingEffectText } from '../../domain/forecast-planned-savings.js';
 import { formatMoney } from '../../domain/money.js';
 import { rollupLabel, unattributedScope } from '../../domain/cost-center-rollup.js';
 import { CostbridgeError } from '../../domain/costbridge-error.js';
@@ -86,7 +87,7 @@ function handoffText(h: Handoff): string {
   for (const r of h.rows) {
     const notes: string[] = [];
     for (const k of r.drivers?.keys ?? []) notes.push(`    driver ${k.key.service ?? '?'} / ${k.key.sku ?? '?'} (${k.kind}): ${formatMoney(k.variance, r.currency)}`);
-    for (const a of r.plannedActions) notes.push(`    planned ${a.saving.id} ${a.saving.title}: -${formatMoney(a.reduction, r.currency)}`);
+    for (const a of r.plannedActions) notes.push(`    planned ${a.saving.id} ${a.saving.title}: ${plannedSavingEffectText(a, r.currency)}`);
     for (const v of r.openVariances) notes.push(`    open: ${v.component} ${formatMoney(v.amount, r.currency)} needs an explanation`);
     if (notes.length > 0) out.push('', `  ${r.costCenter}${r.name ? ` ${r.name}` : ''}${r.owner ? ` (${r.owner})` : ''}`, ...notes);
   }

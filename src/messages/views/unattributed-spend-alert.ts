@@ -27,10 +27,41 @@ export interface UnattributedItemView {
   readonly dismissReason?: string;
 }
 
-/** The alert: a billing month's unattributed items. */
+/** An unattributed item that nets to a credit (≤ 0 on both bases): shown apart, never claimable. */
+export interface UnattributedCreditView {
+  readonly id: string;
+  readonly provider: string;
+  readonly service: string;
+  /** Exact decimal strings. */
+  readonly effectiveCost: string;
+  readonly billedCost: string;
+  readonly currency: string;
+}
+
+/** The alert: a billing month's unattributed items, and its unattributed credits apart. */
 export interface UnattributedSpendAlertView {
   readonly period: string;
   readonly items: readonly UnattributedItemView[];
+  readonly credits?: readonly UnattributedCreditView[];
+}
+
+const shownCredits = 5;
+
+/**
+ * The month's unattributed credits in one line per currency, as the CLI lists them: not spend to
+ * claim (they net to ≤ 0), but part of the unattributed total finance bridges to the books.
+ */
+export function unattributedCreditsBlocks(period: string, credits: readonly UnattributedCreditView[]): ContentBlock[] {
+  const currencies = [...new Set(credits.map((c) => c.currency))].sort();
+  return currencies.map((currency) => {
+    const mine = credits.filter((c) => c.currency === currency);
+    const shown = mine.slice(0, shownCredits).map((c) => `${c.provider} · ${c.service} ${formatMoney(c.effectiveCost, currency)}`);
+    const more = mine.length > shownCredits ? ` and ${mine.length - shownCredits} more (\`npx costbridge unattributed --period ${period}\`)` : '';
+    return context(
+      bold(`Unattributed credits (${mine.length}, ${formatMoney(sum(mine.map((c) => c.effectiveCost)), currency)} effective)`),
+      `: net cost ≤ 0 on both bases, so not spend to claim: ${shown.join(' · ')}${more}`,
+    );
+  });
 }
 
 const shownResources = 5;
@@ -90,6 +121,7 @@ export function unattributedSpendAlert(view: UnattributedSpendAlertView): Messag
       header(`Unattributed spend · ${view.period}`),
       unattributedAlertSummary(view.items.length, open),
       list(view.items.map(unattributedItemBlocks)),
+      ...unattributedCreditsBlocks(view.period, view.credits ?? []),
     ],
     `unattributed ${view.period}`,
   );

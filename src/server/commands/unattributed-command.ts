@@ -23,7 +23,11 @@ export const unattributedCommand: ChatCommand = {
       thresholds: { minAmount: a.minAmount, minShare: a.minShare },
     });
     const view = unattributedAlertView(spend);
-    if (view.items.length === 0) return note(`Nothing to claim in ${period}: no open unattributed item reaches the alert thresholds.`);
+    if (view.items.length === 0) {
+      const credits = view.credits ?? [];
+      const apart = credits.length > 0 ? ` ${credits.length} unattributed credit(s) net to ≤ 0, so there is nothing to claim there either: \`npx costbridge unattributed --period ${period}\` lists them.` : '';
+      return note(`Nothing to claim in ${period}: no open unattributed item reaches the alert thresholds.${apart}`);
+    }
     return { posts: [unattributedSpendAlert(view)] };
   },
 };

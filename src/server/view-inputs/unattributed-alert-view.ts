@@ -22,7 +22,18 @@ export function unattributedItemView(item: UnattributedItem): UnattributedItemVi
   };
 }
 
-/** The alert of a month: the items that call for a decision (open, above the alert thresholds), costliest first. */
+/** The alert of a month: the items that call for a decision (open, above the alert thresholds), costliest first, and the credits apart. */
 export function unattributedAlertView(spend: UnattributedSpend): UnattributedSpendAlertView {
-  return { period: spend.period, items: spend.items.filter((i) => i.alert).map(unattributedItemView) };
+  return {
+    period: spend.period,
+    items: spend.items.filter((i) => i.alert).map(unattributedItemView),
+    credits: spend.credits.map((c) => ({
+      id: String(c.id),
+      provider: c.provider ?? '(no provider)',
+      service: c.service ?? '(no service)',
+      effectiveCost: c.effectiveCost,
+      billedCost: c.billedCost,
+      currency: c.currency,
+    })),
+  };
 }

@@ -42,11 +42,13 @@ export function register(app: App, deps: SlackDeps): void {
       const request = slackRequestKey(body);
       if (request && acknowledgedHere.has(request.kind) && 'ack' in args && typeof args.ack === 'function') {
         await (args.ack as () => Promise<void>)();
+        await deps.acksFirst?.();
       }
       if (request && request.kind === 'view_submission') {
         // Its answer (validation errors, or none) needs no database: the listener acknowledges first
         // and then claims the request through this, so a busy pool never delays the acknowledgement.
         (args.context as Record<string, unknown>)[claimKey] = async (): Promise<boolean> => {
+          await deps.acksFirst?.();
           if (await claimInboundRequest(deps.store.db, { platform: 'slack', key: request.key, kind: request.kind })) return true;
           deps.log.info({ requestKey: request.key, kind: request.kind, retryNum: args.context.retryNum }, 'slack request already processed; skipped');
           return false;
