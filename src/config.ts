@@ -27,6 +27,9 @@ const optionalSecret = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
+/** The public cloud's Microsoft Entra login host: BOTFRAMEWORK_LOGIN_URL's default, where botbuilder's own credentials know their way. */
+export const publicBotFrameworkLoginUrl = 'https://login.microsoftonline.com';
+
 const schema = z.object({
   DATABASE_URL: z
     .string()
@@ -110,8 +113,8 @@ const schema = z.object({
   BOTFRAMEWORK_LOGIN_URL: z
     .string()
     .trim()
-    .default('https://login.microsoftonline.com')
-    .transform((v) => v || 'https://login.microsoftonline.com')
+    .default(publicBotFrameworkLoginUrl)
+    .transform((v) => v || publicBotFrameworkLoginUrl)
     .refine((v) => /^https:\/\/[^\s/?#]+\/?$/.test(v), 'must be the https:// address of a Microsoft Entra login host such as https://login.microsoftonline.com')
     .transform((v) => v.replace(/\/+$/, '')),
   TEAMS_ALLOW_UNAUTHENTICATED: z
@@ -313,7 +316,7 @@ function chatConfig(e: z.infer<typeof schema>): ChatConfig {
     if (e.MICROSOFT_APP_TYPE !== 'MultiTenant' && !e.MICROSOFT_APP_TENANT_ID) {
       problems.push(`MICROSOFT_APP_TENANT_ID: required for MICROSOFT_APP_TYPE=${e.MICROSOFT_APP_TYPE}`);
     }
-    if (e.MICROSOFT_APP_TYPE === 'UserAssignedMSI' && e.BOTFRAMEWORK_LOGIN_URL !== 'https://login.microsoftonline.com') {
+    if (e.MICROSOFT_APP_TYPE === 'UserAssignedMSI' && e.BOTFRAMEWORK_LOGIN_URL !== publicBotFrameworkLoginUrl) {
       problems.push('BOTFRAMEWORK_LOGIN_URL: not used with MICROSOFT_APP_TYPE=UserAssignedMSI (the managed identity gets the tokens); unset it');
     }
     const listed = e.TEAMS_ALLOWED_TENANT_IDS && e.TEAMS_ALLOWED_TENANT_IDS.length > 0 ? e.TEAMS_ALLOWED_TENANT_IDS : undefined;

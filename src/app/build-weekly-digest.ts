@@ -18,7 +18,7 @@ import { addDays, dayOf, daysBetween } from '../domain/forecast-calendar.js';
 import type { MaterialityThreshold } from '../domain/materiality.js';
 import { Money, sumAmounts } from '../domain/money.js';
 import { isAlerted, type AlertThresholds } from '../domain/unattributed-spend.js';
-import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
+import { parseSharedFields } from '../domain/shared-fields.js';
 import type { Store } from '../store/database.js';
 import {
   decisionsBetween,
@@ -92,7 +92,7 @@ export async function buildWeeklyDigest(store: Store, r: BuildWeeklyDigestReques
   const period = parseBillingMonth(dataThrough.slice(0, 7));
   const top = r.topItems ?? 10;
   const staleAfterDays = r.staleAfterDays ?? 3;
-  const required = r.requiredFields.map((f) => parseSharedField(f)).filter((f): f is SharedField => f !== undefined);
+  const required = parseSharedFields(r.requiredFields);
   const scoped = r.scope.length > 0;
   const inScope = (cc: string) => !scoped || r.scope.includes(cc);
 

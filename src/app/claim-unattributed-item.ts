@@ -7,7 +7,7 @@ import type { Store } from '../store/database.js';
 import { lockAttribution, reattribute, ruleScope } from '../store/reattribution.js';
 import { itemForUpdate, itemNetCost, markItemClaimed } from '../store/unattributed-items.js';
 import { isUnattributedCredit } from '../domain/unattributed-spend.js';
-import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
+import { parseSharedFields } from '../domain/shared-fields.js';
 import { authorize } from './authorization-policy.js';
 import { addMonths, booksReach, type BooksReach } from '../domain/period-close.js';
 import { closedMonths } from '../store/period-closes.js';
@@ -74,7 +74,7 @@ export async function claimUnattributedItem(store: Store, request: ClaimRequest)
       };
     }
     // A credit is nobody's spend to claim; whatever a button or form says, the stored lines decide.
-    const required = (request.requiredFields ?? ['cost-center', 'owner']).map((f) => parseSharedField(f)).filter((f): f is SharedField => f !== undefined);
+    const required = parseSharedFields(request.requiredFields ?? ['cost-center', 'owner']);
     const net = await itemNetCost(trx, item, required);
     if (net.lines > 0 && isUnattributedCredit(net.billedCost, net.effectiveCost)) {
       const message = `item ${item.id} is an unattributed credit (net billed ${net.billedCost}, effective ${net.effectiveCost}): there is no spend to claim`;

@@ -1,6 +1,6 @@
 import type { BillingMonth } from '../domain/billing-month.js';
 import { Money } from '../domain/money.js';
-import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
+import { type SharedField, parseSharedFields } from '../domain/shared-fields.js';
 import type { CostBasis } from '../domain/spend-dimensions.js';
 import { isAlerted, isUnattributedCredit, itemReason, shareText, type AlertThresholds } from '../domain/unattributed-spend.js';
 import type { Store } from '../store/database.js';
@@ -56,13 +56,16 @@ export interface UnattributedSpend {
   readonly credits: readonly UnattributedItem[];
 }
 
+/** The required shared fields of a request, each once. */
+const requiredOf = (fields: readonly string[]): SharedField[] => [...new Set(parseSharedFields(fields))];
+
 /**
  * Stores an item (a stable id, what Claim acts on) for every grouping of a billing month's
  * unattributed lines, as `listUnattributedSpend` does, without reading the lines: for a reader
  * that lists groups itself (the digest) and needs only their ids to exist.
  */
 export async function ensureUnattributedItems(store: Store, request: { period: BillingMonth; requiredFields: readonly string[] }): Promise<void> {
-  const required = [...new Set(request.requiredFields.map((f) => parseSharedField(f)).filter((f): f is SharedField => f !== undefined))];
+  const required = requiredOf(request.requiredFields);
   await ensureItems(store.db, request.period.start.slice(0, 10), await unattributedGroupings(store.db, request.period, required));
 }
 
@@ -76,7 +79,7 @@ export async function listUnattributedSpend(
   store: Store,
   request: { period: BillingMonth; basis: CostBasis; requiredFields: readonly string[]; thresholds: AlertThresholds; topResources?: number },
 ): Promise<UnattributedSpend> {
-  const required = [...new Set(request.requiredFields.map((f) => parseSharedField(f)!))];
+  const required = requiredOf(request.requiredFields);
   const [totals, groups, top] = await Promise.all([
     periodTotals(store.db, request.period),
     unattributedGroups(store.db, request.period, required),
@@ -164,7 +167,7 @@ export async function unattributedItemSpend(
   item: ItemRow,
   request: { period: BillingMonth; basis: CostBasis; requiredFields: readonly string[] },
 ): Promise<{ readonly credit: true } | { readonly credit: false; readonly spend: { currency: string; billedCost: string; effectiveCost: string } | undefined }> {
-  const required = [...new Set(request.requiredFields.map((f) => parseSharedField(f)!))];
+  const required = requiredOf(request.requiredFields);
   const parts = await itemUnattributedByCurrency(store.db, item, request.period, required);
   if (parts.some((p) => isUnattributedCredit(p.billedCost, p.effectiveCost))) return { credit: true };
   const pick = (p: { billedCost: string; effectiveCost: string }) => new Money(request.basis === 'billed' ? p.billedCost : p.effectiveCost).abs();

@@ -16,7 +16,7 @@ import {
 } from '../domain/digest.js';
 import { Money } from '../domain/money.js';
 import { unattributedScope } from '../domain/cost-center-rollup.js';
-import { parseSharedField, type SharedField } from '../domain/shared-fields.js';
+import { parseSharedFields } from '../domain/shared-fields.js';
 import { routeChannels, type RoutedChannel } from '../domain/review-routing.js';
 import type { Message } from '../messages/message-model.js';
 import {
@@ -288,7 +288,7 @@ async function produceMonthlyRun(
   const asOf = wallClock(at, settings.timezone).date;
   const due = monthlyReviewDue(kind, asOf, settings.businessDays);
   const period = parseBillingMonth(due.period);
-  const required = settings.requiredFields.map((f) => parseSharedField(f)).filter((f): f is SharedField => f !== undefined);
+  const required = parseSharedFields(settings.requiredFields);
   const totals = await periodTotals(store.db, period, required, cadence.costCenters);
   const facts: RunFacts = {
     period: due.period,

@@ -56,7 +56,11 @@ function parseTimestampUncached(text: string): Timestamp | undefined {
   return { iso, epochMs };
 }
 
-function copyString(s: string): string {
+/**
+ * A copy of a string that shares no memory with it: a cell value is a slice of its CSV chunk, and
+ * keeping the slice would keep the whole chunk alive.
+ */
+export function copyString(s: string): string {
   return s.split('').join('');
 }
 

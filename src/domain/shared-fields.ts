@@ -14,6 +14,11 @@ export function parseSharedField(text: string): SharedField | undefined {
   return (sharedFields as readonly string[]).includes(key) ? (key as SharedField) : undefined;
 }
 
+/** The shared fields among `texts` (names as `parseSharedField` reads them), in order; unknown names are left out. */
+export function parseSharedFields(texts: readonly string[]): SharedField[] {
+  return texts.map((t) => parseSharedField(t)).filter((f): f is SharedField => f !== undefined);
+}
+
 /** A tag key that means a shared field; the lowest priority wins when a line has several. */
 export interface TagAlias {
   readonly tagKey: string;

@@ -3,24 +3,9 @@ import type { Database } from './tables.js';
 import { deliveredBaseId } from './chat-outbox.js';
 
 /**
- * The message as it stands now: the payload of the latest in-place update queued for a delivered
- * message, else the message as first delivered. Call it with the base row locked (see
- * `lockDeliveredMessage`) so that revisions build on each other instead of racing.
- */
-export async function currentRevision(trx: Transaction<Database>, base: { id: number; payload: unknown }): Promise<unknown> {
-  const latest = await trx
-    .selectFrom('chat_outbox')
-    .select('payload')
-    .where('update_of', '=', base.id)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return latest ? latest.payload : base.payload;
-}
-
-/**
  * Locks the outbox delivery that produced a platform message and returns its id with the message as
- * it stands now (see `currentRevision`), reading one payload instead of the first and the latest.
+ * it stands now: the payload of the latest in-place update queued for it, else the message as first
+ * delivered. With the row locked, concurrent revisions build on each other instead of racing.
  * Undefined when no outbox delivery produced it.
  */
 export async function lockCurrentRevision(

@@ -4,6 +4,7 @@ import { focusColumns } from '../domain/focus-columns.js';
 import type { FocusLine } from '../domain/focus-row.js';
 import { sharedFields } from '../domain/shared-fields.js';
 import { loadAttributionSetup } from './attribution-setup.js';
+import { copyString } from '../domain/cell-values.js';
 import { auditInsertSql, type Surface } from './audit-log.js';
 import { inTransaction, type CopyIn, type RawSession, type Store } from './database.js';
 import { CostLineCopyEncoder } from './copy-text.js';
@@ -326,7 +327,7 @@ class SessionDeliveryLoad implements FocusDeliveryLoad {
     }
     this.#slices.set(key, {
       // A copy: the line's value is a slice that would keep its whole CSV chunk in memory.
-      accountId: line.billingAccountId.split('').join(''),
+      accountId: copyString(line.billingAccountId),
       periodStart: period,
       before,
       replacedDeliveryIds,

@@ -2,6 +2,7 @@
 // (migration 20261205T0402). Kept in step with cost_line by the FOCUS import's transaction: tallied
 // from a delivery's lines as they load, dropped with a restated slice's lines.
 
+import { copyString } from '../domain/cell-values.js';
 import { focusIndexOf } from '../domain/focus-columns.js';
 import type { FocusLine } from '../domain/focus-row.js';
 import type { SqlRunner } from './sql-runner.js';
@@ -114,7 +115,7 @@ export class SliceFreshness {
     const row = this.#providers.get(provider);
     if (!row) {
       // A copy: the cell is a slice that would keep its whole CSV chunk in memory.
-      const kept = provider === null ? null : provider.split('').join('');
+      const kept = provider === null ? null : copyString(provider);
       this.#providers.set(kept, {
         batchId: this.batchId, accountId: this.accountId, periodStart: this.periodStart, provider: kept,
         usageBased: frequency === null ? null : frequency === 'Usage-Based',

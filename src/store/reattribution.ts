@@ -239,8 +239,11 @@ const contractDateBounds = `(SELECT coalesce(array_agg(b ORDER BY b), '{}') FROM
  * (but the id and the charge start), the charge start's place among the contracts' dates, and the
  * written columns as stored. Lines equal in all of these are decided once and alike.
  */
+/** The line columns a group of lines shares (all the decision reads but the id and the charge start). */
+const groupedLineColumns = lineColumns.filter((col) => col !== 'id' && col !== 'charge_period_start');
+
 const decisionInput = [
-  ...lineColumns.filter((col) => col !== 'id' && col !== 'charge_period_start').map((col) => `c.${col}`),
+  ...groupedLineColumns.map((col) => `c.${col}`),
   `width_bucket(c.charge_period_start, ${contractDateBounds})`,
   ...written.map((col) => `c.${col}`),
 ];
@@ -265,11 +268,10 @@ function reattributionSql(scope: ReattributionScope): string {
     'publisher_name', 'invoice_issuer_name', 'contract_id', ...sharedFields, 'extra',
     'billed_cost', 'effective_cost', 'list_cost', 'contracted_cost', 'pricing_quantity', 'consumed_quantity',
   ];
-  const grouped = lineColumns.filter((col) => col !== 'id' && col !== 'charge_period_start');
   // Any charge start of a group stands for all of them: contracts see only its place among their dates.
   return `
 WITH ${masterDataCte},
-t AS (SELECT ${grouped.map((col) => `c.${col}`).join(', ')}, min(c.charge_period_start) AS charge_period_start,
+t AS (SELECT ${groupedLineColumns.map((col) => `c.${col}`).join(', ')}, min(c.charge_period_start) AS charge_period_start,
              ${written.map((col) => `c.${col} AS old_${col}`).join(', ')}, array_agg(c.id) AS ids, row_number() OVER () AS decision
         FROM cost_line c WHERE ${scope.where}
        GROUP BY ${decisionInput.join(', ')}),

@@ -3,7 +3,7 @@ import { ConfidentialClientApplication } from '@azure/msal-node';
 import { ActivityTypes, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants, AuthenticationError, MsalServiceClientCredentialsFactory } from 'botframework-connector';
 import { z } from 'zod';
-import type { TeamsConfig } from '../../config.js';
+import { publicBotFrameworkLoginUrl, type TeamsConfig } from '../../config.js';
 import { queueChatMessage } from '../../app/queue-chat-message.js';
 import { context as contextBlock, header, message } from '../../messages/message-blocks.js';
 import { invokeError, teamsTurnHandler } from './teams-turn.js';
@@ -83,9 +83,6 @@ export function createTeamsBot(config: TeamsConfig, deps: TeamsDeps): TeamsBot {
   };
 }
 
-/** The public cloud's Microsoft Entra login host, where botbuilder's own credentials know their way. */
-const publicLoginUrl = 'https://login.microsoftonline.com';
-
 /**
  * Bot Framework authentication with every endpoint given, so that the configured OpenID metadata
  * (incoming tokens) and login host (the bot's own tokens) replace botbuilder's public-cloud defaults.
@@ -108,7 +105,7 @@ function botFrameworkAuthentication(config: TeamsConfig): ConfigurationBotFramew
     CallerId: CallerIdConstants.PublicAzureChannel,
     ValidateAuthority: true,
   };
-  if (config.loginUrl === publicLoginUrl || config.appType === 'UserAssignedMSI') return new ConfigurationBotFrameworkAuthentication(options);
+  if (config.loginUrl === publicBotFrameworkLoginUrl || config.appType === 'UserAssignedMSI') return new ConfigurationBotFrameworkAuthentication(options);
   // botbuilder's password credentials hand MSAL another login host as a bare authority, and MSAL then
   // asks login.microsoftonline.com whether that host is trusted; naming it a known authority skips that.
   const client = new ConfidentialClientApplication({

@@ -3,7 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { reportTags, type TagReport, type CoverageRow, type Coverage } from '../../app/report-tags.js';
 import { parseBillingMonth } from '../../domain/billing-month.js';
 import { parseCostBasis } from '../../domain/spend-dimensions.js';
-import { parseSharedField, sharedFieldFlag, sharedFields, type SharedField } from '../../domain/shared-fields.js';
+import { sharedFieldFlag, sharedFields, parseSharedFields } from '../../domain/shared-fields.js';
 import { formatMoney, Money } from '../../domain/money.js';
 import { textTable } from '../text-table.js';
 
@@ -16,7 +16,7 @@ export function registerReportTags(report: Command, ctx: CliContext): void {
     .option('--basis <basis>', 'effective (amortized, FinOps default) or billed (invoiced)', 'effective')
     .option('--json', 'print JSON on stdout')
     .action(async (opts: { period: string; basis: string; json?: boolean }) => {
-      const requiredFields = ctx.config.attribution.requiredFields.map((f) => parseSharedField(f)).filter((f): f is SharedField => f !== undefined);
+      const requiredFields = parseSharedFields(ctx.config.attribution.requiredFields);
       const result = await reportTags(await ctx.store(), {
         period: parseBillingMonth(opts.period),
         basis: parseCostBasis(opts.basis),

@@ -51,7 +51,7 @@ const shownCredits = 5;
  * The month's unattributed credits in one line per currency, as the CLI lists them: not spend to
  * claim (they net to ≤ 0), but part of the unattributed total finance bridges to the books.
  */
-export function unattributedCreditsBlocks(period: string, credits: readonly UnattributedCreditView[]): ContentBlock[] {
+function unattributedCreditsBlocks(period: string, credits: readonly UnattributedCreditView[]): ContentBlock[] {
   const currencies = [...new Set(credits.map((c) => c.currency))].sort();
   return currencies.map((currency) => {
     const mine = credits.filter((c) => c.currency === currency);
