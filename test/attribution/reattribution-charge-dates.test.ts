@@ -3,15 +3,14 @@
 // and after a contract's dates, must each get their own contract (or none), through a contract
 // applied after the import, a rule added over them and removed again, and the contract's dates
 // changed (lines on the contract alike until then part ways); the rollup follows.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { stringify } from 'yaml';
-import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
+import { storeKinds } from '../support/test-stores.js';
+import { useTestWorkspace } from '../support/test-workspace.js';
 import { focusCsv, focusPeriodCells, focusRows } from '../support/focus-csv.js';
-import type { Store } from '../../src/store/database.js';
 import { importFocusFile } from '../../src/app/import-focus.js';
 import { applyContracts } from '../../src/app/apply-contracts.js';
 import { addAttributionRule, removeAttributionRule } from '../../src/app/attribution-rules.js';
@@ -31,26 +30,15 @@ interface LineState {
 }
 
 describe.each(storeKinds)('re-attribution by charge date on %s', (kind) => {
-  let tdb: TestDatabase;
-  let store: Store;
-  let dir: string;
+  const ws = useTestWorkspace(kind);
   const who = { actor: 'dates@test', surface: 'cli' as const };
 
-  beforeAll(async () => {
-    tdb = await createTestDatabase(kind);
-    store = await tdb.shared();
-    dir = await mkdtemp(join(tmpdir(), 'costbridge-dates-'));
-  });
-  afterAll(async () => {
-    await tdb.drop();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   const lines = async () =>
     (
       await sql<LineState>`
         SELECT to_char(charge_period_start AT TIME ZONE 'UTC', 'DD') AS day, application, application_source, project, contract_id, gl_account
-          FROM cost_line ORDER BY charge_period_start`.execute(store.db)
+          FROM cost_line ORDER BY charge_period_start`.execute(ws.store.db)
     ).rows;
 
   /** Amounts per application and project in the lines and in the rollup: they must be the same. */
@@ -58,20 +46,20 @@ describe.each(storeKinds)('re-attribution by charge date on %s', (kind) => {
     (
       await sql<{ application: string | null; project: string | null; billed: string }>`
         SELECT application, project, sum(billed_cost)::text AS billed FROM ${sql.table(table)}
-         GROUP BY application, project ORDER BY application NULLS FIRST, project NULLS FIRST`.execute(store.db)
+         GROUP BY application, project ORDER BY application NULLS FIRST, project NULLS FIRST`.execute(ws.store.db)
     ).rows;
 
   it('gives each of several lines alike but for their charge day its own contract, through contract, rule add and remove, and new contract dates', async () => {
-    const csv = join(dir, 'lines.csv');
+    const csv = join(ws.dir, 'lines.csv');
     // Same account, SKU, tags and everything the decision reads; only the charge day (and amount) differ.
     await writeFile(csv, focusCsv(focusRows(days.length, (i) => ({ ...focusPeriodCells('2024-09', days[i]!, '00'), BilledCost: `${i + 1}.00`, Tags: '{"env":"prod"}' }))));
-    expect((await importFocusFile(store, { path: csv, ...who })).rows).toBe(days.length);
+    expect((await importFocusFile(ws.store, { path: csv, ...who })).rows).toBe(days.length);
 
-    const contracts = join(dir, 'contracts.yaml');
+    const contracts = join(ws.dir, 'contracts.yaml');
     const applyContract = async (startDate: string, endDate: string) => {
       const contract = { id: 'K-mid', vendor: { providerName: 'Nimbus' }, category: 'saas', startDate, endDate, glAccount: '6410', attribution: { application: 'contracted-app' } };
       await writeFile(contracts, stringify({ contracts: [contract] }));
-      await applyContracts(store, { path: contracts, ...who });
+      await applyContracts(ws.store, { path: contracts, ...who });
     };
     await applyContract('2024-09-15', '2024-09-20');
     const afterContract = await lines();
@@ -85,7 +73,7 @@ describe.each(storeKinds)('re-attribution by charge date on %s', (kind) => {
     }
     expect(await totals('cost_rollup')).toEqual(await totals('cost_line'));
 
-    const { ruleId } = await addAttributionRule(store, {
+    const { ruleId } = await addAttributionRule(ws.store, {
       conditions: { subAccount: 'sub-1' },
       assign: { application: 'rule-app', project: 'rule-prj' },
       priority: 1,
@@ -102,7 +90,7 @@ describe.each(storeKinds)('re-attribution by charge date on %s', (kind) => {
     }
     expect(await totals('cost_rollup')).toEqual(await totals('cost_line'));
 
-    const removed = await removeAttributionRule(store, { ruleId, ...who });
+    const removed = await removeAttributionRule(ws.store, { ruleId, ...who });
     expect(removed.ok).toBe(true);
     expect(await lines()).toEqual(afterContract);
     expect(await totals('cost_rollup')).toEqual(await totals('cost_line'));

@@ -10,7 +10,7 @@ import type { TestDatabase } from '../support/test-stores.js';
 
 export const botToken = 'xoxb-1111-2222-test-bot-token';
 export const signingSecret = 'test-signing-secret-0123456789abcdef';
-export const teamsAppPassword = 'test-app-password-0123456789';
+const teamsAppPassword = 'test-app-password-0123456789';
 let teamsApps = 0;
 
 /**

@@ -4,15 +4,14 @@
 // the rollup exactly as they come out of the lines: whole months, a month-to-date cut, one scope
 // value, lines without one, on both bases; and the unattributed items the digest stores from the
 // rollup are the ones the attribution area stores from the lines.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { storeKinds, createTestDatabase, type TestDatabase } from '../support/test-stores.js';
+import { storeKinds } from '../support/test-stores.js';
+import { useTestWorkspace } from '../support/test-workspace.js';
 import { baseFocusRow, focusCsv, focusPeriodCells } from '../support/focus-csv.js';
-import type { Store } from '../../src/store/database.js';
 import { importFocusFile } from '../../src/app/import-focus.js';
 import { parseBillingMonth } from '../../src/domain/billing-month.js';
 import { liveFacts } from '../../src/store/cost-facts.js';
@@ -77,20 +76,9 @@ function canonical(rows: readonly ScopedPriceKeyTotal[]): string[] {
 const priceKeyColumns = ['cost_center', 'charge_period_start', 'billing_currency', 'provider_name', 'service_name', 'price_key', 'pricing_unit', 'charge_category', 'quantified'];
 
 describe.each(storeKinds)('readers on the daily rollup equal the same readers on the lines on %s', (kind) => {
-  let tdb: TestDatabase;
-  let store: Store;
-  let dir: string;
+  const ws = useTestWorkspace(kind);
   let n = 0;
 
-  beforeAll(async () => {
-    tdb = await createTestDatabase(kind);
-    store = await tdb.shared();
-    dir = await mkdtemp(join(tmpdir(), 'costbridge-rollup-readers-'));
-  });
-  afterAll(async () => {
-    await tdb.drop();
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('variance price-key totals and per-scope sums, whole months and month to date, all scopes and one', async () => {
     const current = parseBillingMonth(months[1]);
@@ -103,15 +91,15 @@ describe.each(storeKinds)('readers on the daily rollup equal the same readers on
         fc.constantFrom('billed' as const, 'effective' as const),
         async (lines, cutDay, scopeValue, basis) => {
           for (const table of ['cost_line', 'cost_rollup', 'import_slice', 'import_delivery_slice', 'import_batch', 'import_delivery', 'unattributed_item']) {
-            await sql`DELETE FROM ${sql.table(table)}`.execute(store.db);
+            await sql`DELETE FROM ${sql.table(table)}`.execute(ws.store.db);
           }
-          const path = join(dir, `focus-${++n}.csv`);
+          const path = join(ws.dir, `focus-${++n}.csv`);
           await writeFile(path, csvOf(lines));
-          await importFocusFile(store, { path, mode: 'replace', actor: 'fin@acme.example', surface: 'cli' });
+          await importFocusFile(ws.store, { path, mode: 'replace', actor: 'fin@acme.example', surface: 'cli' });
           const cut = (m: string) => (cutDay === undefined ? undefined : `${m}-${cutDay}T00:00:00.000Z`);
           const keys = async (rollup: boolean) =>
             canonical(
-              await sumPriceKeys(store.db, {
+              await sumPriceKeys(ws.store.db, {
                 current: { facts: rollup ? liveFactsFor(current, priceKeyColumns) : liveFacts(current), chargedBefore: cut(months[1]) },
                 comparison: { facts: rollup ? liveFactsFor(prior, priceKeyColumns) : liveFacts(prior), chargedBefore: cut(months[0]) },
                 basis,
@@ -122,10 +110,10 @@ describe.each(storeKinds)('readers on the daily rollup equal the same readers on
           const fromRollup = await keys(true);
           expect(fromRollup).toEqual(await keys(false));
           // The import kept the rollup, so the first side really read every line from it.
-          const held = await sql<{ n: string | null }>`SELECT sum(line_count)::text AS n FROM cost_rollup`.execute(store.db);
+          const held = await sql<{ n: string | null }>`SELECT sum(line_count)::text AS n FROM cost_rollup`.execute(ws.store.db);
           expect(Number(held.rows[0]!.n)).toBe(lines.length);
           const scoped = async (rollup: boolean) =>
-            (await sumByScope(store.db, { facts: rollup ? liveFactsFor(current, ['cost_center', 'charge_period_start']) : liveFacts(current), chargedBefore: cut(months[1]) }, basis, 'cost_center', scopeValue))
+            (await sumByScope(ws.store.db, { facts: rollup ? liveFactsFor(current, ['cost_center', 'charge_period_start']) : liveFacts(current), chargedBefore: cut(months[1]) }, basis, 'cost_center', scopeValue))
               .map((r) => JSON.stringify([r.scope, r.currency, new Money(r.cost).toFixed()]))
               .sort();
           expect(await scoped(true)).toEqual(await scoped(false));
@@ -137,22 +125,22 @@ describe.each(storeKinds)('readers on the daily rollup equal the same readers on
 
   it('unattributed items stored from the rollup are the ones listing the lines stores', async () => {
     const items = async () =>
-      (await sql<{ k: string }>`SELECT concat_ws('|', period, provider_name, billing_account_id, sub_account_id, service_name) AS k FROM unattributed_item`.execute(store.db)).rows
+      (await sql<{ k: string }>`SELECT concat_ws('|', period, provider_name, billing_account_id, sub_account_id, service_name) AS k FROM unattributed_item`.execute(ws.store.db)).rows
         .map((r) => r.k)
         .sort();
     await fc.assert(
       fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 30 }), fc.constantFrom(['cost-center'], ['cost-center', 'owner']), async (lines, requiredFields) => {
         for (const table of ['cost_line', 'cost_rollup', 'import_slice', 'import_delivery_slice', 'import_batch', 'import_delivery', 'unattributed_item']) {
-          await sql`DELETE FROM ${sql.table(table)}`.execute(store.db);
+          await sql`DELETE FROM ${sql.table(table)}`.execute(ws.store.db);
         }
-        const path = join(dir, `focus-${++n}.csv`);
+        const path = join(ws.dir, `focus-${++n}.csv`);
         await writeFile(path, csvOf(lines));
-        await importFocusFile(store, { path, mode: 'replace', actor: 'fin@acme.example', surface: 'cli' });
-        for (const m of months) await ensureUnattributedItems(store, { period: parseBillingMonth(m), requiredFields });
+        await importFocusFile(ws.store, { path, mode: 'replace', actor: 'fin@acme.example', surface: 'cli' });
+        for (const m of months) await ensureUnattributedItems(ws.store, { period: parseBillingMonth(m), requiredFields });
         const fromRollup = await items();
-        await sql`DELETE FROM unattributed_item`.execute(store.db);
+        await sql`DELETE FROM unattributed_item`.execute(ws.store.db);
         for (const m of months) {
-          await listUnattributedSpend(store, { period: parseBillingMonth(m), basis: 'effective', requiredFields, thresholds: { minAmount: '0', minShare: '0' } });
+          await listUnattributedSpend(ws.store, { period: parseBillingMonth(m), basis: 'effective', requiredFields, thresholds: { minAmount: '0', minShare: '0' } });
         }
         expect(fromRollup).toEqual(await items());
         expect(fromRollup.length).toBe(new Set(lines.filter((l) => l.costCenter === null || (requiredFields as readonly string[]).includes('owner')).map((l) => `${l.month}|${l.provider}|${l.account}|${l.service}`)).size);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 
 /** The issuer of the tokens the Bot Framework channel sends bots, and the audience of the bot's own tokens. */
-export const botFrameworkIssuer = 'https://api.botframework.com';
+const botFrameworkIssuer = 'https://api.botframework.com';
 
 /** One signing key: its id and the pair. */
 export interface SigningKey {
@@ -40,7 +40,7 @@ function base64url(data: Buffer | string): string {
 }
 
 /** A compact RS256 JWS. */
-export function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
+function signJwt(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): string {
   const input = `${base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', ...header }))}.${base64url(JSON.stringify(payload))}`;
   return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
 }

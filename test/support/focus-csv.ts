@@ -29,7 +29,6 @@ function quote(cell: string): string {
   return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
-/** CSV text for rows given as column → cell maps (columns from the first row, unless `columns` is given). */
 /** Billing period cells of month `YYYY-MM` and a half-hour charge period starting at `day`, `hour` (UTC). */
 export function focusPeriodCells(month: string, day: string, hour: string): Record<string, string> {
   const [y, m] = month.split('-').map(Number) as [number, number];
@@ -41,6 +40,7 @@ export function focusPeriodCells(month: string, day: string, hour: string): Reco
   };
 }
 
+/** CSV text for rows given as column → cell maps (columns from the first row, unless `columns` is given). */
 export function focusCsv(rows: readonly Record<string, string>[], options: { columns?: readonly string[]; eol?: string } = {}): string {
   const columns = options.columns ?? Object.keys(rows[0] ?? baseFocusRow);
   const eol = options.eol ?? '\n';
